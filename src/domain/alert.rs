@@ -1,0 +1,229 @@
+//! Alert contacts, per-day sending limits and usage (seed 000, "Alert configuration").
+
+use serde::{Deserialize, Serialize};
+
+use super::Timestamp;
+use super::error::{DomainError, DomainResult};
+use super::names;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Channel {
+    Sms,
+    Phone,
+    Email,
+    Webhook,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::Sms,
+        Channel::Phone,
+        Channel::Email,
+        Channel::Webhook,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Webhook => "webhook",
+        }
+    }
+
+    pub fn parse(field: &str, value: &str) -> DomainResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.slug().eq_ignore_ascii_case(value))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    format!("must be sms, phone, email or webhook (got {value:?})"),
+                )
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub webhook: Option<String>,
+}
+
+impl AlertContact {
+    pub fn new(
+        name: &str,
+        phone: Option<&str>,
+        email: Option<&str>,
+        webhook: Option<&str>,
+    ) -> DomainResult<Self> {
+        names::contact_name(name)?;
+        let clean = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let (phone, email, webhook) = (clean(phone), clean(email), clean(webhook));
+        if let Some(p) = &phone {
+            names::phone(p)?;
+        }
+        if let Some(e) = &email {
+            names::email(e)?;
+        }
+        if let Some(w) = &webhook {
+            names::webhook_url(w)?;
+        }
+        if phone.is_none() && email.is_none() && webhook.is_none() {
+            return Err(DomainError::invalid(
+                "phone",
+                "a contact needs a phone, an e-mail or a webhook",
+            ));
+        }
+        Ok(AlertContact {
+            name: name.to_owned(),
+            phone,
+            email,
+            webhook,
+        })
+    }
+
+    /// Where this contact receives alerts on a channel (SMS and phone both use the phone number).
+    pub fn address(&self, ch: Channel) -> Option<&str> {
+        match ch {
+            Channel::Sms | Channel::Phone => self.phone.as_deref(),
+            Channel::Email => self.email.as_deref(),
+            Channel::Webhook => self.webhook.as_deref(),
+        }
+    }
+}
+
+/// Per-day limits; `None` is unlimited (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AlertLimits {
+    pub sms_per_day: Option<u32>,
+    pub phone_per_day: Option<u32>,
+    pub email_per_day: Option<u32>,
+    pub webhook_per_day: Option<u32>,
+}
+
+impl AlertLimits {
+    pub fn get(&self, ch: Channel) -> Option<u32> {
+        match ch {
+            Channel::Sms => self.sms_per_day,
+            Channel::Phone => self.phone_per_day,
+            Channel::Email => self.email_per_day,
+            Channel::Webhook => self.webhook_per_day,
+        }
+    }
+
+    pub fn set(&mut self, ch: Channel, limit: Option<u32>) -> DomainResult<()> {
+        if let Some(l) = limit {
+            names::in_range("limit", l.into(), 1, 100_000, "per day")?;
+        }
+        match ch {
+            Channel::Sms => self.sms_per_day = limit,
+            Channel::Phone => self.phone_per_day = limit,
+            Channel::Email => self.email_per_day = limit,
+            Channel::Webhook => self.webhook_per_day = limit,
+        }
+        Ok(())
+    }
+}
+
+/// Counts of one channel for a day and its month, and refusals once the limit was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChannelUsage {
+    pub day: String,
+    pub sent_today: u32,
+    pub refused_today: u32,
+    pub month: String,
+    pub sent_month: u32,
+}
+
+impl ChannelUsage {
+    /// Rolls the counters over when the day or the month changed.
+    fn roll(&mut self, now: Timestamp) {
+        let day = now.format("%Y-%m-%d").to_string();
+        let month = now.format("%Y-%m").to_string();
+        if self.month != month {
+            self.month = month;
+            self.sent_month = 0;
+        }
+        if self.day != day {
+            self.day = day;
+            self.sent_today = 0;
+            self.refused_today = 0;
+        }
+    }
+
+    /// Counts one send if the limit allows it; otherwise counts the refusal.
+    pub fn try_send(&mut self, limit: Option<u32>, now: Timestamp) -> Result<(), u32> {
+        self.roll(now);
+        match limit {
+            Some(l) if self.sent_today >= l => {
+                self.refused_today += 1;
+                Err(l)
+            }
+            _ => {
+                self.sent_today += 1;
+                self.sent_month += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// The usage as of `now`, without changing anything stored.
+    pub fn as_of(&self, now: Timestamp) -> ChannelUsage {
+        let mut u = self.clone();
+        u.roll(now);
+        u
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn contacts_validate() {
+        assert!(AlertContact::new("On-call", Some("+86 13800000000"), None, None).is_ok());
+        assert!(
+            AlertContact::new("x", Some("138"), None, None)
+                .unwrap_err()
+                .to_string()
+                .starts_with("phone:")
+        );
+        assert!(
+            AlertContact::new("x", None, Some("nope"), None)
+                .unwrap_err()
+                .to_string()
+                .starts_with("email:")
+        );
+        assert!(AlertContact::new("x", None, None, None).is_err());
+        assert!(AlertContact::new("x", Some(" "), None, Some("http://127.0.0.1:9/h")).is_ok());
+    }
+
+    #[test]
+    fn limits_stop_sending_and_count_refusals() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 30, 23, 0, 0)
+            .unwrap();
+        let mut u = ChannelUsage::default();
+        assert_eq!(u.try_send(Some(2), t), Ok(()));
+        assert_eq!(u.try_send(Some(2), t), Ok(()));
+        assert_eq!(u.try_send(Some(2), t), Err(2));
+        assert_eq!((u.sent_today, u.refused_today, u.sent_month), (2, 1, 2));
+        let next_day = t + Duration::hours(2);
+        assert_eq!(u.as_of(next_day).sent_today, 0);
+        assert_eq!(u.as_of(next_day).sent_month, 0, "a new month too");
+        assert_eq!(u.try_send(None, next_day), Ok(()));
+        let mut l = AlertLimits::default();
+        assert!(l.set(Channel::Sms, Some(0)).is_err());
+        l.set(Channel::Sms, Some(10)).unwrap();
+        assert_eq!(l.get(Channel::Sms), Some(10));
+        assert_eq!(l.get(Channel::Phone), None);
+    }
+}

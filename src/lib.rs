@@ -1,0 +1,11 @@
+//! dwc: a terminal management console for a DataWorks-style data platform.
+//!
+//! Layers (DESIGN §1), dependencies pointing down only:
+//! `tui`, `cli` → `console` → `authz`, `store` → `domain`.
+
+pub mod authz;
+pub mod cli;
+pub mod console;
+pub mod domain;
+pub mod store;
+pub mod tui;
