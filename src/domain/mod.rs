@@ -3,6 +3,7 @@
 
 pub mod alert;
 pub mod audit;
+pub mod catalogue;
 pub mod compute;
 pub mod datasource;
 pub mod edition;
