@@ -1,12 +1,17 @@
-//! dwc's entry point. Until the console service and its front ends land (issues 3 and 4), it
-//! states what this build holds rather than pretending to open a console.
+//! dwc's entry point: parses the command line and hands over to the CLI. Without a command it
+//! will open the terminal console (issue 4); until then it says so.
+
+use clap::Parser;
+use dwc::cli::{Cli, run};
 
 fn main() {
-    println!(
-        "dwc {}: terminal management console for a DataWorks-style data platform\n\n\
-         This build holds the domain core and the permission engine only; the console (TUI) and \n\
-         the command line are not built yet. `cargo test` exercises what is here, `cargo bench` \n\
-         measures authorization.",
-        env!("CARGO_PKG_VERSION")
-    );
+    let cli = Cli::parse();
+    if cli.command.is_none() {
+        eprintln!(
+            "dwc {}: the terminal console is not built yet; use the commands (`dwc --help`).",
+            env!("CARGO_PKG_VERSION")
+        );
+        std::process::exit(dwc::cli::exit::USAGE);
+    }
+    std::process::exit(run(cli));
 }

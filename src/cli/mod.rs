@@ -1,1 +1,159 @@
-//! The command-line front end (scope OpenAPI, DESIGN §9). Built in the persistent-console issue.
+//! The command-line front end (scope OpenAPI, DESIGN §9): noun-verb commands over the console,
+//! table or JSON output, and exit codes a script can rely on.
+
+mod commands;
+pub mod output;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::console::{Console, ConsoleError, Session, SystemClock};
+use crate::domain::Scope;
+
+pub use commands::Command;
+use output::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dwc",
+    version,
+    about = "A terminal management console for a DataWorks-style data platform"
+)]
+pub struct Cli {
+    /// Store directory [default: $DWC_STORE, else the platform data directory]
+    #[arg(long, global = true, env = "DWC_STORE", value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Act as this user [default: $DWC_USER, else the account]; the password comes from
+    /// DWC_PASSWORD. Give it before the command: inside commands, --user names a target.
+    #[arg(long, env = "DWC_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    /// Region to work in [default: the tenant's region]
+    #[arg(long, global = true, value_name = "ID")]
+    pub region: Option<String>,
+    /// Output format
+    #[arg(
+        short = 'o',
+        long = "output",
+        global = true,
+        value_enum,
+        default_value = "table"
+    )]
+    pub output: Format,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Exit codes (DESIGN §9).
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const INTERNAL: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const DENIED: i32 = 3;
+    pub const NOT_FOUND: i32 = 4;
+    pub const INVALID: i32 = 5;
+    pub const STORE: i32 = 6;
+}
+
+pub fn exit_code(e: &ConsoleError) -> i32 {
+    match e {
+        ConsoleError::Denied { .. } | ConsoleError::Unauthenticated => exit::DENIED,
+        ConsoleError::NotFound(_) => exit::NOT_FOUND,
+        ConsoleError::Invalid { .. } | ConsoleError::Conflict(_) | ConsoleError::Unavailable(_) => {
+            exit::INVALID
+        }
+        ConsoleError::Store(_) => exit::STORE,
+        ConsoleError::Internal(_) => exit::INTERNAL,
+    }
+}
+
+/// Prints an error the way the output format asks: a sentence and its explanation for people,
+/// `{"error", "message", "explanation"}` on stderr for programs.
+pub fn report(format: Format, e: &ConsoleError) {
+    match format {
+        Format::Json => eprintln!(
+            "{}",
+            serde_json::json!({"error": e.kind(), "message": e.to_string(), "explanation": e.explanation()})
+        ),
+        Format::Table => {
+            eprintln!("dwc: {e}");
+            for line in e.explanation() {
+                eprintln!("  {line}");
+            }
+        }
+    }
+}
+
+pub fn default_store() -> PathBuf {
+    directories::ProjectDirs::from("", "", "dwc")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".dwc"))
+}
+
+impl Cli {
+    pub fn store_dir(&self) -> PathBuf {
+        self.store.clone().unwrap_or_else(default_store)
+    }
+}
+
+/// A secret from an environment variable, else typed at a terminal prompt, else missing.
+pub fn secret_from(var: &str, prompt: &str) -> Result<Option<String>, ConsoleError> {
+    match std::env::var(var) {
+        Ok(v) => Ok(Some(v)),
+        Err(_) => prompt_secret(prompt),
+    }
+}
+
+/// A secret typed at a terminal prompt (not echoed); `None` when nobody is at a terminal.
+pub fn prompt_secret(prompt: &str) -> Result<Option<String>, ConsoleError> {
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(prompt)
+            .map(Some)
+            .map_err(|e| ConsoleError::Internal(format!("reading the password: {e}")));
+    }
+    Ok(None)
+}
+
+/// One secret from standard input (`--password-stdin`): the first line, without its newline.
+pub fn secret_from_stdin() -> Result<String, ConsoleError> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| ConsoleError::Internal(format!("reading standard input: {e}")))?;
+    Ok(s.lines().next().unwrap_or_default().to_owned())
+}
+
+/// Opens the store and logs on as `--user` with DWC_PASSWORD (scope OpenAPI).
+pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
+    let console = Console::open(&cli.store_dir(), Box::new(SystemClock))?;
+    let tenant = console.tenant();
+    let region = cli.region.clone().unwrap_or(tenant.default_region.clone());
+    let password = if tenant.open {
+        None
+    } else {
+        secret_from("DWC_PASSWORD", "Password: ")?
+    };
+    let session = console.authenticate(
+        cli.user.as_deref(),
+        password.as_deref(),
+        Scope::OpenAPI,
+        &region,
+    )?;
+    Ok((console, session))
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let format = cli.output;
+    match commands::dispatch(&cli) {
+        Ok(out) => {
+            print!("{out}");
+            exit::OK
+        }
+        Err(e) => {
+            report(format, &e);
+            exit_code(&e)
+        }
+    }
+}

@@ -1,2 +1,458 @@
 //! The one API every front end calls (DESIGN §1): Session → operation → authorize → validate →
-//! transact with its audit record → typed result. Built in the persistent-console issue.
+//! transact with its audit record → typed result. Lists return only what the session may see.
+
+pub mod auth;
+pub mod error;
+mod identity;
+pub mod records;
+mod resources;
+mod tenant;
+mod workspaces;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::authz::{
+    self, AttachedPolicy, Basis, Ctx, Op, Policy, Target, Verdict, WorkspaceTarget,
+};
+use crate::domain::audit::{AuditEvent, Outcome};
+use crate::domain::role::CustomRole;
+use crate::domain::tenant_role::{CustomTenantRole, TenantRoleRef};
+use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace, WorkspaceRole};
+use crate::store::{Store, T, Tx, TxResult, key, prefix};
+
+pub use error::{ConsoleError, Result};
+pub use records::{PolicyRecord, Tenant, UserRecord};
+pub use resources::{DataSourceInput, NewCompute};
+pub use workspaces::{MemberView, RoleView, WorkspaceRow};
+
+/// Where time comes from. Injected so tests move time instead of sleeping.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        chrono::Utc::now()
+    }
+}
+
+/// Who acts, through which front end, in which region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub principal: Principal,
+    pub scope: Scope,
+    pub region: String,
+}
+
+impl Session {
+    pub fn who(&self) -> &str {
+        self.principal.name()
+    }
+}
+
+/// The caller's policies and tenant roles, loaded once per console call.
+struct Caller {
+    policies: Vec<(String, Arc<Policy>)>,
+    tenant_roles: Vec<TenantRole>,
+}
+
+pub struct Console {
+    store: Store,
+    clock: Box<dyn Clock>,
+    tenant: RwLock<Tenant>,
+    /// Compiled custom policies by name; dropped when a policy changes.
+    policy_cache: Mutex<HashMap<String, Arc<Policy>>>,
+    vault: auth::Vault,
+}
+
+const TENANT_KEY: &[u8] = b"tenant";
+
+fn internal(e: impl std::fmt::Display) -> ConsoleError {
+    ConsoleError::Internal(e.to_string())
+}
+
+/// Aborts a transaction with a console error.
+fn fail<R>(e: ConsoleError) -> TxResult<R, ConsoleError> {
+    crate::store::abort(e)
+}
+
+impl Console {
+    /// Creates a tenant in `dir`. `password` is required unless the store is open (a demo).
+    pub fn init(
+        dir: &Path,
+        tenant: Tenant,
+        password: Option<&str>,
+        clock: Box<dyn Clock>,
+    ) -> Result<Console> {
+        crate::domain::names::user_name(&tenant.account).map_err(|e| match e {
+            crate::domain::DomainError::Invalid { rule, .. } => {
+                ConsoleError::invalid("account", rule)
+            }
+            e => e.into(),
+        })?;
+        crate::domain::region::region("region", &tenant.default_region)?;
+        let mut tenant = tenant;
+        if !tenant.open {
+            let password = password.ok_or_else(|| {
+                ConsoleError::invalid("password", "is required (set DWC_PASSWORD)")
+            })?;
+            auth::check_password("password", password)?;
+            tenant.account_hash = Some(auth::hash_password(password)?);
+        }
+        let store = Store::open(dir, true)?;
+        if store.has(T::Meta, TENANT_KEY)? {
+            return Err(crate::store::StoreError::Exists(dir.display().to_string()).into());
+        }
+        let vault = auth::Vault::create_or_load(dir)?;
+        store.transact(|tx| tx.put(T::Meta, TENANT_KEY, &tenant))?;
+        Ok(Console {
+            store,
+            clock,
+            tenant: RwLock::new(tenant),
+            policy_cache: Mutex::default(),
+            vault,
+        })
+    }
+
+    pub fn open(dir: &Path, clock: Box<dyn Clock>) -> Result<Console> {
+        let store = Store::open(dir, false)?;
+        let tenant: Tenant = store.get(T::Meta, TENANT_KEY)?.ok_or_else(|| {
+            ConsoleError::Store(
+                crate::store::StoreError::Missing(dir.display().to_string()).to_string(),
+            )
+        })?;
+        let vault = auth::Vault::load(dir)?;
+        Ok(Console {
+            store,
+            clock,
+            tenant: RwLock::new(tenant),
+            policy_cache: Mutex::default(),
+            vault,
+        })
+    }
+
+    pub fn tenant(&self) -> Tenant {
+        self.tenant
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Checks who someone is. `user` `None` means the account. An open store takes no password.
+    /// A failure is audited and says nothing about which part was wrong.
+    pub fn authenticate(
+        &self,
+        user: Option<&str>,
+        password: Option<&str>,
+        scope: Scope,
+        region: &str,
+    ) -> Result<Session> {
+        let tenant = self.tenant();
+        let region = region.to_owned();
+        crate::domain::region::region("region", &region)?;
+        let name = user.unwrap_or(&tenant.account);
+        let (principal, hash) = if name == tenant.account {
+            (
+                Principal::Account(name.to_owned()),
+                tenant.account_hash.clone(),
+            )
+        } else {
+            match self.store.get::<UserRecord>(T::Users, name.as_bytes())? {
+                Some(u) => (Principal::User(name.to_owned()), u.password_hash),
+                None => {
+                    self.audit_attempt(
+                        name,
+                        scope,
+                        &region,
+                        "dwc:LogOn",
+                        name,
+                        Outcome::Denied,
+                        "unknown user",
+                    );
+                    return Err(ConsoleError::Unauthenticated);
+                }
+            }
+        };
+        let ok = tenant.open
+            || matches!((password, hash.as_deref()), (Some(p), Some(h)) if auth::verify_password(p, h));
+        if !ok {
+            self.audit_attempt(
+                name,
+                scope,
+                &region,
+                "dwc:LogOn",
+                name,
+                Outcome::Denied,
+                "wrong or missing password",
+            );
+            return Err(ConsoleError::Unauthenticated);
+        }
+        Ok(Session {
+            principal,
+            scope,
+            region,
+        })
+    }
+
+    fn caller(&self, s: &Session) -> Result<Caller> {
+        if s.principal.is_account() {
+            return Ok(Caller {
+                policies: Vec::new(),
+                tenant_roles: Vec::new(),
+            });
+        }
+        let who = s.who();
+        let mut policies = Vec::new();
+        for k in self.store.keys(T::Attachments, &prefix(who))? {
+            let name = crate::store::last_part(&k);
+            if let Some(p) = self.compiled_policy(&name)? {
+                policies.push((name, p));
+            }
+        }
+        let tenant_roles = match self
+            .store
+            .get::<records::TenantMemberRecord>(T::TenantMembers, who.as_bytes())?
+        {
+            None => Vec::new(),
+            Some(r) => r
+                .roles
+                .iter()
+                .filter_map(|role| match role {
+                    TenantRoleRef::Builtin(b) => Some(Ok(TenantRole::Builtin(*b))),
+                    TenantRoleRef::Custom(n) => match self
+                        .store
+                        .get::<CustomTenantRole>(T::TenantRoles, n.as_bytes())
+                    {
+                        Ok(Some(c)) => Some(Ok(TenantRole::Custom(c))),
+                        Ok(None) => None,
+                        Err(e) => Some(Err(e)),
+                    },
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        Ok(Caller {
+            policies,
+            tenant_roles,
+        })
+    }
+
+    fn compiled_policy(&self, name: &str) -> Result<Option<Arc<Policy>>> {
+        if let Some(p) = authz::system::system_policy(name) {
+            return Ok(Some(Arc::new(p.clone())));
+        }
+        let mut cache = self.policy_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = cache.get(name) {
+            return Ok(Some(p.clone()));
+        }
+        let Some(rec) = self
+            .store
+            .get::<PolicyRecord>(T::Policies, name.as_bytes())?
+        else {
+            return Ok(None);
+        };
+        let p = Arc::new(Policy::parse(&rec.document).map_err(internal)?);
+        cache.insert(name.to_owned(), p.clone());
+        Ok(Some(p))
+    }
+
+    fn forget_policy(&self, name: &str) {
+        self.policy_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name);
+    }
+
+    /// The roles of `user` in a workspace, resolved; `None` when not a member.
+    fn roles_in(&self, workspace: &str, user: &str) -> Result<Option<Vec<WorkspaceRole>>> {
+        let Some(m) = self
+            .store
+            .get::<crate::domain::workspace::Member>(T::Members, &key(&[workspace, user]))?
+        else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(m.roles.len());
+        for r in &m.roles {
+            match r {
+                RoleRef::Builtin(b) => out.push(WorkspaceRole::Builtin(*b)),
+                RoleRef::Custom(n) => {
+                    if let Some(c) = self
+                        .store
+                        .get::<CustomRole>(T::Roles, &key(&[workspace, n]))?
+                    {
+                        out.push(WorkspaceRole::Custom(c));
+                    }
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn decide(&self, s: &Session, caller: &Caller, op: Op, target: &Target) -> Verdict {
+        let tenant = self.tenant();
+        let attached: Vec<AttachedPolicy> = caller
+            .policies
+            .iter()
+            .map(|(name, policy)| AttachedPolicy { name, policy })
+            .collect();
+        let ctx = Ctx {
+            account: &tenant.account,
+            principal: &s.principal,
+            scope: s.scope,
+            region: &s.region,
+            now: self.now(),
+            edition: tenant.edition,
+            policies: &attached,
+            tenant_roles: &caller.tenant_roles,
+        };
+        authz::authorize(&ctx, op, target).verdict()
+    }
+
+    /// What this session may do, for key hints and `dwc can`: asks without auditing.
+    pub fn can(&self, s: &Session, op: Op, target: &Target) -> Result<Verdict> {
+        Ok(self.decide(s, &self.caller(s)?, op, target))
+    }
+
+    /// Authorizes or fails with a typed error; denials are audited. Targets another region or a
+    /// workspace the caller is not a member of turn into NotFound: for them it does not exist.
+    fn require(&self, s: &Session, op: Op, target: &Target, label: &str) -> Result<()> {
+        let caller = self.caller(s)?;
+        let v = self.decide(s, &caller, op, target);
+        if v.allowed {
+            return Ok(());
+        }
+        self.audit_attempt(
+            s.who(),
+            s.scope,
+            &s.region,
+            op.action(),
+            label,
+            Outcome::Denied,
+            &v.trace.join("; "),
+        );
+        Err(match v.basis {
+            Basis::NotMember | Basis::OtherRegion => ConsoleError::NotFound(label.to_owned()),
+            Basis::EditionGate => ConsoleError::Unavailable(v.trace.join("; ")),
+            Basis::WorkspaceDisabled => ConsoleError::Conflict(v.trace.join("; ")),
+            _ => ConsoleError::Denied {
+                action: op.action().to_owned(),
+                target: label.to_owned(),
+                explanation: v.trace,
+            },
+        })
+    }
+
+    /// The workspace target for an authorization question, with the caller's roles in it.
+    fn ws_target<'a>(
+        &self,
+        s: &Session,
+        ws: &'a Workspace,
+        roles: &'a Option<Vec<WorkspaceRole>>,
+    ) -> Target<'a> {
+        let _ = s;
+        Target::Workspace(WorkspaceTarget {
+            name: &ws.name,
+            region: &ws.region,
+            status: ws.status,
+            roles: roles.as_deref(),
+        })
+    }
+
+    /// Writes an audit record on its own (denials, failures, log-on attempts). Best effort: an
+    /// audit write failing must not hide the error the person is about to see.
+    fn audit_attempt(
+        &self,
+        who: &str,
+        scope: Scope,
+        region: &str,
+        action: &str,
+        target: &str,
+        outcome: Outcome,
+        detail: &str,
+    ) {
+        let ev = AuditEvent {
+            at: self.now(),
+            principal: who.to_owned(),
+            scope,
+            region: region.to_owned(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            outcome,
+            detail: detail.to_owned(),
+        };
+        let _ = self
+            .store
+            .transact::<_, ConsoleError>(|tx| append_audit(tx, &ev));
+    }
+
+    /// Runs one change: `body` inside a transaction that also appends the audit record, flushed
+    /// before returning. A failure is audited as failed and changes nothing.
+    fn change<R>(
+        &self,
+        s: &Session,
+        op: Op,
+        target: &str,
+        body: impl Fn(&Tx) -> TxResult<R, ConsoleError>,
+    ) -> Result<R> {
+        let ev = AuditEvent {
+            at: self.now(),
+            principal: s.who().to_owned(),
+            scope: s.scope,
+            region: s.region.clone(),
+            action: op.action().to_owned(),
+            target: target.to_owned(),
+            outcome: Outcome::Ok,
+            detail: String::new(),
+        };
+        let result = self.store.transact(|tx| {
+            let r = body(tx)?;
+            append_audit(tx, &ev)?;
+            Ok(r)
+        });
+        result.map_err(|e| {
+            let e = ConsoleError::from(e);
+            self.audit_attempt(
+                s.who(),
+                s.scope,
+                &s.region,
+                op.action(),
+                target,
+                Outcome::Failed,
+                &e.to_string(),
+            );
+            e
+        })
+    }
+
+    /// Runs a change whose validation happens before the transaction (so its failure is audited
+    /// as failed too).
+    fn checked<R>(&self, s: &Session, op: Op, target: &str, r: Result<R>) -> Result<R> {
+        r.inspect_err(|e| {
+            self.audit_attempt(
+                s.who(),
+                s.scope,
+                &s.region,
+                op.action(),
+                target,
+                Outcome::Failed,
+                &e.to_string(),
+            );
+        })
+    }
+}
+
+fn append_audit(tx: &Tx, ev: &AuditEvent) -> TxResult<(), ConsoleError> {
+    let id = tx.next_id()?;
+    tx.put(T::Audit, &id.to_be_bytes(), ev)
+}

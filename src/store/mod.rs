@@ -1,2 +1,433 @@
-//! sled persistence (DESIGN §7): trees, codec, schema version, index trees and transactions.
-//! Knows nothing of permissions or screens. Built in the persistent-console issue.
+//! sled persistence (DESIGN §7): a tree per entity kind plus index trees, values tagged with
+//! their schema version, store version in `meta`, one transaction per change, flushed before the
+//! caller hears of success. Knows nothing of permissions or screens.
+
+mod codec;
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
+use sled::{Db, Tree};
+use thiserror::Error;
+
+pub use codec::{SCHEMA_VERSION, decode, encode};
+
+/// The layout version this build writes and the newest it reads.
+pub const STORE_VERSION: u32 = 1;
+const VERSION_KEY: &[u8] = b"store_version";
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("store {0} is in use by another dwc process")]
+    InUse(String),
+    #[error(
+        "store {dir} was written by a newer dwc (store version {found}; this dwc reads up to {STORE_VERSION}): upgrade dwc to open it"
+    )]
+    TooNew { dir: String, found: u32 },
+    #[error("no dwc store in {0}: create one with `dwc init --account NAME` or `dwc demo`")]
+    Missing(String),
+    #[error("store {0} already holds a tenant")]
+    Exists(String),
+    #[error("store {dir}: {message}")]
+    Io { dir: String, message: String },
+    #[error("store record {tree}/{key} is damaged: {message}")]
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        message: String,
+    },
+}
+
+/// The trees. Entity trees hold records; index trees hold empty values under composite keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum T {
+    Meta,
+    Users,
+    Policies,
+    /// index `user\0policy`
+    Attachments,
+    Workspaces,
+    /// index `region\0workspace`
+    WsByRegion,
+    /// `workspace\0user` → member
+    Members,
+    /// index `user\0workspace`: what one user's workspace list costs
+    MemberWs,
+    /// `workspace\0role` → custom role
+    Roles,
+    /// workspace → member count and administrators, kept with every member change
+    WsStats,
+    ResourceGroups,
+    /// index `region\0group`
+    RgByRegion,
+    /// `workspace\0name` → compute resource
+    Compute,
+    DataSources,
+    /// index `workspace\0data source`
+    DsByWs,
+    Images,
+    Models,
+    Purchases,
+    /// `month\0item` → bill
+    Bills,
+    Contacts,
+    TenantMembers,
+    TenantRoles,
+    Extensions,
+    /// big-endian sequence → audit event
+    Audit,
+}
+
+impl T {
+    pub const ALL: [T; 24] = [
+        T::Meta,
+        T::Users,
+        T::Policies,
+        T::Attachments,
+        T::Workspaces,
+        T::WsByRegion,
+        T::Members,
+        T::MemberWs,
+        T::Roles,
+        T::WsStats,
+        T::ResourceGroups,
+        T::RgByRegion,
+        T::Compute,
+        T::DataSources,
+        T::DsByWs,
+        T::Images,
+        T::Models,
+        T::Purchases,
+        T::Bills,
+        T::Contacts,
+        T::TenantMembers,
+        T::TenantRoles,
+        T::Extensions,
+        T::Audit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            T::Meta => "meta",
+            T::Users => "users",
+            T::Policies => "policies",
+            T::Attachments => "attachments",
+            T::Workspaces => "workspaces",
+            T::WsByRegion => "ws_by_region",
+            T::Members => "members",
+            T::MemberWs => "member_ws",
+            T::Roles => "roles",
+            T::WsStats => "ws_stats",
+            T::ResourceGroups => "resource_groups",
+            T::RgByRegion => "rg_by_region",
+            T::Compute => "compute",
+            T::DataSources => "data_sources",
+            T::DsByWs => "ds_by_ws",
+            T::Images => "images",
+            T::Models => "models",
+            T::Purchases => "purchases",
+            T::Bills => "bills",
+            T::Contacts => "contacts",
+            T::TenantMembers => "tenant_members",
+            T::TenantRoles => "tenant_roles",
+            T::Extensions => "extensions",
+            T::Audit => "audit",
+        }
+    }
+}
+
+/// A composite key: parts joined by NUL, which no name may contain.
+pub fn key(parts: &[&str]) -> Vec<u8> {
+    parts.join("\0").into_bytes()
+}
+
+/// The prefix that selects every key starting with `part` as its first component.
+pub fn prefix(part: &str) -> Vec<u8> {
+    let mut p = part.as_bytes().to_vec();
+    p.push(0);
+    p
+}
+
+/// The last component of a composite key.
+pub fn last_part(k: &[u8]) -> String {
+    let s = String::from_utf8_lossy(k);
+    s.rsplit('\0').next().unwrap_or_default().to_owned()
+}
+
+pub struct Store {
+    dir: PathBuf,
+    db: Db,
+    trees: Vec<Tree>,
+    /// Held for the life of the store: a second process gets `InUse` instead of a sled error.
+    _lock: File,
+}
+
+fn io(dir: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io {
+        dir: dir.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Why a transaction did not commit: the caller's own abort, or the store failing.
+#[derive(Debug)]
+pub enum TxError<E> {
+    Abort(E),
+    Store(StoreError),
+}
+
+/// The caller's view inside a transaction.
+pub struct Tx<'a> {
+    trees: &'a [TransactionalTree],
+}
+
+pub type TxResult<R, E> = Result<R, ConflictableTransactionError<TxAbort<E>>>;
+
+/// What aborts a transaction: the caller's error or a damaged record.
+#[derive(Debug)]
+pub enum TxAbort<E> {
+    Caller(E),
+    Corrupt(StoreError),
+}
+
+/// Aborts the transaction with the caller's error.
+pub fn abort<R, E>(e: E) -> TxResult<R, E> {
+    Err(ConflictableTransactionError::Abort(TxAbort::Caller(e)))
+}
+
+impl Tx<'_> {
+    fn tree(&self, t: T) -> &TransactionalTree {
+        &self.trees[t as usize]
+    }
+
+    pub fn get<V: DeserializeOwned, E>(&self, t: T, k: &[u8]) -> TxResult<Option<V>, E> {
+        match self.tree(t).get(k)? {
+            None => Ok(None),
+            Some(bytes) => decode(t.name(), k, &bytes)
+                .map(Some)
+                .map_err(|e| ConflictableTransactionError::Abort(TxAbort::Corrupt(e))),
+        }
+    }
+
+    pub fn has<E>(&self, t: T, k: &[u8]) -> TxResult<bool, E> {
+        Ok(self.tree(t).get(k)?.is_some())
+    }
+
+    pub fn put<V: Serialize, E>(&self, t: T, k: &[u8], v: &V) -> TxResult<(), E> {
+        self.tree(t).insert(k, encode(v))?;
+        Ok(())
+    }
+
+    /// An index entry: the key is the information.
+    pub fn mark<E>(&self, t: T, k: &[u8]) -> TxResult<(), E> {
+        self.tree(t).insert(k, &[] as &[u8])?;
+        Ok(())
+    }
+
+    pub fn del<E>(&self, t: T, k: &[u8]) -> TxResult<(), E> {
+        self.tree(t).remove(k)?;
+        Ok(())
+    }
+
+    /// A new, increasing id (audit sequence numbers).
+    pub fn next_id<E>(&self) -> TxResult<u64, E> {
+        Ok(self.tree(T::Audit).generate_id()?)
+    }
+}
+
+impl Store {
+    /// Opens the store in `dir`; with `create`, makes the directory and an empty store if needed.
+    /// Takes the store's lock first, so a second process is told at once and nothing is touched.
+    pub fn open(dir: &Path, create: bool) -> Result<Store, StoreError> {
+        let shown = dir.display().to_string();
+        if !dir.join("db").exists() && !create {
+            return Err(StoreError::Missing(shown));
+        }
+        fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("dwc.lock"))
+            .map_err(|e| io(dir, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(StoreError::InUse(shown)),
+            Err(TryLockError::Error(e)) => return Err(io(dir, e)),
+        }
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| io(dir, e))?;
+        let trees = T::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| io(dir, e))?;
+        let store = Store {
+            dir: dir.to_path_buf(),
+            db,
+            trees,
+            _lock: lock,
+        };
+        match store.get::<u32>(T::Meta, VERSION_KEY)? {
+            Some(v) if v > STORE_VERSION => {
+                return Err(StoreError::TooNew {
+                    dir: shown,
+                    found: v,
+                });
+            }
+            Some(_) => {}
+            None => {
+                store
+                    .tree(T::Meta)
+                    .insert(VERSION_KEY, encode(&STORE_VERSION))
+                    .map_err(|e| io(dir, e))?;
+                store.flush()?;
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn tree(&self, t: T) -> &Tree {
+        &self.trees[t as usize]
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| io(&self.dir, e))
+    }
+
+    pub fn get<V: DeserializeOwned>(&self, t: T, k: &[u8]) -> Result<Option<V>, StoreError> {
+        match self.tree(t).get(k).map_err(|e| io(&self.dir, e))? {
+            None => Ok(None),
+            Some(bytes) => decode(t.name(), k, &bytes).map(Some),
+        }
+    }
+
+    pub fn has(&self, t: T, k: &[u8]) -> Result<bool, StoreError> {
+        self.tree(t).contains_key(k).map_err(|e| io(&self.dir, e))
+    }
+
+    /// Records under a key prefix, in key order.
+    pub fn scan<V: DeserializeOwned>(&self, t: T, p: &[u8]) -> Result<Vec<V>, StoreError> {
+        self.tree(t)
+            .scan_prefix(p)
+            .map(|r| {
+                let (k, v) = r.map_err(|e| io(&self.dir, e))?;
+                decode(t.name(), &k, &v)
+            })
+            .collect()
+    }
+
+    /// Keys under a prefix (index trees), in key order.
+    pub fn keys(&self, t: T, p: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.tree(t)
+            .scan_prefix(p)
+            .keys()
+            .map(|r| r.map(|k| k.to_vec()).map_err(|e| io(&self.dir, e)))
+            .collect()
+    }
+
+    pub fn count(&self, t: T, p: &[u8]) -> usize {
+        self.tree(t).scan_prefix(p).keys().count()
+    }
+
+    /// The last `n` records of a tree, newest first (audit log).
+    pub fn last<V: DeserializeOwned>(&self, t: T, n: usize) -> Result<Vec<V>, StoreError> {
+        self.tree(t)
+            .iter()
+            .rev()
+            .take(n)
+            .map(|r| {
+                let (k, v) = r.map_err(|e| io(&self.dir, e))?;
+                decode(t.name(), &k, &v)
+            })
+            .collect()
+    }
+
+    /// Runs `f` as one serializable transaction over every tree, then flushes, so a change
+    /// reported as done survives a kill -9.
+    pub fn transact<R, E>(&self, f: impl Fn(&Tx) -> TxResult<R, E>) -> Result<R, TxError<E>> {
+        let result = self.trees.as_slice().transaction(|trees| f(&Tx { trees }));
+        match result {
+            Ok(r) => {
+                self.flush().map_err(TxError::Store)?;
+                Ok(r)
+            }
+            Err(TransactionError::Abort(TxAbort::Caller(e))) => Err(TxError::Abort(e)),
+            Err(TransactionError::Abort(TxAbort::Corrupt(e))) => Err(TxError::Store(e)),
+            Err(TransactionError::Storage(e)) => Err(TxError::Store(io(&self.dir, e))),
+        }
+    }
+
+    /// Writes many records without a transaction (bulk loads of a new store), then flushes.
+    pub fn bulk(
+        &self,
+        t: T,
+        items: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
+    ) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (k, v) in items {
+            batch.insert(k, v);
+        }
+        self.tree(t)
+            .apply_batch(batch)
+            .map_err(|e| io(&self.dir, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_version_and_transactions() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            Store::open(dir.path(), false),
+            Err(StoreError::Missing(_))
+        ));
+        let s = Store::open(dir.path(), true).unwrap();
+        let second = Store::open(dir.path(), false);
+        assert_eq!(
+            second.err().unwrap().to_string(),
+            format!(
+                "store {} is in use by another dwc process",
+                dir.path().display()
+            )
+        );
+        let r: Result<(), TxError<String>> = s.transact(|tx| {
+            tx.put(T::Workspaces, b"a", &1u32)?;
+            abort("no".to_owned())
+        });
+        assert!(matches!(r, Err(TxError::Abort(m)) if m == "no"));
+        assert_eq!(
+            s.get::<u32>(T::Workspaces, b"a").unwrap(),
+            None,
+            "an aborted transaction leaves nothing"
+        );
+        s.transact::<_, String>(|tx| {
+            tx.put(T::Workspaces, b"a", &1u32)?;
+            tx.mark(T::WsByRegion, &key(&["cn", "a"]))
+        })
+        .unwrap();
+        assert_eq!(s.keys(T::WsByRegion, &prefix("cn")).unwrap().len(), 1);
+        s.tree(T::Meta)
+            .insert(VERSION_KEY, encode(&(STORE_VERSION + 1)))
+            .unwrap();
+        drop(s);
+        let e = Store::open(dir.path(), false).err().unwrap().to_string();
+        assert!(e.contains("newer dwc (store version 2"), "{e}");
+    }
+}

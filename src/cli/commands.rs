@@ -1,0 +1,1133 @@
+//! The commands and what each one prints.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::Value;
+
+use crate::console::{
+    Console, ConsoleError, DataSourceInput, NewCompute, Session, SystemClock, Tenant,
+};
+use crate::domain::compute::{ComputeResource, ComputeType};
+use crate::domain::datasource::{ConnectionInput, DataSource, DataSourceType, FieldKind};
+use crate::domain::module::ModuleLevels;
+use crate::domain::resource_group::{NewResourceGroup, Payment, ResourceGroup};
+use crate::domain::workspace::{NewWorkspace, WorkspacePatch};
+use crate::domain::{Edition, Env, RoleRef, WorkspaceMode};
+
+use super::output::{self, Format, Row};
+use super::{Cli, secret_from, secret_from_stdin, session};
+
+type Out = Result<String, ConsoleError>;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a tenant in the store: its account, edition and region
+    Init {
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value = "basic", value_parser = parse_edition)]
+        edition: Edition,
+        #[arg(long, default_value = crate::domain::region::DEFAULT_REGION)]
+        region: String,
+    },
+    /// Show or change the tenant's edition
+    #[command(subcommand)]
+    Edition(EditionCmd),
+    /// RAM users of the tenant
+    #[command(subcommand)]
+    User(UserCmd),
+    /// RAM policies and their attachments
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Workspaces of the current region
+    #[command(subcommand)]
+    Workspace(WorkspaceCmd),
+    /// Members of a workspace and their roles
+    #[command(subcommand)]
+    Member(MemberCmd),
+    /// Workspace roles, built-in and custom
+    #[command(subcommand)]
+    Role(RoleCmd),
+    /// Serverless resource groups
+    #[command(subcommand, name = "resource-group", alias = "rg")]
+    ResourceGroup(RgCmd),
+    /// Compute resources bound to a workspace
+    #[command(subcommand)]
+    Compute(ComputeCmd),
+    /// Data sources of a workspace
+    #[command(subcommand, name = "datasource", alias = "ds")]
+    Datasource(DsCmd),
+    /// The audit log
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+fn parse_edition(s: &str) -> Result<Edition, String> {
+    Edition::parse("edition", s).map_err(|e| e.to_string())
+}
+
+fn parse_mode(s: &str) -> Result<WorkspaceMode, String> {
+    WorkspaceMode::parse("mode", s).map_err(|e| e.to_string())
+}
+
+fn parse_env(s: &str) -> Result<Env, String> {
+    Env::parse("env", s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EditionCmd {
+    Show,
+    Set {
+        #[arg(value_parser = parse_edition)]
+        edition: Edition,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    List,
+    Show {
+        name: String,
+    },
+    /// Create a user; the password comes from DWC_NEW_PASSWORD or a prompt
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    Delete {
+        name: String,
+    },
+    /// Set a password (from DWC_NEW_PASSWORD or a prompt)
+    Passwd {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCmd {
+    List,
+    Show {
+        name: String,
+    },
+    Create {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    Delete {
+        name: String,
+    },
+    Attach {
+        name: String,
+        #[arg(long)]
+        user: String,
+    },
+    Detach {
+        name: String,
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WsFields {
+    #[arg(long)]
+    display_name: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCmd {
+    List {
+        /// Show the recycle bin instead
+        #[arg(long)]
+        recycle_bin: bool,
+    },
+    Show {
+        name: String,
+    },
+    Create {
+        name: String,
+        #[arg(long, value_parser = parse_mode)]
+        mode: Option<WorkspaceMode>,
+        #[command(flatten)]
+        fields: WsFields,
+    },
+    Update {
+        name: String,
+        #[command(flatten)]
+        fields: WsFields,
+        #[arg(long)]
+        allow_download: Option<bool>,
+    },
+    Disable {
+        name: String,
+    },
+    Enable {
+        name: String,
+    },
+    /// Move to the recycle bin for 14 days
+    Delete {
+        name: String,
+    },
+    Restore {
+        name: String,
+    },
+    /// Upgrade from Basic to Standard mode (one-way)
+    Upgrade {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCmd {
+    List {
+        workspace: String,
+    },
+    Add {
+        workspace: String,
+        user: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    Remove {
+        workspace: String,
+        user: String,
+    },
+    Grant {
+        workspace: String,
+        user: String,
+        role: String,
+    },
+    Revoke {
+        workspace: String,
+        user: String,
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCmd {
+    List {
+        workspace: String,
+    },
+    Show {
+        workspace: String,
+        role: String,
+    },
+    /// Create a custom role (Enterprise) with MODULE=none|read|write levels
+    Create {
+        workspace: String,
+        name: String,
+        #[arg(long = "perm", value_name = "MODULE=LEVEL")]
+        perms: Vec<String>,
+        /// The compute-engine role it maps to in the development environment
+        #[arg(long)]
+        compute_role: Option<String>,
+    },
+    Delete {
+        workspace: String,
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RgCmd {
+    List,
+    Show {
+        name: String,
+    },
+    Create {
+        name: String,
+        #[arg(long, value_name = "CU")]
+        spec: u32,
+        #[arg(long, default_value = "postpaid", value_parser = ["prepaid", "postpaid"])]
+        payment: String,
+        #[arg(long)]
+        months: Option<u32>,
+        #[arg(long)]
+        auto_renew: bool,
+        #[arg(long, requires = "vswitch")]
+        vpc: Option<String>,
+        #[arg(long, requires = "vpc")]
+        vswitch: Option<String>,
+    },
+    Attach {
+        name: String,
+        workspace: String,
+    },
+    Detach {
+        name: String,
+        workspace: String,
+    },
+    Scale {
+        name: String,
+        #[arg(long, value_name = "CU")]
+        spec: u32,
+    },
+    Renew {
+        name: String,
+        #[arg(long)]
+        months: u32,
+    },
+    Delete {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComputeCmd {
+    List {
+        workspace: String,
+    },
+    /// Bind a compute resource; its data source is created with it
+    Attach {
+        workspace: String,
+        #[arg(long = "type")]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        instance: String,
+        #[arg(long, value_parser = parse_env)]
+        env: Option<Env>,
+    },
+    Detach {
+        workspace: String,
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ConnFlags {
+    #[arg(long)]
+    host: Option<String>,
+    #[arg(long)]
+    port: Option<String>,
+    #[arg(long)]
+    database: Option<String>,
+    #[arg(long)]
+    username: Option<String>,
+    /// Any other connection field, as FIELD=VALUE
+    #[arg(long = "field", value_name = "FIELD=VALUE")]
+    fields: Vec<String>,
+    /// Read the secret (password or AccessKey secret) from standard input
+    #[arg(long)]
+    password_stdin: bool,
+    #[arg(long)]
+    description: Option<String>,
+    #[arg(long, value_parser = parse_env)]
+    env: Option<Env>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DsCmd {
+    List {
+        workspace: String,
+    },
+    Show {
+        workspace: String,
+        name: String,
+    },
+    Create {
+        workspace: String,
+        name: String,
+        #[arg(long = "type")]
+        kind: String,
+        #[command(flatten)]
+        conn: ConnFlags,
+    },
+    Update {
+        workspace: String,
+        name: String,
+        #[command(flatten)]
+        conn: ConnFlags,
+    },
+    Delete {
+        workspace: String,
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+// ----- rows -----
+
+fn time(t: &crate::domain::Timestamp) -> Value {
+    Value::String(t.format("%Y-%m-%d %H:%M").to_string())
+}
+
+fn ws_row(r: &crate::console::WorkspaceRow) -> Row {
+    let w = &r.workspace;
+    Row::new()
+        .with("name", w.name.clone())
+        .with("display_name", w.display_name.clone())
+        .with("mode", w.mode.title())
+        .with("status", w.status.title())
+        .with("default", w.is_default)
+        .with("administrators", r.administrators.clone())
+        .with("members", r.member_count)
+        .with("my_roles", r.my_roles.clone())
+        .with("region", w.region.clone())
+}
+
+fn rg_row(g: &ResourceGroup) -> Row {
+    let (expires, auto) = match g.payment {
+        Payment::PrePaid {
+            expires_at,
+            auto_renew,
+            ..
+        } => (time(&expires_at), Value::Bool(auto_renew)),
+        Payment::PostPaid => (Value::Null, Value::Null),
+    };
+    Row::new()
+        .with("name", g.name.clone())
+        .with("status", g.status.title())
+        .with("spec_cu", g.spec_cu)
+        .with("payment", g.payment.title())
+        .with("expires", expires)
+        .with("auto_renew", auto)
+        .with("attached", g.attached.iter().cloned().collect::<Vec<_>>())
+        .with("concurrency", g.concurrency)
+        .with(
+            "vpc",
+            g.network
+                .as_ref()
+                .map(|n| format!("{}/{}", n.vpc_id, n.vswitch_id)),
+        )
+        .with("reason", g.reason.clone())
+}
+
+fn compute_row(c: &ComputeResource) -> Row {
+    Row::new()
+        .with("name", c.name.clone())
+        .with("type", c.kind.title())
+        .with("instance", c.instance.clone())
+        .with("env", c.env.slug())
+        .with("workspace", c.workspace.clone())
+}
+
+fn ds_row(d: &DataSource) -> Row {
+    let conn: Vec<String> = d
+        .display_fields()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let tests: Vec<String> = d
+        .tests
+        .values()
+        .map(|t| format!("{}: {}", t.resource_group, t.result.title()))
+        .collect();
+    Row::new()
+        .with("name", d.name.clone())
+        .with("type", d.kind.title())
+        .with("env", d.env.slug())
+        .with("connection", conn)
+        .with("compute", d.from_compute.clone())
+        .with("tests", tests)
+        .with("description", d.description.clone())
+}
+
+fn done(cli: &Cli, message: String, name: &str) -> Out {
+    Ok(output::done(cli.output, &message, name))
+}
+
+// ----- dispatch -----
+
+pub fn dispatch(cli: &Cli) -> Out {
+    let Some(cmd) = &cli.command else {
+        return Err(ConsoleError::Internal("no command".into()));
+    };
+    if let Command::Init {
+        account,
+        edition,
+        region,
+    } = cmd
+    {
+        return init(cli, account, *edition, region);
+    }
+    let (console, s) = session(cli)?;
+    let c = &console;
+    let f = cli.output;
+    match cmd {
+        Command::Init { .. } => Err(ConsoleError::Internal(
+            "init is handled before log-on".into(),
+        )),
+        Command::Edition(EditionCmd::Show) => {
+            let e = c.edition(&s)?;
+            Ok(output::show(
+                f,
+                &Row::new()
+                    .with("name", e.slug())
+                    .with("edition", e.title())
+                    .with("image_limit", e.image_limit()),
+            ))
+        }
+        Command::Edition(EditionCmd::Set { edition }) => {
+            c.set_edition(&s, *edition)?;
+            done(
+                cli,
+                format!("edition set to {}", edition.title()),
+                edition.slug(),
+            )
+        }
+        Command::User(cmd) => user(cli, c, &s, cmd),
+        Command::Policy(cmd) => policy(cli, c, &s, cmd),
+        Command::Workspace(cmd) => workspace(cli, c, &s, cmd),
+        Command::Member(cmd) => member(cli, c, &s, cmd),
+        Command::Role(cmd) => role(cli, c, &s, cmd),
+        Command::ResourceGroup(cmd) => resource_group(cli, c, &s, cmd),
+        Command::Compute(cmd) => compute(cli, c, &s, cmd),
+        Command::Datasource(cmd) => datasource(cli, c, &s, cmd),
+        Command::Audit(AuditCmd::List { limit }) => {
+            let rows: Vec<Row> = c
+                .audit_log(&s, *limit)?
+                .iter()
+                .map(|e| {
+                    Row::new()
+                        .with("name", e.action.clone())
+                        .with("time", e.at.format("%Y-%m-%d %H:%M:%S").to_string())
+                        .with("principal", e.principal.clone())
+                        .with("scope", e.scope.as_str())
+                        .with("target", e.target.clone())
+                        .with("outcome", e.outcome.to_string())
+                        .with("detail", e.detail.clone())
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no audit events"))
+        }
+    }
+}
+
+fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
+    let password = secret_from("DWC_PASSWORD", "Password for the account: ")?;
+    let tenant = Tenant {
+        account: account.to_owned(),
+        account_hash: None,
+        edition,
+        open: false,
+        default_region: region.to_owned(),
+        created_at: chrono::Utc::now(),
+    };
+    Console::init(
+        &cli.store_dir(),
+        tenant,
+        password.as_deref(),
+        Box::new(SystemClock),
+    )?;
+    done(
+        cli,
+        format!(
+            "created tenant {account} ({} edition, {region}) in {}",
+            edition.title(),
+            cli.store_dir().display()
+        ),
+        account,
+    )
+}
+
+fn new_password(prompt: &str) -> Result<Option<String>, ConsoleError> {
+    secret_from("DWC_NEW_PASSWORD", prompt)
+}
+
+fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        UserCmd::List => {
+            let rows: Vec<Row> = c
+                .list_users(s)?
+                .iter()
+                .map(|u| {
+                    Row::new()
+                        .with("name", u.user.name.clone())
+                        .with("display_name", u.user.display_name.clone())
+                        .with("created", time(&u.user.created_at))
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no users"))
+        }
+        UserCmd::Show { name } => {
+            let u = c.get_user(s, name)?;
+            let policies = c.user_policies(s, name)?;
+            let tenant_roles: Vec<String> = c
+                .user_tenant_roles(name)?
+                .iter()
+                .map(|r| format!("{r:?}"))
+                .collect();
+            Ok(output::show(
+                f,
+                &Row::new()
+                    .with("name", u.user.name)
+                    .with("display_name", u.user.display_name)
+                    .with("policies", policies)
+                    .with("tenant_roles", tenant_roles)
+                    .with("created", time(&u.user.created_at)),
+            ))
+        }
+        UserCmd::Create { name, display_name } => {
+            let pw = if c.tenant().open {
+                None
+            } else {
+                new_password(&format!("Password for {name}: "))?
+            };
+            c.create_user(s, name, display_name, pw.as_deref())?;
+            done(cli, format!("created user {name}"), name)
+        }
+        UserCmd::Delete { name } => {
+            c.delete_user(s, name)?;
+            done(cli, format!("deleted user {name}"), name)
+        }
+        UserCmd::Passwd { name } => {
+            let pw = new_password(&format!("New password for {name}: "))?.ok_or_else(|| {
+                ConsoleError::invalid("password", "set DWC_NEW_PASSWORD or run on a terminal")
+            })?;
+            c.set_password(s, name, &pw)?;
+            done(cli, format!("changed the password of {name}"), name)
+        }
+    }
+}
+
+fn policy(cli: &Cli, c: &Console, s: &Session, cmd: &PolicyCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        PolicyCmd::List => {
+            let rows: Vec<Row> = c
+                .list_policies(s)?
+                .iter()
+                .map(|p| {
+                    Row::new()
+                        .with("name", p.name.clone())
+                        .with("type", if p.system { "System" } else { "Custom" })
+                        .with("description", p.description.clone())
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no policies"))
+        }
+        PolicyCmd::Show { name } => {
+            let (p, users) = c.get_policy(s, name)?;
+            let doc: Value =
+                serde_json::from_str(&p.document).unwrap_or(Value::String(p.document.clone()));
+            let doc_text = match f {
+                Format::Json => doc,
+                Format::Table => Value::String(format!(
+                    "\n{}",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                )),
+            };
+            Ok(output::show(
+                f,
+                &Row::new()
+                    .with("name", p.name)
+                    .with("type", if p.system { "System" } else { "Custom" })
+                    .with("description", p.description)
+                    .with("attached_to", users)
+                    .with("document", doc_text),
+            ))
+        }
+        PolicyCmd::Create {
+            name,
+            file,
+            description,
+        } => {
+            let doc = std::fs::read_to_string(file).map_err(|e| {
+                ConsoleError::invalid("file", format!("cannot read {}: {e}", file.display()))
+            })?;
+            c.create_policy(s, name, description, &doc)?;
+            done(cli, format!("created policy {name}"), name)
+        }
+        PolicyCmd::Delete { name } => {
+            c.delete_policy(s, name)?;
+            done(cli, format!("deleted policy {name}"), name)
+        }
+        PolicyCmd::Attach { name, user } => {
+            c.attach_policy(s, name, user)?;
+            done(cli, format!("attached {name} to {user}"), name)
+        }
+        PolicyCmd::Detach { name, user } => {
+            c.detach_policy(s, name, user)?;
+            done(cli, format!("detached {name} from {user}"), name)
+        }
+    }
+}
+
+fn workspace(cli: &Cli, c: &Console, s: &Session, cmd: &WorkspaceCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        WorkspaceCmd::List { recycle_bin: false } => {
+            let rows: Vec<Row> = c.list_workspaces(s)?.iter().map(ws_row).collect();
+            Ok(output::list(
+                f,
+                &rows,
+                &format!("no workspaces in {}", s.region),
+            ))
+        }
+        WorkspaceCmd::List { recycle_bin: true } => {
+            let rows: Vec<Row> = c
+                .list_recycle_bin(s)?
+                .iter()
+                .filter_map(|w| {
+                    let r = w.recycled?;
+                    Some(
+                        Row::new()
+                            .with("name", w.name.clone())
+                            .with("deleted", time(&r.deleted_at))
+                            .with("purge_after", time(&r.purge_at())),
+                    )
+                })
+                .collect();
+            Ok(output::list(f, &rows, "the recycle bin is empty"))
+        }
+        WorkspaceCmd::Show { name } => {
+            let r = c.get_workspace(s, name)?;
+            let row = ws_row(&r)
+                .with("description", r.workspace.description.clone())
+                .with("allow_download", r.workspace.settings.allow_download)
+                .with("created", time(&r.workspace.created_at))
+                .with("created_by", r.workspace.created_by.clone());
+            Ok(output::show(f, &row))
+        }
+        WorkspaceCmd::Create { name, mode, fields } => {
+            let w = c.create_workspace(
+                s,
+                NewWorkspace {
+                    name: name.clone(),
+                    display_name: fields.display_name.clone().unwrap_or_default(),
+                    description: fields.description.clone().unwrap_or_default(),
+                    mode: *mode,
+                },
+            )?;
+            done(
+                cli,
+                format!(
+                    "created workspace {name} ({} mode) in {}",
+                    w.mode.title(),
+                    w.region
+                ),
+                name,
+            )
+        }
+        WorkspaceCmd::Update {
+            name,
+            fields,
+            allow_download,
+        } => {
+            c.update_workspace(
+                s,
+                name,
+                WorkspacePatch {
+                    display_name: fields.display_name.clone(),
+                    description: fields.description.clone(),
+                    allow_download: *allow_download,
+                    scheduling: None,
+                },
+            )?;
+            done(cli, format!("updated workspace {name}"), name)
+        }
+        WorkspaceCmd::Disable { name } => c
+            .disable_workspace(s, name)
+            .and_then(|_| done(cli, format!("disabled workspace {name}"), name)),
+        WorkspaceCmd::Enable { name } => c
+            .enable_workspace(s, name)
+            .and_then(|_| done(cli, format!("enabled workspace {name}"), name)),
+        WorkspaceCmd::Delete { name } => {
+            let w = c.delete_workspace(s, name)?;
+            let until = w
+                .recycled
+                .map(|r| r.purge_at().format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            done(
+                cli,
+                format!("moved workspace {name} to the recycle bin (restorable until {until})"),
+                name,
+            )
+        }
+        WorkspaceCmd::Restore { name } => c
+            .restore_workspace(s, name)
+            .and_then(|_| done(cli, format!("restored workspace {name}"), name)),
+        WorkspaceCmd::Upgrade { name } => c.upgrade_workspace(s, name).and_then(|_| {
+            done(
+                cli,
+                format!("upgraded workspace {name} to Standard mode"),
+                name,
+            )
+        }),
+    }
+}
+
+fn roles(list: &[String]) -> Result<Vec<RoleRef>, ConsoleError> {
+    list.iter()
+        .map(|r| RoleRef::parse(r).map_err(Into::into))
+        .collect()
+}
+
+fn member(cli: &Cli, c: &Console, s: &Session, cmd: &MemberCmd) -> Out {
+    match cmd {
+        MemberCmd::List { workspace } => {
+            let rows: Vec<Row> = c
+                .list_members(s, workspace)?
+                .iter()
+                .map(|m| {
+                    Row::new()
+                        .with("name", m.user.clone())
+                        .with("roles", m.roles.clone())
+                        .with("owner", m.owner)
+                })
+                .collect();
+            Ok(output::list(cli.output, &rows, "no members"))
+        }
+        MemberCmd::Add {
+            workspace,
+            user,
+            roles: r,
+        } => {
+            c.add_member(s, workspace, user, roles(r)?)?;
+            done(cli, format!("added {user} to {workspace}"), user)
+        }
+        MemberCmd::Remove { workspace, user } => {
+            c.remove_member(s, workspace, user)?;
+            done(cli, format!("removed {user} from {workspace}"), user)
+        }
+        MemberCmd::Grant {
+            workspace,
+            user,
+            role,
+        } => {
+            let r = RoleRef::parse(role)?;
+            c.grant_role(s, workspace, user, r.clone())?;
+            done(cli, format!("granted {r} to {user} in {workspace}"), user)
+        }
+        MemberCmd::Revoke {
+            workspace,
+            user,
+            role,
+        } => {
+            let r = RoleRef::parse(role)?;
+            c.revoke_role(s, workspace, user, r.clone())?;
+            done(cli, format!("revoked {r} from {user} in {workspace}"), user)
+        }
+    }
+}
+
+fn role(cli: &Cli, c: &Console, s: &Session, cmd: &RoleCmd) -> Out {
+    let f = cli.output;
+    let view_row = |r: &crate::console::RoleView, full: bool| {
+        let granted: Vec<String> = r
+            .levels
+            .iter()
+            .filter(|(_, l)| l != "none")
+            .map(|(m, l)| format!("{m}={l}"))
+            .collect();
+        let mut row = Row::new()
+            .with("name", r.name.clone())
+            .with("type", if r.builtin { "Built-in" } else { "Custom" })
+            .with("compute_role", r.compute_role_dev.clone())
+            .with("members", r.holders);
+        if full {
+            row = row
+                .with("slug", r.slug.clone())
+                .with("prod_compute_role", r.compute_role_prod.clone())
+                .with("permissions", granted);
+        }
+        row
+    };
+    match cmd {
+        RoleCmd::List { workspace } => {
+            let rows: Vec<Row> = c
+                .list_roles(s, workspace)?
+                .iter()
+                .map(|r| view_row(r, false))
+                .collect();
+            Ok(output::list(f, &rows, "no roles"))
+        }
+        RoleCmd::Show { workspace, role } => Ok(output::show(
+            f,
+            &view_row(&c.get_role(s, workspace, role)?, true),
+        )),
+        RoleCmd::Create {
+            workspace,
+            name,
+            perms,
+            compute_role,
+        } => {
+            let levels = ModuleLevels::parse_perms(perms)?;
+            c.create_role(s, workspace, name, levels, compute_role.as_deref())?;
+            done(cli, format!("created role {name} in {workspace}"), name)
+        }
+        RoleCmd::Delete { workspace, role } => {
+            c.delete_role(s, workspace, role)?;
+            done(cli, format!("deleted role {role} from {workspace}"), role)
+        }
+    }
+}
+
+fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        RgCmd::List => {
+            let rows: Vec<Row> = c.list_resource_groups(s)?.iter().map(rg_row).collect();
+            Ok(output::list(
+                f,
+                &rows,
+                &format!("no resource groups in {}", s.region),
+            ))
+        }
+        RgCmd::Show { name } => Ok(output::show(f, &rg_row(&c.get_resource_group(s, name)?))),
+        RgCmd::Create {
+            name,
+            spec,
+            payment,
+            months,
+            auto_renew,
+            vpc,
+            vswitch,
+        } => {
+            let prepaid_months = match (payment.as_str(), months) {
+                ("prepaid", Some(m)) => Some(*m),
+                ("prepaid", None) => {
+                    return Err(ConsoleError::invalid(
+                        "months",
+                        "a PrePaid resource group needs --months",
+                    ));
+                }
+                (_, Some(_)) => {
+                    return Err(ConsoleError::invalid(
+                        "months",
+                        "only PrePaid resource groups have a subscription length",
+                    ));
+                }
+                _ => None,
+            };
+            let g = c.create_resource_group(
+                s,
+                NewResourceGroup {
+                    name: name.clone(),
+                    spec_cu: *spec,
+                    prepaid_months,
+                    auto_renew: *auto_renew,
+                    vpc_id: vpc.clone(),
+                    vswitch_id: vswitch.clone(),
+                },
+            )?;
+            done(
+                cli,
+                format!(
+                    "created resource group {name} ({} CU, {}), status {}",
+                    g.spec_cu,
+                    g.payment.title(),
+                    g.status
+                ),
+                name,
+            )
+        }
+        RgCmd::Attach { name, workspace } => {
+            c.attach_resource_group(s, name, workspace)?;
+            done(cli, format!("attached {name} to {workspace}"), name)
+        }
+        RgCmd::Detach { name, workspace } => {
+            c.detach_resource_group(s, name, workspace)?;
+            done(cli, format!("detached {name} from {workspace}"), name)
+        }
+        RgCmd::Scale { name, spec } => {
+            c.scale_resource_group(s, name, *spec)?;
+            done(cli, format!("scaled {name} to {spec} CU"), name)
+        }
+        RgCmd::Renew { name, months } => {
+            let g = c.renew_resource_group(s, name, *months)?;
+            let until = match g.payment {
+                Payment::PrePaid { expires_at, .. } => expires_at.format("%Y-%m-%d").to_string(),
+                Payment::PostPaid => String::new(),
+            };
+            done(cli, format!("renewed {name} until {until}"), name)
+        }
+        RgCmd::Delete { name } => {
+            c.delete_resource_group(s, name)?;
+            done(cli, format!("deleted resource group {name}"), name)
+        }
+    }
+}
+
+fn compute(cli: &Cli, c: &Console, s: &Session, cmd: &ComputeCmd) -> Out {
+    match cmd {
+        ComputeCmd::List { workspace } => {
+            let rows: Vec<Row> = c
+                .list_compute(s, workspace)?
+                .iter()
+                .map(compute_row)
+                .collect();
+            Ok(output::list(cli.output, &rows, "no compute resources"))
+        }
+        ComputeCmd::Attach {
+            workspace,
+            kind,
+            name,
+            instance,
+            env,
+        } => {
+            let kind = ComputeType::parse("type", kind)?;
+            let env = match env {
+                Some(e) => *e,
+                None => default_env(c, s, workspace)?,
+            };
+            c.attach_compute(
+                s,
+                workspace,
+                NewCompute {
+                    name: name.clone(),
+                    kind,
+                    instance: instance.clone(),
+                    env,
+                },
+            )?;
+            done(
+                cli,
+                format!(
+                    "attached {} {name} to {workspace} ({env}); created data source {name}",
+                    kind.title()
+                ),
+                name,
+            )
+        }
+        ComputeCmd::Detach { workspace, name } => {
+            c.detach_compute(s, workspace, name)?;
+            done(cli, format!("detached {name} from {workspace}"), name)
+        }
+    }
+}
+
+/// Standard-mode workspaces default to dev, Basic ones have only prod.
+fn default_env(c: &Console, s: &Session, ws: &str) -> Result<Env, ConsoleError> {
+    Ok(match c.get_workspace(s, ws)?.workspace.mode {
+        WorkspaceMode::Standard => Env::Dev,
+        WorkspaceMode::Basic => Env::Prod,
+    })
+}
+
+/// Collects connection fields from flags, and the secret from stdin or a prompt.
+fn connection(
+    kind: DataSourceType,
+    flags: &ConnFlags,
+    creating: bool,
+) -> Result<ConnectionInput, ConsoleError> {
+    let mut conn = ConnectionInput::default();
+    for (name, value) in [
+        ("host", &flags.host),
+        ("port", &flags.port),
+        ("database", &flags.database),
+        ("username", &flags.username),
+    ] {
+        if let Some(v) = value {
+            conn.set(kind, name, v.clone())?;
+        }
+    }
+    for pair in &flags.fields {
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            ConsoleError::invalid("field", format!("must be FIELD=VALUE (got {pair:?})"))
+        })?;
+        if kind.field(k).is_some_and(|f| f.kind == FieldKind::Secret) {
+            return Err(ConsoleError::invalid(
+                k,
+                "is a secret: pass it with --password-stdin or at the prompt, never on the command line",
+            ));
+        }
+        conn.set(kind, k, v.to_owned())?;
+    }
+    let secrets: Vec<_> = kind
+        .fields()
+        .iter()
+        .filter(|f| f.kind == FieldKind::Secret)
+        .collect();
+    if let Some(first) = secrets.first() {
+        if flags.password_stdin {
+            conn.set(kind, first.name, secret_from_stdin()?)?;
+        } else if creating {
+            for spec in &secrets {
+                if let Some(v) = super::prompt_secret(&format!("{}: ", spec.title))? {
+                    conn.set(kind, spec.name, v)?;
+                }
+            }
+        }
+    }
+    Ok(conn)
+}
+
+fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        DsCmd::List { workspace } => {
+            let rows: Vec<Row> = c
+                .list_data_sources(s, workspace)?
+                .iter()
+                .map(ds_row)
+                .collect();
+            Ok(output::list(f, &rows, "no data sources"))
+        }
+        DsCmd::Show { workspace, name } => {
+            let d = c.get_data_source(s, workspace, name)?;
+            Ok(output::show(
+                f,
+                &ds_row(&d)
+                    .with("workspace", d.workspace.clone())
+                    .with("created", time(&d.created_at)),
+            ))
+        }
+        DsCmd::Create {
+            workspace,
+            name,
+            kind,
+            conn,
+        } => {
+            let kind = DataSourceType::parse("type", kind)?;
+            let env = match conn.env {
+                Some(e) => e,
+                None => default_env(c, s, workspace)?,
+            };
+            let input = DataSourceInput {
+                name: name.clone(),
+                kind,
+                env,
+                description: conn.description.clone().unwrap_or_default(),
+                connection: connection(kind, conn, true)?,
+            };
+            c.create_data_source(s, workspace, input)?;
+            done(
+                cli,
+                format!(
+                    "created {} data source {name} in {workspace} ({env})",
+                    kind.title()
+                ),
+                name,
+            )
+        }
+        DsCmd::Update {
+            workspace,
+            name,
+            conn,
+        } => {
+            let kind = c.get_data_source(s, workspace, name)?.kind;
+            c.update_data_source(
+                s,
+                workspace,
+                name,
+                connection(kind, conn, false)?,
+                conn.description.clone(),
+                conn.env,
+            )?;
+            done(cli, format!("updated data source {name}"), name)
+        }
+        DsCmd::Delete { workspace, name } => {
+            c.delete_data_source(s, workspace, name)?;
+            done(cli, format!("deleted data source {name}"), name)
+        }
+    }
+}

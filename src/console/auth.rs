@@ -1,0 +1,168 @@
+//! Passwords (argon2id, never stored or shown in clear) and data-source secrets (ChaCha20-Poly1305
+//! under a key file that `init` creates with mode 0600).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+
+use super::error::{ConsoleError, Result};
+
+pub const KEY_FILE: &str = "secret.key";
+pub const MIN_PASSWORD: usize = 8;
+
+pub fn check_password(field: &str, password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(ConsoleError::invalid(
+            field,
+            format!("must be at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    if password.len() > 256 {
+        return Err(ConsoleError::invalid(
+            field,
+            "must be at most 256 characters",
+        ));
+    }
+    Ok(())
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ConsoleError::Internal(format!("hashing a password: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Encrypts and decrypts secrets with the store's key.
+pub struct Vault {
+    cipher: ChaCha20Poly1305,
+}
+
+impl Vault {
+    /// Creates the key file (mode 0600) if it does not exist, then loads it.
+    pub fn create_or_load(dir: &Path) -> Result<Vault> {
+        let path = dir.join(KEY_FILE);
+        if !path.exists() {
+            let mut key = [0u8; 32];
+            OsRng.fill_bytes(&mut key);
+            let mut opts = fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts
+                .open(&path)
+                .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", path.display())))?;
+            f.write_all(&key)
+                .and_then(|_| f.sync_all())
+                .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", path.display())))?;
+        }
+        Vault::load(dir)
+    }
+
+    pub fn load(dir: &Path) -> Result<Vault> {
+        let path = dir.join(KEY_FILE);
+        let bytes = fs::read(&path).map_err(|e| {
+            ConsoleError::Store(format!("reading the secret key {}: {e}", path.display()))
+        })?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| {
+            ConsoleError::Store(format!(
+                "the secret key {} is damaged (not 32 bytes)",
+                path.display()
+            ))
+        })?;
+        Ok(Vault {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+        })
+    }
+
+    /// A random nonce, then the ciphertext.
+    pub fn seal(&self, plain: &str) -> Vec<u8> {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let mut out = nonce.to_vec();
+        // Encryption with a valid key and a fresh nonce does not fail for inputs of this size.
+        out.extend(
+            self.cipher
+                .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+                .expect("encrypt a secret"),
+        );
+        out
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> Result<String> {
+        if sealed.len() < 12 {
+            return Err(ConsoleError::Internal("a stored secret is damaged".into()));
+        }
+        let (nonce, ct) = sealed.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| {
+                ConsoleError::Internal(
+                    "a stored secret does not decrypt with this store's key".into(),
+                )
+            })?;
+        String::from_utf8(plain)
+            .map_err(|_| ConsoleError::Internal("a stored secret is not text".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(!h.contains("correct horse"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(check_password("password", "short").is_err());
+    }
+
+    #[test]
+    fn secrets_round_trip_and_key_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = Vault::create_or_load(dir.path()).unwrap();
+        let sealed = v.seal("s3cret-pass");
+        assert!(!sealed.windows(6).any(|w| w == b"s3cret"));
+        assert_ne!(sealed, v.seal("s3cret-pass"), "fresh nonce each time");
+        assert_eq!(
+            Vault::load(dir.path()).unwrap().open(&sealed).unwrap(),
+            "s3cret-pass"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let other = tempfile::tempdir().unwrap();
+        assert!(
+            Vault::create_or_load(other.path())
+                .unwrap()
+                .open(&sealed)
+                .is_err()
+        );
+    }
+}

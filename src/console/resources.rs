@@ -1,0 +1,484 @@
+//! Resource groups, compute resources and data sources (seed 000, steps 2, 4 and 5).
+
+use std::collections::BTreeMap;
+
+use crate::authz::{Op, Target};
+use crate::domain::compute::{ComputeResource, ComputeType};
+use crate::domain::datasource::{ConnectionInput, DataSource, DataSourceType};
+use crate::domain::resource_group::{NewResourceGroup, Payment, ResourceGroup, RgEvent};
+use crate::domain::{Env, Workspace, names};
+use crate::store::{T, key, last_part, prefix};
+
+use super::error::{ConsoleError, Result};
+use super::{Console, Session, fail};
+
+#[derive(Debug, Clone)]
+pub struct NewCompute {
+    pub name: String,
+    pub kind: ComputeType,
+    pub instance: String,
+    pub env: Env,
+}
+
+/// A data source as a person enters it; secrets travel here in clear only until sealed.
+#[derive(Debug, Clone)]
+pub struct DataSourceInput {
+    pub name: String,
+    pub kind: DataSourceType,
+    pub env: Env,
+    pub description: String,
+    pub connection: ConnectionInput,
+}
+
+fn rg_label(name: &str) -> String {
+    format!("resource group {name}")
+}
+
+impl Console {
+    /// Names of the groups of `region` attached to a workspace.
+    pub(super) fn groups_attached_to(&self, region: &str, ws: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for k in self.store.keys(T::RgByRegion, &prefix(region))? {
+            let name = last_part(&k);
+            if let Some(g) = self
+                .store
+                .get::<ResourceGroup>(T::ResourceGroups, name.as_bytes())?
+                && g.attached.contains(ws)
+            {
+                out.push(name);
+            }
+        }
+        Ok(out)
+    }
+
+    fn load_rg(&self, s: &Session, name: &str, op: Op) -> Result<ResourceGroup> {
+        let label = rg_label(name);
+        let target = Target::ResourceGroup {
+            name,
+            region: &s.region,
+        };
+        self.require(s, op, &target, &label)?;
+        self.store
+            .get::<ResourceGroup>(T::ResourceGroups, name.as_bytes())?
+            .filter(|g| g.region == s.region)
+            .ok_or(ConsoleError::NotFound(label))
+    }
+
+    /// The region's resource groups, for those allowed to list them.
+    pub fn list_resource_groups(&self, s: &Session) -> Result<Vec<ResourceGroup>> {
+        self.require(
+            s,
+            Op::ListResourceGroups,
+            &Target::ResourceGroup {
+                name: "*",
+                region: &s.region,
+            },
+            "resource groups",
+        )?;
+        let mut out = Vec::new();
+        for k in self.store.keys(T::RgByRegion, &prefix(&s.region))? {
+            if let Some(g) = self
+                .store
+                .get(T::ResourceGroups, last_part(&k).as_bytes())?
+            {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get_resource_group(&self, s: &Session, name: &str) -> Result<ResourceGroup> {
+        self.load_rg(s, name, Op::GetResourceGroup)
+    }
+
+    /// The groups serving a workspace: every member may see them on the workspace's tab.
+    pub fn workspace_resource_groups(&self, s: &Session, ws: &str) -> Result<Vec<ResourceGroup>> {
+        self.ws_for(s, ws, Op::ListProjectResourceGroups)?;
+        let mut out = Vec::new();
+        for name in self.groups_attached_to(&s.region, ws)? {
+            if let Some(g) = self.store.get(T::ResourceGroups, name.as_bytes())? {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Buys a Serverless resource group in the session's region. Provisioning completes in the
+    /// same step until background jobs arrive (issue 5): the group is Normal when this returns.
+    pub fn create_resource_group(
+        &self,
+        s: &Session,
+        input: NewResourceGroup,
+    ) -> Result<ResourceGroup> {
+        let label = rg_label(&input.name);
+        self.require(
+            s,
+            Op::CreateResourceGroup,
+            &Target::ResourceGroup {
+                name: &input.name,
+                region: &s.region,
+            },
+            &label,
+        )?;
+        let mut g = self.checked(
+            s,
+            Op::CreateResourceGroup,
+            &label,
+            ResourceGroup::create(input, &s.region, self.now()).map_err(Into::into),
+        )?;
+        g.apply(RgEvent::Created)?;
+        self.change(s, Op::CreateResourceGroup, &label, |tx| {
+            if tx.has(T::ResourceGroups, g.name.as_bytes())? {
+                return fail(ConsoleError::Conflict(format!(
+                    "resource group {} already exists",
+                    g.name
+                )));
+            }
+            tx.put(T::ResourceGroups, g.name.as_bytes(), &g)?;
+            tx.mark(T::RgByRegion, &key(&[&g.region, &g.name]))
+        })?;
+        Ok(g)
+    }
+
+    fn modify_rg(
+        &self,
+        s: &Session,
+        name: &str,
+        op: Op,
+        f: impl Fn(&mut ResourceGroup) -> Result<()>,
+    ) -> Result<ResourceGroup> {
+        let label = rg_label(name);
+        let g = self.load_rg(s, name, op)?;
+        let mut changed = g.clone();
+        self.checked(s, op, &label, f(&mut changed))?;
+        self.change(s, op, &label, |tx| {
+            if tx
+                .get::<ResourceGroup, _>(T::ResourceGroups, name.as_bytes())?
+                .as_ref()
+                != Some(&g)
+            {
+                return fail(ConsoleError::Conflict(format!(
+                    "{label} changed meanwhile; try again"
+                )));
+            }
+            tx.put(T::ResourceGroups, name.as_bytes(), &changed)
+        })?;
+        Ok(changed)
+    }
+
+    /// Attaches a group to a workspace of its region; the group must be Normal.
+    pub fn attach_resource_group(
+        &self,
+        s: &Session,
+        name: &str,
+        ws: &str,
+    ) -> Result<ResourceGroup> {
+        let (w, _) = self.load_ws(s, ws)?;
+        self.modify_rg(s, name, Op::AssociateProjectToResourceGroup, |g| {
+            g.check_attach(&w)?;
+            g.attached.insert(w.name.clone());
+            Ok(())
+        })
+    }
+
+    pub fn detach_resource_group(
+        &self,
+        s: &Session,
+        name: &str,
+        ws: &str,
+    ) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::DissociateProjectFromResourceGroup, |g| {
+            if !g.attached.remove(ws) {
+                return Err(ConsoleError::NotFound(format!(
+                    "{} is not attached to {ws}",
+                    g.name
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    pub fn scale_resource_group(
+        &self,
+        s: &Session,
+        name: &str,
+        spec: u32,
+    ) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
+            g.start_scale(spec)?;
+            g.finish_scale(spec)?;
+            Ok(())
+        })
+    }
+
+    pub fn renew_resource_group(
+        &self,
+        s: &Session,
+        name: &str,
+        months: u32,
+    ) -> Result<ResourceGroup> {
+        let now = self.now();
+        self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
+            let expiry = g.renewed_expiry(months, now)?;
+            g.apply(RgEvent::StartUpdate)?;
+            g.set_expiry(expiry);
+            g.apply(RgEvent::Updated)?;
+            Ok(())
+        })
+    }
+
+    pub fn set_auto_renew(&self, s: &Session, name: &str, on: bool) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::UpdateResourceGroup, |g| match &mut g.payment {
+            Payment::PrePaid { auto_renew, .. } => {
+                *auto_renew = on;
+                Ok(())
+            }
+            Payment::PostPaid => Err(ConsoleError::invalid(
+                "auto_renew",
+                "a PostPaid resource group does not renew",
+            )),
+        })
+    }
+
+    /// Deletes a group, detaching it from its workspaces.
+    pub fn delete_resource_group(&self, s: &Session, name: &str) -> Result<()> {
+        let label = rg_label(name);
+        let g = self.load_rg(s, name, Op::DeleteResourceGroup)?;
+        let mut gone = g.clone();
+        self.checked(
+            s,
+            Op::DeleteResourceGroup,
+            &label,
+            gone.apply(RgEvent::StartDelete)
+                .map(|_| ())
+                .map_err(Into::into),
+        )?;
+        self.change(s, Op::DeleteResourceGroup, &label, |tx| {
+            tx.del(T::ResourceGroups, name.as_bytes())?;
+            tx.del(T::RgByRegion, &key(&[&g.region, name]))
+        })
+    }
+
+    // ----- compute -----
+
+    pub fn list_compute(&self, s: &Session, ws: &str) -> Result<Vec<ComputeResource>> {
+        self.ws_for(s, ws, Op::ListComputeResources)?;
+        Ok(self.store.scan(T::Compute, &prefix(ws))?)
+    }
+
+    /// Binds a compute resource and creates its data source of the same name (seed 000).
+    pub fn attach_compute(
+        &self,
+        s: &Session,
+        ws: &str,
+        input: NewCompute,
+    ) -> Result<ComputeResource> {
+        let label = format!("compute {} in {ws}", input.name);
+        let w = self.ws_for(s, ws, Op::CreateComputeResource)?;
+        let now = self.now();
+        let c = self.checked(
+            s,
+            Op::CreateComputeResource,
+            &label,
+            ComputeResource::bind(&w, &input.name, input.kind, &input.instance, input.env, now)
+                .map_err(Into::into),
+        )?;
+        let ds = DataSource {
+            workspace: ws.to_owned(),
+            name: c.name.clone(),
+            kind: c.kind.data_source_type(),
+            env: c.env,
+            description: format!("created with compute resource {}", c.name),
+            // The engine instance fills the type's first field (project, host or workspace id).
+            fields: BTreeMap::from([(
+                c.kind.data_source_type().fields()[0].name.to_owned(),
+                c.instance.clone(),
+            )]),
+            secrets: BTreeMap::new(),
+            from_compute: Some(c.name.clone()),
+            tests: BTreeMap::new(),
+            created_at: now,
+        };
+        self.change(s, Op::CreateComputeResource, &label, |tx| {
+            if tx.has(T::Compute, &key(&[ws, &c.name]))? {
+                return fail(ConsoleError::Conflict(format!("compute resource {} already exists in {ws}", c.name)));
+            }
+            if tx.has(T::DataSources, c.name.as_bytes())? {
+                return fail(ConsoleError::Conflict(format!("a data source named {} already exists; data source names are unique in the tenant", c.name)));
+            }
+            tx.put(T::Compute, &key(&[ws, &c.name]), &c)?;
+            tx.put(T::DataSources, c.name.as_bytes(), &ds)?;
+            tx.mark(T::DsByWs, &key(&[ws, &c.name]))
+        })?;
+        Ok(c)
+    }
+
+    /// Unbinds a compute resource and removes the data source it created.
+    pub fn detach_compute(&self, s: &Session, ws: &str, name: &str) -> Result<()> {
+        let label = format!("compute {name} in {ws}");
+        self.ws_for(s, ws, Op::DeleteComputeResource)?;
+        self.change(s, Op::DeleteComputeResource, &label, |tx| {
+            if !tx.has(T::Compute, &key(&[ws, name]))? {
+                return fail(ConsoleError::NotFound(label.clone()));
+            }
+            tx.del(T::Compute, &key(&[ws, name]))?;
+            if let Some(ds) = tx.get::<DataSource, _>(T::DataSources, name.as_bytes())?
+                && ds.from_compute.as_deref() == Some(name)
+                && ds.workspace == ws
+            {
+                tx.del(T::DataSources, name.as_bytes())?;
+                tx.del(T::DsByWs, &key(&[ws, name]))?;
+            }
+            Ok(())
+        })
+    }
+
+    // ----- data sources -----
+
+    pub fn list_data_sources(&self, s: &Session, ws: &str) -> Result<Vec<DataSource>> {
+        self.ws_for(s, ws, Op::ListDataSources)?;
+        let mut out = Vec::new();
+        for k in self.store.keys(T::DsByWs, &prefix(ws))? {
+            if let Some(d) = self.store.get(T::DataSources, last_part(&k).as_bytes())? {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get_data_source(&self, s: &Session, ws: &str, name: &str) -> Result<DataSource> {
+        self.ws_for(s, ws, Op::GetDataSource)?;
+        self.store
+            .get::<DataSource>(T::DataSources, name.as_bytes())?
+            .filter(|d| d.workspace == ws)
+            .ok_or_else(|| ConsoleError::NotFound(format!("data source {name} in {ws}")))
+    }
+
+    fn sealed(&self, connection: &ConnectionInput) -> BTreeMap<String, Vec<u8>> {
+        connection
+            .secrets
+            .iter()
+            .map(|(k, v)| (k.clone(), self.vault.seal(v)))
+            .collect()
+    }
+
+    pub fn create_data_source(
+        &self,
+        s: &Session,
+        ws: &str,
+        input: DataSourceInput,
+    ) -> Result<DataSource> {
+        let label = format!("data source {} in {ws}", input.name);
+        let w: Workspace = self.ws_for(s, ws, Op::CreateDataSource)?;
+        let check = (|| {
+            names::data_source_name(&input.name)?;
+            names::text_block("description", &input.description, 512)?;
+            w.mode.check_env("env", input.env)?;
+            input.connection.validate(input.kind, &[])?;
+            Ok::<_, crate::domain::DomainError>(())
+        })();
+        self.checked(s, Op::CreateDataSource, &label, check.map_err(Into::into))?;
+        let ds = DataSource {
+            workspace: ws.to_owned(),
+            name: input.name.clone(),
+            kind: input.kind,
+            env: input.env,
+            description: input.description.clone(),
+            fields: input.connection.fields.clone(),
+            secrets: self.sealed(&input.connection),
+            from_compute: None,
+            tests: BTreeMap::new(),
+            created_at: self.now(),
+        };
+        self.change(s, Op::CreateDataSource, &label, |tx| {
+            if tx.has(T::DataSources, ds.name.as_bytes())? {
+                return fail(ConsoleError::Conflict(format!("a data source named {} already exists; data source names are unique in the tenant", ds.name)));
+            }
+            tx.put(T::DataSources, ds.name.as_bytes(), &ds)?;
+            tx.mark(T::DsByWs, &key(&[ws, &ds.name]))
+        })?;
+        Ok(ds)
+    }
+
+    /// Changes connection fields, secrets (re-entered), description or environment. Secrets left
+    /// out keep their stored value.
+    pub fn update_data_source(
+        &self,
+        s: &Session,
+        ws: &str,
+        name: &str,
+        connection: ConnectionInput,
+        description: Option<String>,
+        env: Option<Env>,
+    ) -> Result<DataSource> {
+        let label = format!("data source {name} in {ws}");
+        let w: Workspace = self.ws_for(s, ws, Op::UpdateDataSource)?;
+        let before: DataSource = self
+            .store
+            .get::<DataSource>(T::DataSources, name.as_bytes())?
+            .filter(|d| d.workspace == ws)
+            .ok_or_else(|| ConsoleError::NotFound(label.clone()))?;
+        let mut after = before.clone();
+        let check = (|| {
+            let mut merged = ConnectionInput {
+                fields: before.fields.clone(),
+                secrets: connection.secrets.clone(),
+            };
+            merged.fields.extend(connection.fields.clone());
+            if before.from_compute.is_none() {
+                merged.validate(before.kind, &before.secret_names())?;
+            }
+            if let Some(d) = &description {
+                names::text_block("description", d, 512)?;
+            }
+            if let Some(e) = env {
+                w.mode.check_env("env", e)?;
+            }
+            Ok::<_, crate::domain::DomainError>(merged)
+        })();
+        let merged = self.checked(s, Op::UpdateDataSource, &label, check.map_err(Into::into))?;
+        after.fields = merged.fields;
+        after.secrets.extend(self.sealed(&connection));
+        if let Some(d) = description {
+            after.description = d;
+        }
+        if let Some(e) = env {
+            after.env = e;
+        }
+        // Changed connection settings make earlier test results stale.
+        after.tests.clear();
+        self.change(s, Op::UpdateDataSource, &label, |tx| {
+            if tx
+                .get::<DataSource, _>(T::DataSources, name.as_bytes())?
+                .as_ref()
+                != Some(&before)
+            {
+                return fail(ConsoleError::Conflict(format!(
+                    "{label} changed meanwhile; try again"
+                )));
+            }
+            tx.put(T::DataSources, name.as_bytes(), &after)
+        })?;
+        Ok(after)
+    }
+
+    pub fn delete_data_source(&self, s: &Session, ws: &str, name: &str) -> Result<()> {
+        let label = format!("data source {name} in {ws}");
+        self.ws_for(s, ws, Op::DeleteDataSource)?;
+        self.change(s, Op::DeleteDataSource, &label, |tx| {
+            let Some(ds) = tx
+                .get::<DataSource, _>(T::DataSources, name.as_bytes())?
+                .filter(|d| d.workspace == ws)
+            else {
+                return fail(ConsoleError::NotFound(label.clone()));
+            };
+            if let Some(c) = &ds.from_compute {
+                return fail(ConsoleError::Conflict(format!(
+                    "{name} belongs to compute resource {c}; detach the compute resource instead"
+                )));
+            }
+            tx.del(T::DataSources, name.as_bytes())?;
+            tx.del(T::DsByWs, &key(&[ws, name]))
+        })
+    }
+}

@@ -1,0 +1,718 @@
+//! Workspaces, their members and their roles (seeds 000–002, 004; DESIGN §3–§5).
+
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{Op, Target, WorkspaceTarget};
+use crate::domain::module::ModuleLevels;
+use crate::domain::role::{BuiltinRole, CustomRole};
+use crate::domain::workspace::{Member, NewWorkspace, WorkspacePatch};
+use crate::domain::{Env, RoleRef, Workspace, WorkspaceRole, WorkspaceStatus};
+use crate::store::{T, Tx, TxResult, key, last_part, prefix};
+
+use super::error::{ConsoleError, Result};
+use super::{Console, Session, fail};
+
+/// Per-workspace numbers kept with every member change, so a list row costs one read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WsStats {
+    pub members: u32,
+    /// Members holding Workspace Manager.
+    pub managers: Vec<String>,
+}
+
+fn is_manager(m: &Member) -> bool {
+    m.roles
+        .contains(&RoleRef::Builtin(BuiltinRole::WorkspaceManager))
+}
+
+pub(super) fn stats_remove(tx: &Tx, ws: &str, m: &Member) -> TxResult<(), ConsoleError> {
+    let mut st: WsStats = tx.get(T::WsStats, ws.as_bytes())?.unwrap_or_default();
+    st.members = st.members.saturating_sub(1);
+    st.managers.retain(|u| *u != m.user);
+    tx.put(T::WsStats, ws.as_bytes(), &st)
+}
+
+fn stats_put(
+    tx: &Tx,
+    ws: &str,
+    before: Option<&Member>,
+    after: &Member,
+) -> TxResult<(), ConsoleError> {
+    let mut st: WsStats = tx.get(T::WsStats, ws.as_bytes())?.unwrap_or_default();
+    if before.is_none() {
+        st.members += 1;
+    }
+    st.managers.retain(|u| *u != after.user);
+    if is_manager(after) {
+        st.managers.push(after.user.clone());
+        st.managers.sort();
+    }
+    tx.put(T::WsStats, ws.as_bytes(), &st)
+}
+
+/// A workspace as a list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkspaceRow {
+    #[serde(flatten)]
+    pub workspace: Workspace,
+    /// The account (owner) and the Workspace Managers.
+    pub administrators: Vec<String>,
+    pub member_count: u32,
+    /// The session's own roles here.
+    pub my_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberView {
+    pub user: String,
+    pub roles: Vec<String>,
+    pub owner: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleView {
+    pub name: String,
+    pub slug: String,
+    pub builtin: bool,
+    pub levels: Vec<(String, String)>,
+    /// The compute-engine (MaxCompute) role in the development environment (seed 004).
+    pub compute_role_dev: Option<String>,
+    pub compute_role_prod: Option<String>,
+    pub holders: usize,
+}
+
+fn role_view(role: &WorkspaceRole, holders: usize) -> RoleView {
+    let levels = role.levels();
+    RoleView {
+        name: role.name().to_owned(),
+        slug: match role {
+            WorkspaceRole::Builtin(b) => b.slug().to_owned(),
+            WorkspaceRole::Custom(c) => c.name.clone(),
+        },
+        builtin: matches!(role, WorkspaceRole::Builtin(_)),
+        levels: crate::domain::Module::ALL
+            .iter()
+            .map(|m| (m.slug().to_owned(), levels.of(*m).slug().to_owned()))
+            .collect(),
+        compute_role_dev: role.compute_role(Env::Dev).map(str::to_owned),
+        compute_role_prod: role.compute_role(Env::Prod).map(str::to_owned),
+        holders,
+    }
+}
+
+impl Console {
+    /// Loads a live workspace in the session's region with the caller's roles, or NotFound.
+    pub(super) fn load_ws(
+        &self,
+        s: &Session,
+        name: &str,
+    ) -> Result<(Workspace, Option<Vec<WorkspaceRole>>)> {
+        let ws: Workspace = self
+            .store
+            .get(T::Workspaces, name.as_bytes())?
+            .filter(|w: &Workspace| w.region == s.region && w.is_live())
+            .ok_or_else(|| ConsoleError::NotFound(format!("workspace {name}")))?;
+        let roles = if s.principal.is_account() {
+            None
+        } else {
+            self.roles_in(name, s.who())?
+        };
+        Ok((ws, roles))
+    }
+
+    /// Loads a workspace and authorizes `op` on it in one step.
+    pub(super) fn ws_for(&self, s: &Session, name: &str, op: Op) -> Result<Workspace> {
+        let (ws, roles) = self.load_ws(s, name)?;
+        self.require(
+            s,
+            op,
+            &self.ws_target(s, &ws, &roles),
+            &format!("workspace {name}"),
+        )?;
+        Ok(ws)
+    }
+
+    fn row(
+        &self,
+        s: &Session,
+        ws: Workspace,
+        roles: Option<Vec<WorkspaceRole>>,
+    ) -> Result<WorkspaceRow> {
+        let stats: WsStats = self
+            .store
+            .get(T::WsStats, ws.name.as_bytes())?
+            .unwrap_or_default();
+        let mut administrators = vec![self.tenant().account];
+        administrators.extend(stats.managers);
+        let my_roles = if s.principal.is_account() {
+            vec![BuiltinRole::ProjectOwner.title().to_owned()]
+        } else {
+            roles
+                .unwrap_or_default()
+                .iter()
+                .map(|r| r.name().to_owned())
+                .collect()
+        };
+        Ok(WorkspaceRow {
+            workspace: ws,
+            administrators,
+            member_count: stats.members + 1,
+            my_roles,
+        })
+    }
+
+    /// The workspaces of the session's region that it may see: all for the account, a RAM user's
+    /// own memberships otherwise (read through the member index, so it costs what they see).
+    pub fn list_workspaces(&self, s: &Session) -> Result<Vec<WorkspaceRow>> {
+        let names: Vec<String> = if s.principal.is_account() {
+            self.store
+                .keys(T::WsByRegion, &prefix(&s.region))?
+                .iter()
+                .map(|k| last_part(k))
+                .collect()
+        } else {
+            self.store
+                .keys(T::MemberWs, &prefix(s.who()))?
+                .iter()
+                .map(|k| last_part(k))
+                .collect()
+        };
+        let caller = self.caller(s)?;
+        let mut out = Vec::with_capacity(names.len());
+        let mut hidden_by_deny = None;
+        for name in names {
+            let Some(ws) = self
+                .store
+                .get::<Workspace>(T::Workspaces, name.as_bytes())?
+            else {
+                continue;
+            };
+            if ws.region != s.region || !ws.is_live() {
+                continue;
+            }
+            let roles = if s.principal.is_account() {
+                None
+            } else {
+                self.roles_in(&name, s.who())?
+            };
+            let target = Target::Workspace(WorkspaceTarget {
+                name: &ws.name,
+                region: &ws.region,
+                status: ws.status,
+                roles: roles.as_deref(),
+            });
+            let v = self.decide(s, &caller, Op::ListProjects, &target);
+            if v.allowed {
+                out.push(self.row(s, ws, roles)?);
+            } else if v.basis == crate::authz::Basis::ExplicitDeny {
+                hidden_by_deny.get_or_insert(v.trace);
+            }
+        }
+        // An empty list because a Deny hides everything must say so, not look like no workspaces.
+        if let (true, Some(trace)) = (out.is_empty(), hidden_by_deny) {
+            self.audit_attempt(
+                s.who(),
+                s.scope,
+                &s.region,
+                Op::ListProjects.action(),
+                "workspaces",
+                crate::domain::audit::Outcome::Denied,
+                &trace.join("; "),
+            );
+            return Err(ConsoleError::Denied {
+                action: Op::ListProjects.action().into(),
+                target: "workspaces".into(),
+                explanation: trace,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Workspaces in the recycle bin of this region, for those who may restore them.
+    pub fn list_recycle_bin(&self, s: &Session) -> Result<Vec<Workspace>> {
+        let caller = self.caller(s)?;
+        let mut out = Vec::new();
+        for k in self.store.keys(T::WsByRegion, &prefix(&s.region))? {
+            let Some(ws) = self
+                .store
+                .get::<Workspace>(T::Workspaces, &last_part(&k).into_bytes())?
+            else {
+                continue;
+            };
+            if ws.is_live() {
+                continue;
+            }
+            let target = Target::Workspace(WorkspaceTarget {
+                name: &ws.name,
+                region: &ws.region,
+                status: ws.status,
+                roles: None,
+            });
+            if self.decide(s, &caller, Op::RestoreProject, &target).allowed {
+                out.push(ws);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn get_workspace(&self, s: &Session, name: &str) -> Result<WorkspaceRow> {
+        let (ws, roles) = self.load_ws(s, name)?;
+        self.require(
+            s,
+            Op::GetProject,
+            &self.ws_target(s, &ws, &roles),
+            &format!("workspace {name}"),
+        )?;
+        self.row(s, ws, roles)
+    }
+
+    /// Creates a workspace in the session's region. Its creator becomes Workspace Manager (the
+    /// account owns every workspace already).
+    pub fn create_workspace(&self, s: &Session, input: NewWorkspace) -> Result<Workspace> {
+        let label = format!("workspace {}", input.name);
+        let probe = Target::Workspace(WorkspaceTarget {
+            name: &input.name,
+            region: &s.region,
+            status: WorkspaceStatus::Normal,
+            roles: None,
+        });
+        self.require(s, Op::CreateProject, &probe, &label)?;
+        let ws = self.checked(
+            s,
+            Op::CreateProject,
+            &label,
+            Workspace::create(input, &s.region, s.who(), self.now()).map_err(Into::into),
+        )?;
+        let creator = (!s.principal.is_account())
+            .then(|| {
+                Member::new(
+                    &ws.name,
+                    s.who(),
+                    vec![RoleRef::Builtin(BuiltinRole::WorkspaceManager)],
+                    self.now(),
+                )
+            })
+            .transpose()?;
+        self.change(s, Op::CreateProject, &label, |tx| {
+            if let Some(existing) = tx.get::<Workspace, _>(T::Workspaces, ws.name.as_bytes())? {
+                let why = if existing.is_live() {
+                    "already exists"
+                } else {
+                    "is reserved by a workspace in the recycle bin"
+                };
+                return fail(ConsoleError::Conflict(format!(
+                    "the name {} {why}",
+                    ws.name
+                )));
+            }
+            tx.put(T::Workspaces, ws.name.as_bytes(), &ws)?;
+            tx.mark(T::WsByRegion, &key(&[&ws.region, &ws.name]))?;
+            tx.put(T::WsStats, ws.name.as_bytes(), &WsStats::default())?;
+            if let Some(m) = &creator {
+                put_member(tx, None, m)?;
+            }
+            Ok(())
+        })?;
+        Ok(ws)
+    }
+
+    /// Applies `f` to a stored workspace under `op`, inside one transaction.
+    fn modify_ws(
+        &self,
+        s: &Session,
+        name: &str,
+        op: Op,
+        live: bool,
+        f: impl Fn(&mut Workspace) -> Result<()>,
+    ) -> Result<Workspace> {
+        let label = format!("workspace {name}");
+        let ws = if live {
+            self.ws_for(s, name, op)?
+        } else {
+            let ws: Workspace = self
+                .store
+                .get(T::Workspaces, name.as_bytes())?
+                .filter(|w: &Workspace| w.region == s.region && !w.is_live())
+                .ok_or_else(|| {
+                    ConsoleError::NotFound(format!("workspace {name} in the recycle bin"))
+                })?;
+            self.require(s, op, &self.ws_target(s, &ws, &None), &label)?;
+            ws
+        };
+        let mut changed = ws.clone();
+        self.checked(s, op, &label, f(&mut changed))?;
+        self.change(s, op, &label, |tx| {
+            if tx
+                .get::<Workspace, _>(T::Workspaces, name.as_bytes())?
+                .as_ref()
+                != Some(&ws)
+            {
+                return fail(ConsoleError::Conflict(format!(
+                    "workspace {name} changed meanwhile; try again"
+                )));
+            }
+            tx.put(T::Workspaces, name.as_bytes(), &changed)
+        })?;
+        Ok(changed)
+    }
+
+    pub fn update_workspace(
+        &self,
+        s: &Session,
+        name: &str,
+        patch: WorkspacePatch,
+    ) -> Result<Workspace> {
+        self.modify_ws(s, name, Op::UpdateProject, true, |w| {
+            w.update(patch.clone()).map_err(Into::into)
+        })
+    }
+
+    pub fn disable_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
+        self.modify_ws(s, name, Op::DisableProject, true, |w| {
+            w.disable().map_err(Into::into)
+        })
+    }
+
+    pub fn enable_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
+        self.modify_ws(s, name, Op::EnableProject, true, |w| {
+            w.enable().map_err(Into::into)
+        })
+    }
+
+    pub fn upgrade_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
+        self.modify_ws(s, name, Op::UpgradeProjectMode, true, |w| {
+            w.upgrade_mode().map_err(Into::into)
+        })
+    }
+
+    pub fn restore_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
+        let now = self.now();
+        self.modify_ws(s, name, Op::RestoreProject, false, |w| {
+            w.restore(now).map_err(Into::into)
+        })
+    }
+
+    /// Moves a workspace to the recycle bin and detaches its resource groups (§5).
+    pub fn delete_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
+        let groups = self.groups_attached_to(&s.region, name)?;
+        let now = self.now();
+        let ws = self.modify_ws(s, name, Op::DeleteProject, true, |w| {
+            w.delete(now).map_err(Into::into)
+        })?;
+        if !groups.is_empty() {
+            self.store.transact::<_, ConsoleError>(|tx| {
+                for g in &groups {
+                    if let Some(mut rg) = tx
+                        .get::<crate::domain::resource_group::ResourceGroup, _>(
+                            T::ResourceGroups,
+                            g.as_bytes(),
+                        )?
+                    {
+                        rg.attached.remove(name);
+                        tx.put(T::ResourceGroups, g.as_bytes(), &rg)?;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        Ok(ws)
+    }
+
+    // ----- members -----
+
+    /// Everyone in the workspace, the account first as Project Owner.
+    pub fn list_members(&self, s: &Session, ws: &str) -> Result<Vec<MemberView>> {
+        self.ws_for(s, ws, Op::ListProjectMembers)?;
+        let mut out = vec![MemberView {
+            user: self.tenant().account,
+            roles: vec![BuiltinRole::ProjectOwner.title().to_owned()],
+            owner: true,
+        }];
+        for m in self.store.scan::<Member>(T::Members, &prefix(ws))? {
+            out.push(MemberView {
+                user: m.user,
+                roles: m.roles.iter().map(|r| r.name().to_owned()).collect(),
+                owner: false,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Checks that the session may hand out each role here (seed 004) and that custom roles exist.
+    fn check_grantable(
+        &self,
+        s: &Session,
+        ws: &Workspace,
+        op: Op,
+        roles: &[RoleRef],
+        label: &str,
+    ) -> Result<()> {
+        let tenant = self.tenant();
+        let my_roles = if s.principal.is_account() {
+            None
+        } else {
+            self.roles_in(&ws.name, s.who())?
+        };
+        let caller = self.caller(s)?;
+        let attached: Vec<crate::authz::AttachedPolicy> = caller
+            .policies
+            .iter()
+            .map(|(name, policy)| crate::authz::AttachedPolicy { name, policy })
+            .collect();
+        let ctx = crate::authz::Ctx {
+            account: &tenant.account,
+            principal: &s.principal,
+            scope: s.scope,
+            region: &s.region,
+            now: self.now(),
+            edition: tenant.edition,
+            policies: &attached,
+            tenant_roles: &caller.tenant_roles,
+        };
+        let target = WorkspaceTarget {
+            name: &ws.name,
+            region: &ws.region,
+            status: ws.status,
+            roles: my_roles.as_deref(),
+        };
+        for role in roles {
+            let v = crate::authz::authorize_role_grant(&ctx, op, target, role).verdict();
+            if !v.allowed {
+                self.audit_attempt(
+                    s.who(),
+                    s.scope,
+                    &s.region,
+                    op.action(),
+                    label,
+                    crate::domain::audit::Outcome::Denied,
+                    &v.trace.join("; "),
+                );
+                return Err(match v.basis {
+                    crate::authz::Basis::NotMember => {
+                        ConsoleError::NotFound(format!("workspace {}", ws.name))
+                    }
+                    crate::authz::Basis::WorkspaceDisabled => {
+                        ConsoleError::Conflict(v.trace.join("; "))
+                    }
+                    _ => ConsoleError::Denied {
+                        action: op.action().into(),
+                        target: label.into(),
+                        explanation: v.trace,
+                    },
+                });
+            }
+            if let RoleRef::Custom(n) = role
+                && !self.store.has(T::Roles, &key(&[&ws.name, n]))?
+            {
+                return self.checked(
+                    s,
+                    op,
+                    label,
+                    Err(ConsoleError::NotFound(format!("role {n} in {}", ws.name))),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub fn add_member(&self, s: &Session, ws: &str, user: &str, roles: Vec<RoleRef>) -> Result<()> {
+        let label = format!("member {user} of {ws}");
+        let w = self.ws_for(s, ws, Op::CreateProjectMember)?;
+        self.check_grantable(s, &w, Op::CreateProjectMember, &roles, &label)?;
+        let m = self.checked(
+            s,
+            Op::CreateProjectMember,
+            &label,
+            Member::new(ws, user, roles, self.now()).map_err(Into::into),
+        )?;
+        let account = self.tenant().account;
+        self.change(s, Op::CreateProjectMember, &label, |tx| {
+            if user == account {
+                return fail(ConsoleError::Conflict(format!(
+                    "{user} is the account and owns {ws} already"
+                )));
+            }
+            if !tx.has(T::Users, user.as_bytes())? {
+                return fail(ConsoleError::NotFound(format!("user {user}")));
+            }
+            if tx.has(T::Members, &key(&[ws, user]))? {
+                return fail(ConsoleError::Conflict(format!(
+                    "{user} is already a member of {ws}; grant roles instead"
+                )));
+            }
+            put_member(tx, None, &m)
+        })
+    }
+
+    pub fn remove_member(&self, s: &Session, ws: &str, user: &str) -> Result<()> {
+        let label = format!("member {user} of {ws}");
+        self.ws_for(s, ws, Op::DeleteProjectMember)?;
+        let account = self.tenant().account;
+        self.change(s, Op::DeleteProjectMember, &label, |tx| {
+            if user == account {
+                return fail(ConsoleError::Conflict(format!(
+                    "{user} is the owner of {ws}; the owner cannot be removed"
+                )));
+            }
+            let Some(m) = tx.get::<Member, _>(T::Members, &key(&[ws, user]))? else {
+                return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
+            };
+            tx.del(T::Members, &key(&[ws, user]))?;
+            tx.del(T::MemberWs, &key(&[user, ws]))?;
+            stats_remove(tx, ws, &m)
+        })
+    }
+
+    pub fn grant_role(&self, s: &Session, ws: &str, user: &str, role: RoleRef) -> Result<()> {
+        let label = format!("member {user} of {ws}");
+        let w = self.ws_for(s, ws, Op::GrantMemberProjectRoles)?;
+        self.check_grantable(
+            s,
+            &w,
+            Op::GrantMemberProjectRoles,
+            std::slice::from_ref(&role),
+            &label,
+        )?;
+        self.change(s, Op::GrantMemberProjectRoles, &label, |tx| {
+            let Some(before) = tx.get::<Member, _>(T::Members, &key(&[ws, user]))? else {
+                return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
+            };
+            let mut m = before.clone();
+            if !m.grant(role.clone()) {
+                return fail(ConsoleError::Conflict(format!(
+                    "{user} already holds {role} in {ws}"
+                )));
+            }
+            put_member(tx, Some(&before), &m)
+        })
+    }
+
+    pub fn revoke_role(&self, s: &Session, ws: &str, user: &str, role: RoleRef) -> Result<()> {
+        let label = format!("member {user} of {ws}");
+        self.ws_for(s, ws, Op::RevokeMemberProjectRoles)?;
+        self.change(s, Op::RevokeMemberProjectRoles, &label, |tx| {
+            let Some(before) = tx.get::<Member, _>(T::Members, &key(&[ws, user]))? else {
+                return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
+            };
+            let mut m = before.clone();
+            if let Err(e) = m.revoke(&role) {
+                return fail(e.into());
+            }
+            put_member(tx, Some(&before), &m)
+        })
+    }
+
+    // ----- roles -----
+
+    /// Built-in roles and the workspace's custom roles, with how many members hold each.
+    pub fn list_roles(&self, s: &Session, ws: &str) -> Result<Vec<RoleView>> {
+        self.ws_for(s, ws, Op::ListProjectRoles)?;
+        let members = self.store.scan::<Member>(T::Members, &prefix(ws))?;
+        let holders = |r: &RoleRef| members.iter().filter(|m| m.roles.contains(r)).count();
+        let mut out: Vec<RoleView> = BuiltinRole::ALL
+            .iter()
+            .map(|b| {
+                let n = if *b == BuiltinRole::ProjectOwner {
+                    1
+                } else {
+                    holders(&RoleRef::Builtin(*b))
+                };
+                role_view(&WorkspaceRole::Builtin(*b), n)
+            })
+            .collect();
+        for c in self.store.scan::<CustomRole>(T::Roles, &prefix(ws))? {
+            let n = holders(&RoleRef::Custom(c.name.clone()));
+            out.push(role_view(&WorkspaceRole::Custom(c), n));
+        }
+        Ok(out)
+    }
+
+    pub fn get_role(&self, s: &Session, ws: &str, role: &str) -> Result<RoleView> {
+        let r = RoleRef::parse(role)?;
+        self.list_roles(s, ws)?
+            .into_iter()
+            .find(|v| match &r {
+                RoleRef::Builtin(b) => v.builtin && v.slug == b.slug(),
+                RoleRef::Custom(n) => !v.builtin && v.name == *n,
+            })
+            .ok_or_else(|| ConsoleError::NotFound(format!("role {role} in {ws}")))
+    }
+
+    /// Creates a custom role (Enterprise): a level per module and an optional compute-role mapping.
+    pub fn create_role(
+        &self,
+        s: &Session,
+        ws: &str,
+        name: &str,
+        levels: ModuleLevels,
+        compute_role: Option<&str>,
+    ) -> Result<()> {
+        let label = format!("role {name} in {ws}");
+        self.ws_for(s, ws, Op::CreateProjectRole)?;
+        let role = self.checked(
+            s,
+            Op::CreateProjectRole,
+            &label,
+            CustomRole::new(name, levels, compute_role).map_err(Into::into),
+        )?;
+        self.change(s, Op::CreateProjectRole, &label, |tx| {
+            if tx.has(T::Roles, &key(&[ws, name]))? {
+                return fail(ConsoleError::Conflict(format!(
+                    "role {name} already exists in {ws}"
+                )));
+            }
+            tx.put(T::Roles, &key(&[ws, name]), &role)
+        })
+    }
+
+    /// Deletes a custom role; built-in roles cannot be deleted, and a held role must be revoked first.
+    pub fn delete_role(&self, s: &Session, ws: &str, name: &str) -> Result<()> {
+        let label = format!("role {name} in {ws}");
+        self.ws_for(s, ws, Op::DeleteProjectRole)?;
+        if BuiltinRole::from_slug(name).is_some()
+            || BuiltinRole::ALL.iter().any(|b| b.title() == name)
+        {
+            return self.checked(
+                s,
+                Op::DeleteProjectRole,
+                &label,
+                Err(ConsoleError::Conflict(format!(
+                    "{name} is a built-in role; built-in roles cannot be changed or deleted"
+                ))),
+            );
+        }
+        let held = self
+            .store
+            .scan::<Member>(T::Members, &prefix(ws))?
+            .iter()
+            .filter(|m| m.roles.contains(&RoleRef::Custom(name.into())))
+            .count();
+        if held > 0 {
+            return self.checked(
+                s,
+                Op::DeleteProjectRole,
+                &label,
+                Err(ConsoleError::Conflict(format!(
+                    "role {name} is held by {held} member(s) of {ws}; revoke it first"
+                ))),
+            );
+        }
+        self.change(s, Op::DeleteProjectRole, &label, |tx| {
+            if !tx.has(T::Roles, &key(&[ws, name]))? {
+                return fail(ConsoleError::NotFound(format!("role {name} in {ws}")));
+            }
+            tx.del(T::Roles, &key(&[ws, name]))
+        })
+    }
+}
+
+/// Writes a member with its index and the workspace's numbers.
+pub(super) fn put_member(
+    tx: &Tx,
+    before: Option<&Member>,
+    m: &Member,
+) -> TxResult<(), ConsoleError> {
+    tx.put(T::Members, &key(&[&m.workspace, &m.user]), m)?;
+    tx.mark(T::MemberWs, &key(&[&m.user, &m.workspace]))?;
+    stats_put(tx, &m.workspace, before, m)
+}
