@@ -31,6 +31,12 @@ pub enum Command {
         #[arg(long, default_value = crate::domain::region::DEFAULT_REGION)]
         region: String,
     },
+    /// Create an open demo store (no passwords) from the demo tenant
+    Demo {
+        /// Add the scale tenant of DESIGN §11 with this many workspaces
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
+    },
     /// Show or change the tenant's edition
     #[command(subcommand)]
     Edition(EditionCmd),
@@ -58,9 +64,177 @@ pub enum Command {
     /// Data sources of a workspace
     #[command(subcommand, name = "datasource", alias = "ds")]
     Datasource(DsCmd),
+    /// Official and custom images
+    #[command(subcommand)]
+    Image(ImageCmd),
+    /// Large model service deployments
+    #[command(subcommand)]
+    Model(ModelCmd),
+    /// Purchased resources and services
+    #[command(subcommand)]
+    Service(ServiceCmd),
+    /// Bills by month
+    #[command(subcommand)]
+    Bill(BillCmd),
+    /// Alert contacts, limits and usage
+    #[command(subcommand)]
+    Alert(AlertCmd),
+    /// Tenant members and tenant roles
+    #[command(subcommand)]
+    Tenant(TenantCmd),
+    /// Extensions that check development and O&M events
+    #[command(subcommand)]
+    Extension(ExtensionCmd),
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCmd {
+    List,
+    Show {
+        name: String,
+    },
+    Create {
+        name: String,
+        #[arg(long)]
+        base: String,
+        #[arg(long = "package", value_name = "PKG")]
+        packages: Vec<String>,
+        #[arg(long = "task-type", value_name = "TYPE", required = true)]
+        task_types: Vec<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Build a custom image on a resource group (Professional edition and up)
+    Build {
+        name: String,
+        #[arg(long)]
+        resource_group: String,
+    },
+    Delete {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCmd {
+    List,
+    /// The models that can be deployed
+    Catalogue,
+    Show {
+        name: String,
+    },
+    Create {
+        name: String,
+        #[arg(long)]
+        model: String,
+        #[arg(long)]
+        resource_group: String,
+        #[arg(long, default_value_t = 1)]
+        replicas: u32,
+    },
+    Delete {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCmd {
+    List,
+    Show { id: String },
+    Unsubscribe { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillCmd {
+    List {
+        /// Only this month (YYYY-MM)
+        #[arg(long)]
+        month: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertCmd {
+    /// Limits per day and usage today and this month
+    Show,
+    #[command(subcommand)]
+    Contact(ContactCmd),
+    /// Set a channel's limit per day (a number, or "unlimited")
+    Limit {
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        per_day: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCmd {
+    List,
+    Create {
+        name: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        webhook: Option<String>,
+    },
+    Delete {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCmd {
+    /// Every RAM user and their tenant roles
+    Members,
+    Roles,
+    Grant {
+        user: String,
+        role: String,
+    },
+    Revoke {
+        user: String,
+        role: String,
+    },
+    /// Create a custom tenant role (Enterprise) with MODULE=none|read|write levels
+    CreateRole {
+        name: String,
+        #[arg(long = "perm", value_name = "MODULE=LEVEL")]
+        perms: Vec<String>,
+    },
+    DeleteRole {
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExtensionCmd {
+    List,
+    Create {
+        name: String,
+        #[arg(long = "event", value_name = "EVENT", required = true)]
+        events: Vec<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    Delete {
+        name: String,
+    },
+    Enable {
+        name: String,
+        #[arg(long)]
+        workspace: String,
+    },
+    Disable {
+        name: String,
+        #[arg(long)]
+        workspace: String,
+    },
 }
 
 fn parse_edition(s: &str) -> Result<Edition, String> {
@@ -449,21 +623,45 @@ pub fn dispatch(cli: &Cli) -> Out {
     let Some(cmd) = &cli.command else {
         return Err(ConsoleError::Internal("no command".into()));
     };
-    if let Command::Init {
-        account,
-        edition,
-        region,
-    } = cmd
-    {
-        return init(cli, account, *edition, region);
+    match cmd {
+        Command::Init {
+            account,
+            edition,
+            region,
+        } => return init(cli, account, *edition, region),
+        Command::Demo { scale } => return demo(cli, *scale),
+        _ => {}
     }
     let (console, s) = session(cli)?;
     let c = &console;
     let f = cli.output;
     match cmd {
-        Command::Init { .. } => Err(ConsoleError::Internal(
-            "init is handled before log-on".into(),
-        )),
+        Command::Init { .. } | Command::Demo { .. } => {
+            Err(ConsoleError::Internal("handled before log-on".into()))
+        }
+        Command::Image(cmd) => image(cli, c, &s, cmd),
+        Command::Model(cmd) => model(cli, c, &s, cmd),
+        Command::Service(cmd) => service(cli, c, &s, cmd),
+        Command::Bill(BillCmd::List { month }) => {
+            let rows: Vec<Row> = c
+                .list_bills(&s, month.as_deref())?
+                .iter()
+                .map(|b| {
+                    Row::new()
+                        .with("name", b.item_id.clone())
+                        .with("month", b.month.clone())
+                        .with("description", b.description.clone())
+                        .with(
+                            "amount",
+                            crate::domain::purchase::format_cents(b.amount_cents),
+                        )
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no bills"))
+        }
+        Command::Alert(cmd) => alert(cli, c, &s, cmd),
+        Command::Tenant(cmd) => tenant(cli, c, &s, cmd),
+        Command::Extension(cmd) => extension(cli, c, &s, cmd),
         Command::Edition(EditionCmd::Show) => {
             let e = c.edition(&s)?;
             Ok(output::show(
@@ -534,6 +732,26 @@ fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
             cli.store_dir().display()
         ),
         account,
+    )
+}
+
+fn demo(cli: &Cli, scale: Option<usize>) -> Out {
+    let dir = cli.store_dir();
+    let c = Console::create_demo(&dir, scale, Box::new(SystemClock))?;
+    let t = c.tenant();
+    let extra = scale
+        .map(|n| format!(" with a scale tenant of {n} workspaces"))
+        .unwrap_or_default();
+    done(
+        cli,
+        format!(
+            "created the demo tenant {} ({} edition){extra} in {}\nIt is an open store: act as any user with --user NAME, no password (try `dwc --store {} --user alice workspace list`).",
+            t.account,
+            t.edition.title(),
+            dir.display(),
+            dir.display()
+        ),
+        &t.account,
     )
 }
 
@@ -1128,6 +1346,383 @@ fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
         DsCmd::Delete { workspace, name } => {
             c.delete_data_source(s, workspace, name)?;
             done(cli, format!("deleted data source {name}"), name)
+        }
+    }
+}
+
+fn image_row(i: &crate::domain::image::Image) -> Row {
+    Row::new()
+        .with("name", i.name.clone())
+        .with(
+            "type",
+            match i.kind {
+                crate::domain::image::ImageKind::Official => "Official",
+                crate::domain::image::ImageKind::Custom => "Custom",
+            },
+        )
+        .with("status", i.status.title())
+        .with(
+            "base",
+            if i.base.is_empty() {
+                Value::Null
+            } else {
+                Value::String(i.base.clone())
+            },
+        )
+        .with(
+            "task_types",
+            i.task_types
+                .iter()
+                .map(|t| t.title().to_owned())
+                .collect::<Vec<_>>(),
+        )
+        .with("packages", i.packages.clone())
+        .with("reason", i.reason.clone())
+        .with("description", i.description.clone())
+}
+
+fn image(cli: &Cli, c: &Console, s: &Session, cmd: &ImageCmd) -> Out {
+    use crate::domain::image::{NewImage, TaskType};
+    let f = cli.output;
+    match cmd {
+        ImageCmd::List => Ok(output::list(
+            f,
+            &c.list_images(s)?.iter().map(image_row).collect::<Vec<_>>(),
+            "no images",
+        )),
+        ImageCmd::Show { name } => Ok(output::show(f, &image_row(&c.get_image(s, name)?))),
+        ImageCmd::Create {
+            name,
+            base,
+            packages,
+            task_types,
+            description,
+        } => {
+            let task_types = task_types
+                .iter()
+                .map(|t| TaskType::parse("task-type", t))
+                .collect::<Result<Vec<_>, _>>()?;
+            c.create_image(
+                s,
+                NewImage {
+                    name: name.clone(),
+                    description: description.clone(),
+                    base: base.clone(),
+                    packages: packages.clone(),
+                    task_types,
+                },
+            )?;
+            done(cli, format!("created image {name} (Draft)"), name)
+        }
+        ImageCmd::Build {
+            name,
+            resource_group,
+        } => {
+            let i = c.build_image(s, name, resource_group)?;
+            done(
+                cli,
+                format!(
+                    "built image {name} on {resource_group}: {}",
+                    i.status.title()
+                ),
+                name,
+            )
+        }
+        ImageCmd::Delete { name } => {
+            c.delete_image(s, name)?;
+            done(cli, format!("deleted image {name}"), name)
+        }
+    }
+}
+
+fn model_row(m: &crate::domain::model::ModelDeployment) -> Row {
+    Row::new()
+        .with("name", m.name.clone())
+        .with("model", m.model.clone())
+        .with("status", m.status.title())
+        .with("resource_group", m.resource_group.clone())
+        .with("replicas", m.replicas)
+        .with("endpoint", m.endpoint.clone())
+}
+
+fn model(cli: &Cli, c: &Console, s: &Session, cmd: &ModelCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        ModelCmd::List => Ok(output::list(
+            f,
+            &c.list_models(s)?.iter().map(model_row).collect::<Vec<_>>(),
+            &format!("no model deployments in {}", s.region),
+        )),
+        ModelCmd::Catalogue => {
+            let rows: Vec<Row> = crate::domain::catalogue::models()
+                .iter()
+                .map(|m| {
+                    Row::new()
+                        .with("name", m.id.clone())
+                        .with("title", m.title.clone())
+                        .with("min_cu", m.min_cu)
+                        .with("description", m.description.clone())
+                })
+                .collect();
+            Ok(output::list(f, &rows, "the catalogue is empty"))
+        }
+        ModelCmd::Show { name } => Ok(output::show(f, &model_row(&c.get_model(s, name)?))),
+        ModelCmd::Create {
+            name,
+            model,
+            resource_group,
+            replicas,
+        } => {
+            let m = c.deploy_model(s, name, model, resource_group, *replicas)?;
+            done(
+                cli,
+                format!("deployed {model} as {name}: {}", m.status.title()),
+                name,
+            )
+        }
+        ModelCmd::Delete { name } => {
+            c.delete_model(s, name)?;
+            done(cli, format!("deleted model deployment {name}"), name)
+        }
+    }
+}
+
+fn purchase_row(p: &crate::domain::purchase::PurchasedItem) -> Row {
+    use crate::domain::purchase::Billing;
+    let (billing, expires) = match p.billing {
+        Billing::Subscription { expires_at, .. } => ("Subscription", time(&expires_at)),
+        Billing::PayAsYouGo => ("Pay-as-you-go", Value::Null),
+    };
+    Row::new()
+        .with("name", p.id.clone())
+        .with("item", p.kind.title())
+        .with("billing", billing)
+        .with("status", format!("{:?}", p.status))
+        .with("expires", expires)
+        .with("region", p.region.clone())
+        .with(
+            "unit_price",
+            crate::domain::purchase::format_cents(p.unit_price_cents),
+        )
+}
+
+fn service(cli: &Cli, c: &Console, s: &Session, cmd: &ServiceCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        ServiceCmd::List => Ok(output::list(
+            f,
+            &c.list_purchases(s)?
+                .iter()
+                .map(purchase_row)
+                .collect::<Vec<_>>(),
+            "nothing purchased",
+        )),
+        ServiceCmd::Show { id } => Ok(output::show(f, &purchase_row(&c.get_purchase(s, id)?))),
+        ServiceCmd::Unsubscribe { id } => {
+            c.unsubscribe(s, id)?;
+            done(cli, format!("unsubscribed {id}"), id)
+        }
+    }
+}
+
+fn alert(cli: &Cli, c: &Console, s: &Session, cmd: &AlertCmd) -> Out {
+    use crate::domain::alert::Channel;
+    let f = cli.output;
+    match cmd {
+        AlertCmd::Show => {
+            let (limits, usage) = c.alert_settings(s)?;
+            let rows: Vec<Row> = Channel::ALL
+                .iter()
+                .map(|ch| {
+                    let u = usage.get(*ch);
+                    Row::new()
+                        .with("name", ch.slug())
+                        .with(
+                            "limit_per_day",
+                            limits
+                                .get(*ch)
+                                .map(Value::from)
+                                .unwrap_or(Value::String("unlimited".into())),
+                        )
+                        .with("sent_today", u.sent_today)
+                        .with("refused_today", u.refused_today)
+                        .with("sent_this_month", u.sent_month)
+                })
+                .collect();
+            Ok(output::list(f, &rows, ""))
+        }
+        AlertCmd::Contact(ContactCmd::List) => {
+            let rows: Vec<Row> = c
+                .list_contacts(s)?
+                .iter()
+                .map(|k| {
+                    Row::new()
+                        .with("name", k.name.clone())
+                        .with("phone", k.phone.clone())
+                        .with("email", k.email.clone())
+                        .with("webhook", k.webhook.clone())
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no alert contacts"))
+        }
+        AlertCmd::Contact(ContactCmd::Create {
+            name,
+            phone,
+            email,
+            webhook,
+        }) => {
+            c.create_contact(
+                s,
+                name,
+                phone.as_deref(),
+                email.as_deref(),
+                webhook.as_deref(),
+            )?;
+            done(cli, format!("created alert contact {name}"), name)
+        }
+        AlertCmd::Contact(ContactCmd::Delete { name }) => {
+            c.delete_contact(s, name)?;
+            done(cli, format!("deleted alert contact {name}"), name)
+        }
+        AlertCmd::Limit { channel, per_day } => {
+            let ch = Channel::parse("channel", channel)?;
+            let limit = if per_day.eq_ignore_ascii_case("unlimited") {
+                None
+            } else {
+                Some(per_day.parse::<u32>().map_err(|_| {
+                    ConsoleError::invalid(
+                        "per-day",
+                        format!("must be a number or \"unlimited\" (got {per_day:?})"),
+                    )
+                })?)
+            };
+            c.set_alert_limit(s, ch, limit)?;
+            done(
+                cli,
+                format!("{} limit per day: {}", ch.slug(), per_day),
+                ch.slug(),
+            )
+        }
+    }
+}
+
+fn tenant(cli: &Cli, c: &Console, s: &Session, cmd: &TenantCmd) -> Out {
+    use crate::domain::tenant_role::TenantRoleRef;
+    let f = cli.output;
+    match cmd {
+        TenantCmd::Members => {
+            let rows: Vec<Row> = c
+                .list_tenant_members(s)?
+                .iter()
+                .map(|m| {
+                    Row::new()
+                        .with("name", m.user.clone())
+                        .with("roles", m.roles.clone())
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no tenant members"))
+        }
+        TenantCmd::Roles => {
+            let rows: Vec<Row> = c
+                .list_tenant_roles(s)?
+                .iter()
+                .map(|r| {
+                    let granted: Vec<String> = r
+                        .levels
+                        .iter()
+                        .filter(|(_, l)| l != "none")
+                        .map(|(m, l)| format!("{m}={l}"))
+                        .collect();
+                    Row::new()
+                        .with("name", r.name.clone())
+                        .with("type", if r.builtin { "Built-in" } else { "Custom" })
+                        .with("permissions", granted)
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no tenant roles"))
+        }
+        TenantCmd::Grant { user, role } => {
+            c.grant_tenant_role(s, user, TenantRoleRef::parse(role)?)?;
+            done(cli, format!("granted {role} to {user}"), user)
+        }
+        TenantCmd::Revoke { user, role } => {
+            c.revoke_tenant_role(s, user, TenantRoleRef::parse(role)?)?;
+            done(cli, format!("revoked {role} from {user}"), user)
+        }
+        TenantCmd::CreateRole { name, perms } => {
+            let mut levels = crate::domain::module::GlobalLevels::default();
+            for p in perms {
+                let (m, l) = p.split_once('=').ok_or_else(|| {
+                    ConsoleError::invalid(
+                        "perm",
+                        format!("must be MODULE=none|read|write (got {p:?})"),
+                    )
+                })?;
+                levels.set(
+                    crate::domain::GlobalModule::parse("perm", m)?.index(),
+                    crate::domain::Level::parse("perm", l)?,
+                );
+            }
+            c.create_tenant_role(s, name, levels)?;
+            done(cli, format!("created tenant role {name}"), name)
+        }
+        TenantCmd::DeleteRole { name } => {
+            c.delete_tenant_role(s, name)?;
+            done(cli, format!("deleted tenant role {name}"), name)
+        }
+    }
+}
+
+fn extension(cli: &Cli, c: &Console, s: &Session, cmd: &ExtensionCmd) -> Out {
+    use crate::domain::extension::ExtensionEvent;
+    let f = cli.output;
+    match cmd {
+        ExtensionCmd::List => {
+            let rows: Vec<Row> = c
+                .list_extensions(s)?
+                .iter()
+                .map(|e| {
+                    Row::new()
+                        .with("name", e.name.clone())
+                        .with(
+                            "events",
+                            e.events
+                                .iter()
+                                .map(|ev| ev.slug().to_owned())
+                                .collect::<Vec<_>>(),
+                        )
+                        .with(
+                            "enabled_in",
+                            e.enabled_in.iter().cloned().collect::<Vec<_>>(),
+                        )
+                        .with("description", e.description.clone())
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no extensions"))
+        }
+        ExtensionCmd::Create {
+            name,
+            events,
+            description,
+        } => {
+            let events = events
+                .iter()
+                .map(|e| ExtensionEvent::parse("event", e))
+                .collect::<Result<Vec<_>, _>>()?;
+            c.create_extension(s, name, description, &events)?;
+            done(cli, format!("created extension {name}"), name)
+        }
+        ExtensionCmd::Delete { name } => {
+            c.delete_extension(s, name)?;
+            done(cli, format!("deleted extension {name}"), name)
+        }
+        ExtensionCmd::Enable { name, workspace } => {
+            c.enable_extension(s, name, workspace, true)?;
+            done(cli, format!("enabled {name} in {workspace}"), name)
+        }
+        ExtensionCmd::Disable { name, workspace } => {
+            c.enable_extension(s, name, workspace, false)?;
+            done(cli, format!("disabled {name} in {workspace}"), name)
         }
     }
 }

@@ -79,6 +79,7 @@ impl From<StoreError> for ConsoleError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Corrupt { .. } => ConsoleError::Internal(e.to_string()),
+            StoreError::Exists(_) => ConsoleError::Conflict(e.to_string()),
             e => ConsoleError::Store(e.to_string()),
         }
     }

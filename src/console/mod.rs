@@ -2,8 +2,11 @@
 //! transact with its audit record → typed result. Lists return only what the session may see.
 
 pub mod auth;
+mod catalog;
+mod demo;
 pub mod error;
 mod identity;
+mod management;
 pub mod records;
 mod resources;
 mod tenant;
@@ -23,6 +26,7 @@ use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace,
 use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
 pub use error::{ConsoleError, Result};
+pub use management::{AlertUsage, TenantMemberView, TenantRoleView};
 pub use records::{PolicyRecord, Tenant, UserRecord};
 pub use resources::{DataSourceInput, NewCompute};
 pub use workspaces::{MemberView, RoleView, WorkspaceRow};

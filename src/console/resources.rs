@@ -30,6 +30,26 @@ pub struct DataSourceInput {
     pub connection: ConnectionInput,
 }
 
+/// The data source that binding a compute resource creates (seed 000).
+pub(super) fn compute_data_source(c: &ComputeResource) -> DataSource {
+    DataSource {
+        workspace: c.workspace.clone(),
+        name: c.name.clone(),
+        kind: c.kind.data_source_type(),
+        env: c.env,
+        description: format!("created with compute resource {}", c.name),
+        // The engine instance fills the type's first field (project, host or workspace id).
+        fields: BTreeMap::from([(
+            c.kind.data_source_type().fields()[0].name.to_owned(),
+            c.instance.clone(),
+        )]),
+        secrets: BTreeMap::new(),
+        from_compute: Some(c.name.clone()),
+        tests: BTreeMap::new(),
+        created_at: c.created_at,
+    }
+}
+
 fn rg_label(name: &str) -> String {
     format!("resource group {name}")
 }
@@ -354,7 +374,7 @@ impl Console {
             .ok_or_else(|| ConsoleError::NotFound(format!("data source {name} in {ws}")))
     }
 
-    fn sealed(&self, connection: &ConnectionInput) -> BTreeMap<String, Vec<u8>> {
+    pub(super) fn sealed(&self, connection: &ConnectionInput) -> BTreeMap<String, Vec<u8>> {
         connection
             .secrets
             .iter()

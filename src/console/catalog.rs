@@ -1,0 +1,353 @@
+//! Images, large-model deployments, purchased items and bills.
+
+use crate::authz::{Op, Target};
+use crate::domain::catalogue;
+use crate::domain::image::{Image, ImageKind, ImageStatus, NewImage};
+use crate::domain::model::{ModelDeployment, ModelEvent};
+use crate::domain::purchase::{Bill, PurchasedItem};
+use crate::domain::resource_group::ResourceGroup;
+use crate::store::{T, key};
+
+use super::error::{ConsoleError, Result};
+use super::{Console, Session, fail};
+
+/// Where a running deployment answers.
+pub(super) fn model_endpoint(name: &str, region: &str) -> String {
+    // Host names take no underscores.
+    format!(
+        "https://{}.{region}.models.dataworks.internal/v1",
+        name.replace('_', "-")
+    )
+}
+
+/// Official images as Image records (read-only, every region).
+pub fn official_images(region: &str) -> Vec<Image> {
+    catalogue::official_images()
+        .iter()
+        .map(|i| Image {
+            name: i.name.clone(),
+            region: region.to_owned(),
+            kind: ImageKind::Official,
+            description: i.description.clone(),
+            base: String::new(),
+            packages: Vec::new(),
+            task_types: i
+                .task_types
+                .iter()
+                .filter_map(|t| crate::domain::image::TaskType::parse("task", t).ok())
+                .collect(),
+            status: ImageStatus::Available,
+            build_group: None,
+            reason: None,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+        })
+        .collect()
+}
+
+impl Console {
+    fn usable_group(&self, s: &Session, name: &str) -> Result<ResourceGroup> {
+        let g: ResourceGroup = self
+            .store
+            .get::<ResourceGroup>(T::ResourceGroups, name.as_bytes())?
+            .filter(|g| g.region == s.region)
+            .ok_or_else(|| ConsoleError::NotFound(format!("resource group {name}")))?;
+        if !g.is_usable() {
+            return Err(ConsoleError::Conflict(format!(
+                "resource group {name} is {}: only a Normal group can run this",
+                g.status
+            )));
+        }
+        Ok(g)
+    }
+
+    /// Official images and this region's custom images.
+    pub fn list_images(&self, s: &Session) -> Result<Vec<Image>> {
+        self.require(
+            s,
+            Op::ListImages,
+            &Target::Image {
+                name: "*",
+                region: &s.region,
+            },
+            "images",
+        )?;
+        let mut out = official_images(&s.region);
+        out.extend(
+            self.store
+                .scan::<Image>(T::Images, b"")?
+                .into_iter()
+                .filter(|i| i.region == s.region),
+        );
+        Ok(out)
+    }
+
+    pub fn get_image(&self, s: &Session, name: &str) -> Result<Image> {
+        self.list_images(s)?
+            .into_iter()
+            .find(|i| i.name == name)
+            .ok_or_else(|| ConsoleError::NotFound(format!("image {name}")))
+    }
+
+    pub fn create_image(&self, s: &Session, input: NewImage) -> Result<Image> {
+        let label = format!("image {}", input.name);
+        self.require(
+            s,
+            Op::CreateImage,
+            &Target::Image {
+                name: &input.name,
+                region: &s.region,
+            },
+            &label,
+        )?;
+        let count = self.store.count(T::Images, b"") as u64;
+        let bases = catalogue::official_image_names();
+        let img = self.checked(
+            s,
+            Op::CreateImage,
+            &label,
+            Image::create(
+                input,
+                &s.region,
+                &bases,
+                count,
+                self.tenant().edition,
+                self.now(),
+            )
+            .map_err(Into::into),
+        )?;
+        self.change(s, Op::CreateImage, &label, |tx| {
+            if tx.has(T::Images, img.name.as_bytes())?
+                || catalogue::official_image_names().contains(&img.name.as_str())
+            {
+                return fail(ConsoleError::Conflict(format!(
+                    "image {} already exists",
+                    img.name
+                )));
+            }
+            tx.put(T::Images, img.name.as_bytes(), &img)
+        })?;
+        Ok(img)
+    }
+
+    /// Builds a custom image on a Normal resource group (Professional edition and up). The build
+    /// completes in the same step until background jobs arrive (issue 5).
+    pub fn build_image(&self, s: &Session, name: &str, group: &str) -> Result<Image> {
+        let label = format!("image {name}");
+        self.require(
+            s,
+            Op::BuildImage,
+            &Target::Image {
+                name,
+                region: &s.region,
+            },
+            &label,
+        )?;
+        let edition = self.tenant().edition;
+        let prepared = (|| {
+            self.usable_group(s, group)?;
+            let mut img: Image = self
+                .store
+                .get::<Image>(T::Images, name.as_bytes())?
+                .filter(|i| i.region == s.region)
+                .ok_or_else(|| ConsoleError::NotFound(label.clone()))?;
+            img.start_build(group, edition)?;
+            img.finish_build(Ok(()))?;
+            Ok(img)
+        })();
+        let img = self.checked(s, Op::BuildImage, &label, prepared)?;
+        self.change(s, Op::BuildImage, &label, |tx| {
+            tx.put(T::Images, name.as_bytes(), &img)
+        })?;
+        Ok(img)
+    }
+
+    pub fn delete_image(&self, s: &Session, name: &str) -> Result<()> {
+        let label = format!("image {name}");
+        self.require(
+            s,
+            Op::DeleteImage,
+            &Target::Image {
+                name,
+                region: &s.region,
+            },
+            &label,
+        )?;
+        if catalogue::official_image_names().contains(&name) {
+            return self.checked(
+                s,
+                Op::DeleteImage,
+                &label,
+                Err(ConsoleError::Conflict(format!(
+                    "{name} is an official image; official images are read-only"
+                ))),
+            );
+        }
+        self.change(s, Op::DeleteImage, &label, |tx| {
+            let Some(img) = tx
+                .get::<Image, _>(T::Images, name.as_bytes())?
+                .filter(|i| i.region == s.region)
+            else {
+                return fail(ConsoleError::NotFound(label.clone()));
+            };
+            if let Err(e) = img.check_delete() {
+                return fail(e.into());
+            }
+            tx.del(T::Images, name.as_bytes())
+        })
+    }
+
+    // ----- large model service -----
+
+    pub fn list_models(&self, s: &Session) -> Result<Vec<ModelDeployment>> {
+        self.require(
+            s,
+            Op::ListModelDeployments,
+            &Target::ModelDeployment {
+                name: "*",
+                region: &s.region,
+            },
+            "model deployments",
+        )?;
+        Ok(self
+            .store
+            .scan::<ModelDeployment>(T::Models, b"")?
+            .into_iter()
+            .filter(|m| m.region == s.region)
+            .collect())
+    }
+
+    pub fn get_model(&self, s: &Session, name: &str) -> Result<ModelDeployment> {
+        self.list_models(s)?
+            .into_iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| ConsoleError::NotFound(format!("model deployment {name}")))
+    }
+
+    /// Deploys a catalogue model on a Normal resource group large enough for its replicas.
+    pub fn deploy_model(
+        &self,
+        s: &Session,
+        name: &str,
+        model: &str,
+        group: &str,
+        replicas: u32,
+    ) -> Result<ModelDeployment> {
+        let label = format!("model deployment {name}");
+        self.require(
+            s,
+            Op::CreateModelDeployment,
+            &Target::ModelDeployment {
+                name,
+                region: &s.region,
+            },
+            &label,
+        )?;
+        let prepared = (|| {
+            let g = self.usable_group(s, group)?;
+            let mut m = ModelDeployment::create(
+                name,
+                &s.region,
+                model,
+                &catalogue::model_ids(),
+                group,
+                replicas,
+                self.now(),
+            )?;
+            if let Some(entry) = catalogue::models().iter().find(|e| e.id == model) {
+                let need = entry.min_cu * replicas;
+                if g.spec_cu < need {
+                    return Err(ConsoleError::invalid(
+                        "replicas",
+                        format!(
+                            "{replicas} replica(s) of {model} need {need} CU; {group} has {}",
+                            g.spec_cu
+                        ),
+                    ));
+                }
+            }
+            m.apply(ModelEvent::Deployed)?;
+            m.endpoint = Some(model_endpoint(name, &s.region));
+            Ok(m)
+        })();
+        let m = self.checked(s, Op::CreateModelDeployment, &label, prepared)?;
+        self.change(s, Op::CreateModelDeployment, &label, |tx| {
+            if tx.has(T::Models, name.as_bytes())? {
+                return fail(ConsoleError::Conflict(format!(
+                    "model deployment {name} already exists"
+                )));
+            }
+            tx.put(T::Models, name.as_bytes(), &m)
+        })?;
+        Ok(m)
+    }
+
+    pub fn delete_model(&self, s: &Session, name: &str) -> Result<()> {
+        let label = format!("model deployment {name}");
+        self.require(
+            s,
+            Op::DeleteModelDeployment,
+            &Target::ModelDeployment {
+                name,
+                region: &s.region,
+            },
+            &label,
+        )?;
+        self.change(s, Op::DeleteModelDeployment, &label, |tx| {
+            let Some(mut m) = tx
+                .get::<ModelDeployment, _>(T::Models, name.as_bytes())?
+                .filter(|m| m.region == s.region)
+            else {
+                return fail(ConsoleError::NotFound(label.clone()));
+            };
+            if let Err(e) = m.apply(ModelEvent::StartDelete) {
+                return fail(e.into());
+            }
+            tx.del(T::Models, name.as_bytes())
+        })
+    }
+
+    // ----- purchases -----
+
+    pub fn list_purchases(&self, s: &Session) -> Result<Vec<PurchasedItem>> {
+        self.require(s, Op::QueryOrders, &Target::Billing, "purchased items")?;
+        Ok(self.store.scan(T::Purchases, b"")?)
+    }
+
+    pub fn get_purchase(&self, s: &Session, id: &str) -> Result<PurchasedItem> {
+        self.require(s, Op::QueryOrders, &Target::Billing, "purchased items")?;
+        self.store
+            .get(T::Purchases, id.as_bytes())?
+            .ok_or_else(|| ConsoleError::NotFound(format!("purchased item {id}")))
+    }
+
+    pub fn unsubscribe(&self, s: &Session, id: &str) -> Result<PurchasedItem> {
+        let label = format!("purchased item {id}");
+        self.require(s, Op::UnsubscribeInstance, &Target::Billing, &label)?;
+        self.change(s, Op::UnsubscribeInstance, &label, |tx| {
+            let Some(mut item) = tx.get::<PurchasedItem, _>(T::Purchases, id.as_bytes())? else {
+                return fail(ConsoleError::NotFound(label.clone()));
+            };
+            if let Err(e) = item.unsubscribe() {
+                return fail(e.into());
+            }
+            tx.put(T::Purchases, id.as_bytes(), &item)?;
+            Ok(item)
+        })
+    }
+
+    /// Bills, newest month first; `month` (`YYYY-MM`) narrows to one month.
+    pub fn list_bills(&self, s: &Session, month: Option<&str>) -> Result<Vec<Bill>> {
+        self.require(s, Op::QueryBill, &Target::Billing, "bills")?;
+        if let Some(m) = month {
+            crate::domain::names::year_month("month", m)?;
+        }
+        let p = month.map(crate::store::prefix).unwrap_or_default();
+        let mut bills: Vec<Bill> = self.store.scan(T::Bills, &p)?;
+        bills.sort_by(|a, b| b.month.cmp(&a.month).then(a.item_id.cmp(&b.item_id)));
+        Ok(bills)
+    }
+}
+
+pub(super) fn bill_key(b: &Bill) -> Vec<u8> {
+    key(&[&b.month, &b.item_id])
+}
