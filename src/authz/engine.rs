@@ -607,7 +607,7 @@ pub fn authorize<'a>(ctx: &Ctx<'a>, op: Op, target: &Target<'a>) -> Decision<'a>
         }
     }
     let basis = match target {
-        Target::Workspace(w) if w.roles.is_none() => Basis::NotMember,
+        Target::Workspace(w) if w.roles.is_none() && spec.mode != Mode::Create => Basis::NotMember,
         _ => Basis::ImplicitDeny,
     };
     Decision::deny(basis, reasons)

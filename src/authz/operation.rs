@@ -26,6 +26,8 @@ pub enum Mode {
     Write,
     /// A lifecycle move that works on a disabled (or recycled) workspace.
     Lifecycle,
+    /// Makes the target: it does not exist yet, so nobody is its member.
+    Create,
 }
 
 /// One way an operation can be allowed (DESIGN §4 step 3). Any one that holds is enough.
@@ -99,7 +101,7 @@ operations! {
     // (the account or an Allow policy); reading is for members.
     ListProjects = "dataworks", Workspace, Read, NONE, [Member];
     GetProject = "dataworks", Workspace, Read, NONE, [Member];
-    CreateProject = "dataworks", Workspace, Write, NONE, [Policy];
+    CreateProject = "dataworks", Workspace, Create, NONE, [Policy];
     UpdateProject = "dataworks", Workspace, Write, NONE, [Policy, md(M::Management, W)];
     UpgradeProjectMode = "dataworks", Workspace, Write, NONE, [Policy, md(M::Management, W)];
     DisableProject = "dataworks", Workspace, Write, NONE, [Policy];

@@ -1,0 +1,843 @@
+//! The console through the real binary: the rules of seeds 001–004 and DESIGN §4–§5, exit codes
+//! and output formats of §9.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::Dwc;
+
+fn policy_file(d: &Dwc, name: &str, doc: &str) -> String {
+    let p = d.dir.path().join(format!("{name}.json"));
+    std::fs::write(&p, doc).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn getting_started_flow_of_seed_000() {
+    let d = Dwc::init("enterprise");
+    d.ok(&[
+        "workspace",
+        "create",
+        "finance_etl",
+        "--display-name",
+        "Finance ETL",
+    ]);
+    d.ok(&[
+        "rg",
+        "create",
+        "rg_etl",
+        "--spec",
+        "8",
+        "--payment",
+        "prepaid",
+        "--months",
+        "3",
+    ]);
+    d.ok(&["rg", "attach", "rg_etl", "finance_etl"]);
+    d.user("alice");
+    d.ok(&[
+        "member",
+        "add",
+        "finance_etl",
+        "alice",
+        "--role",
+        "development",
+    ]);
+    d.ok(&[
+        "compute",
+        "attach",
+        "finance_etl",
+        "--type",
+        "maxcompute",
+        "--name",
+        "mc_fin",
+        "--instance",
+        "fin_project",
+    ]);
+    let o = d
+        .cmd()
+        .env("DWC_PASSWORD", cli::ACCOUNT_PW)
+        .args([
+            "ds",
+            "create",
+            "finance_etl",
+            "orders",
+            "--type",
+            "mysql",
+            "--host",
+            "db.internal",
+            "--port",
+            "3306",
+            "--database",
+            "orders",
+            "--username",
+            "etl",
+            "--password-stdin",
+        ])
+        .write_stdin("s3cret-value\n")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let ws = d
+        .ok(&["-o", "json", "workspace", "show", "finance_etl"])
+        .json();
+    assert_eq!(ws["name"], "finance_etl");
+    assert_eq!(
+        ws["mode"], "Standard",
+        "Standard is the recommended default"
+    );
+    assert_eq!(ws["members"], 2);
+    assert_eq!(
+        d.ok(&["-o", "json", "rg", "show", "rg_etl"]).json()["attached"][0],
+        "finance_etl"
+    );
+    assert_eq!(
+        d.ok(&["-o", "json", "member", "list", "finance_etl"])
+            .names(),
+        ["acme", "alice"]
+    );
+    assert_eq!(
+        d.ok(&["-o", "json", "ds", "list", "finance_etl"]).names(),
+        ["mc_fin", "orders"],
+        "binding compute created its data source"
+    );
+    let shown = d
+        .ok(&["-o", "json", "ds", "show", "finance_etl", "orders"])
+        .stdout;
+    assert!(
+        shown.contains("password=••••••") && !shown.contains("s3cret"),
+        "{shown}"
+    );
+    // No store file holds the secret in clear.
+    for entry in walk(d.dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes.windows(12).any(|w| w == b"s3cret-value"),
+            "{} holds the secret",
+            entry.display()
+        );
+    }
+    // Alice sees exactly her workspace.
+    assert_eq!(
+        d.as_user("alice", &["-o", "json", "workspace", "list"])
+            .names(),
+        ["finance_etl"]
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
+
+#[test]
+fn exit_codes_and_json_errors() {
+    let d = Dwc::init("basic");
+    assert_eq!(d.run(&["workspace"]).code, 2, "usage");
+    let o = d.run(&["-o", "json", "workspace", "create", "1bad"]);
+    assert_eq!(o.code, 5);
+    let e = o.err_json();
+    assert_eq!(e["error"], "Invalid");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("name: must start with a letter"),
+        "{e}"
+    );
+    assert_eq!(d.run(&["workspace", "show", "nope"]).code, 4);
+    d.user("bob");
+    let o = d.as_user("bob", &["-o", "json", "workspace", "create", "bobs_ws"]);
+    assert_eq!(o.code, 3);
+    let e = o.err_json();
+    assert_eq!(e["error"], "Denied");
+    assert_eq!(
+        e["explanation"][0],
+        "implicit deny: bob has no policy that allows dataworks:CreateProject"
+    );
+    assert_eq!(
+        d.ok(&["-o", "json", "workspace", "list"]).stdout.trim(),
+        "[]"
+    );
+}
+
+#[test]
+fn log_on_failures_are_refused_and_audited() {
+    let d = Dwc::init("basic");
+    d.user("carol");
+    let o = d.run_as(Some("carol"), "wrong-password", &["workspace", "list"]);
+    assert_eq!(o.code, 3);
+    assert!(o.stderr.contains("log-on failed"));
+    assert_eq!(
+        d.run_as(Some("nobody"), "whatever-1", &["workspace", "list"])
+            .code,
+        3
+    );
+    assert_eq!(
+        d.run_as(None, "", &["workspace", "list"]).code,
+        3,
+        "no password on a password store"
+    );
+    let log = d.ok(&["-o", "json", "audit", "list"]).json();
+    let logons: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "dwc:LogOn")
+        .collect();
+    assert_eq!(logons.len(), 3);
+    assert!(logons.iter().all(|e| e["outcome"] == "denied"));
+}
+
+#[test]
+fn the_store_refuses_a_second_process_and_a_newer_version() {
+    let d = Dwc::init("basic");
+    {
+        let _held = dwc::store::Store::open(d.dir.path(), false).unwrap();
+        let o = d.run(&["workspace", "list"]);
+        assert_eq!(o.code, 6);
+        assert_eq!(
+            o.stderr.trim(),
+            format!(
+                "dwc: store {} is in use by another dwc process",
+                d.dir.path().display()
+            )
+        );
+    }
+    {
+        let db = sled::open(d.dir.path().join("db")).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("store_version", dwc::store::encode(&99u32))
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let o = d.run(&["workspace", "list"]);
+    assert_eq!(o.code, 6);
+    assert!(
+        o.stderr.contains("newer dwc (store version 99"),
+        "{}",
+        o.stderr
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let o = assert_cmd::Command::cargo_bin("dwc")
+        .unwrap()
+        .env("DWC_STORE", empty.path())
+        .env("DWC_PASSWORD", "x")
+        .args(["workspace", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dwc init --account NAME"));
+}
+
+#[test]
+fn scope_denies_block_the_openapi_only_for_the_cli() {
+    let d = Dwc::init("enterprise");
+    d.ok(&["workspace", "create", "finance_etl"]);
+    d.user("peggy");
+    d.ok(&[
+        "member",
+        "add",
+        "finance_etl",
+        "peggy",
+        "--role",
+        "development",
+    ]);
+    let page = policy_file(
+        &d,
+        "no-page",
+        r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"dataworks:*","Resource":"*","Condition":{"StringEquals":{"dataworks:Scope":"Page"}}}]}"#,
+    );
+    d.ok(&["policy", "create", "no-page", "--file", &page]);
+    d.ok(&["policy", "attach", "no-page", "--user", "peggy"]);
+    assert_eq!(
+        d.as_user("peggy", &["-o", "json", "workspace", "list"])
+            .names(),
+        ["finance_etl"],
+        "a Page deny leaves the CLI alone"
+    );
+    let api = policy_file(
+        &d,
+        "no-openapi",
+        r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"dataworks:*","Resource":"*","Condition":{"StringEquals":{"dataworks:Scope":"OpenAPI"}}}]}"#,
+    );
+    d.ok(&["policy", "create", "no-openapi", "--file", &api]);
+    d.ok(&["policy", "attach", "no-openapi", "--user", "peggy"]);
+    let o = d.as_user("peggy", &["-o", "json", "workspace", "list"]);
+    assert_eq!(o.code, 3);
+    assert_eq!(
+        o.err_json()["explanation"][0],
+        "explicit deny: policy no-openapi, Statement[0]"
+    );
+    let bad = policy_file(
+        &d,
+        "bad",
+        r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEq":{"dataworks:Scope":"Page"}}}]}"#,
+    );
+    let o = d.run(&["policy", "create", "bad", "--file", &bad]);
+    assert_eq!(o.code, 5);
+    assert!(
+        o.stderr
+            .contains(r#"document: Statement[0].Condition: unknown operator "StringEq""#),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        d.run(&["policy", "delete", "no-openapi"]).code,
+        5,
+        "attached policies are not deleted"
+    );
+    assert_eq!(
+        d.run(&["policy", "delete", "AliyunDataWorksFullAccess"])
+            .code,
+        5
+    );
+}
+
+#[test]
+fn full_access_manages_the_console_but_cannot_purchase() {
+    let d = Dwc::init("basic");
+    d.user("ken");
+    d.ok(&[
+        "policy",
+        "attach",
+        "AliyunDataWorksFullAccess",
+        "--user",
+        "ken",
+    ]);
+    assert_eq!(d.as_user("ken", &["workspace", "create", "ken_ws"]).code, 0);
+    // The creator becomes Workspace Manager, so ken sees it.
+    let rows = d
+        .as_user("ken", &["-o", "json", "workspace", "list"])
+        .json();
+    assert_eq!(rows[0]["my_roles"][0], "Workspace Manager");
+    assert_eq!(
+        d.as_user("ken", &["rg", "create", "rg_k", "--spec", "4"])
+            .code,
+        0
+    );
+    assert_eq!(
+        d.as_user("ken", &["edition", "set", "enterprise"]).code,
+        3,
+        "purchases need AliyunBSSOrderAccess"
+    );
+    d.ok(&["policy", "attach", "AliyunBSSOrderAccess", "--user", "ken"]);
+    assert_eq!(d.as_user("ken", &["edition", "set", "enterprise"]).code, 0);
+}
+
+#[test]
+fn member_management_rules_of_seed_002_and_004() {
+    let d = Dwc::init("enterprise");
+    d.ok(&["workspace", "create", "finance_etl"]);
+    for u in ["wm", "dev", "newbie"] {
+        d.user(u);
+    }
+    d.ok(&[
+        "member",
+        "add",
+        "finance_etl",
+        "wm",
+        "--role",
+        "workspace-manager",
+    ]);
+    d.ok(&[
+        "member",
+        "add",
+        "finance_etl",
+        "dev",
+        "--role",
+        "development",
+    ]);
+    // Development cannot manage members.
+    assert_eq!(
+        d.as_user(
+            "dev",
+            &[
+                "member",
+                "add",
+                "finance_etl",
+                "newbie",
+                "--role",
+                "visitor"
+            ]
+        )
+        .code,
+        3
+    );
+    // A Workspace Manager can, but cannot hand out Project Owner or the owner's roles.
+    let o = d.as_user(
+        "wm",
+        &[
+            "member",
+            "add",
+            "finance_etl",
+            "newbie",
+            "--role",
+            "project-owner",
+        ],
+    );
+    assert_eq!(o.code, 3);
+    assert!(o.stderr.contains("cannot be handed out"), "{}", o.stderr);
+    assert_eq!(
+        d.as_user(
+            "wm",
+            &[
+                "member",
+                "add",
+                "finance_etl",
+                "newbie",
+                "--role",
+                "security-manager"
+            ]
+        )
+        .code,
+        3
+    );
+    assert_eq!(
+        d.as_user(
+            "wm",
+            &[
+                "member",
+                "add",
+                "finance_etl",
+                "newbie",
+                "--role",
+                "visitor"
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        d.as_user("wm", &["member", "grant", "finance_etl", "newbie", "om"])
+            .code,
+        0
+    );
+    assert_eq!(
+        d.as_user(
+            "wm",
+            &["member", "revoke", "finance_etl", "newbie", "visitor"]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        d.as_user("wm", &["member", "revoke", "finance_etl", "newbie", "om"])
+            .code,
+        5,
+        "the last role is not revoked"
+    );
+    // Custom roles: managers create and delete them; built-in ones never change.
+    assert_eq!(
+        d.as_user(
+            "wm",
+            &[
+                "role",
+                "create",
+                "finance_etl",
+                "reviewer",
+                "--perm",
+                "data-studio=read",
+                "--perm",
+                "deployment=read"
+            ]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        d.as_user("dev", &["role", "delete", "finance_etl", "reviewer"])
+            .code,
+        3
+    );
+    assert_eq!(
+        d.run(&["role", "delete", "finance_etl", "development"])
+            .code,
+        5
+    );
+    d.ok(&["member", "grant", "finance_etl", "dev", "reviewer"]);
+    assert_eq!(
+        d.run(&["role", "delete", "finance_etl", "reviewer"]).code,
+        5,
+        "a held role is revoked first"
+    );
+    d.ok(&["member", "revoke", "finance_etl", "dev", "reviewer"]);
+    assert_eq!(
+        d.as_user("wm", &["role", "delete", "finance_etl", "reviewer"])
+            .code,
+        0
+    );
+    // The owner cannot be removed.
+    assert_eq!(d.run(&["member", "remove", "finance_etl", "acme"]).code, 5);
+    // Seed 004's mapping.
+    let r = d
+        .ok(&["-o", "json", "role", "show", "finance_etl", "development"])
+        .json();
+    assert_eq!(r["compute_role"], "Role_Project_Dev");
+    assert_eq!(r["prod_compute_role"], serde_json::Value::Null);
+    let wm_row = d
+        .ok(&["-o", "json", "workspace", "show", "finance_etl"])
+        .json();
+    assert_eq!(wm_row["administrators"], serde_json::json!(["acme", "wm"]));
+}
+
+#[test]
+fn custom_roles_need_enterprise() {
+    let d = Dwc::init("professional");
+    d.ok(&["workspace", "create", "finance_etl"]);
+    let o = d.run(&[
+        "role",
+        "create",
+        "finance_etl",
+        "reviewer",
+        "--perm",
+        "data-studio=read",
+    ]);
+    assert_eq!(o.code, 5);
+    assert!(
+        o.stderr.contains("needs the Enterprise edition"),
+        "{}",
+        o.stderr
+    );
+    let o = d.run(&[
+        "role",
+        "create",
+        "finance_etl",
+        "x",
+        "--perm",
+        "studio=write",
+    ]);
+    assert!(
+        o.stderr.contains("perm: unknown module \"studio\""),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn workspace_lifecycle_and_the_recycle_bin() {
+    let d = Dwc::init("basic");
+    d.ok(&["workspace", "create", "old_ws", "--mode", "basic"]);
+    d.ok(&["rg", "create", "rg_a", "--spec", "4"]);
+    d.ok(&["rg", "attach", "rg_a", "old_ws"]);
+    d.ok(&["workspace", "disable", "old_ws"]);
+    let o = d.run(&["workspace", "update", "old_ws", "--description", "x"]);
+    assert_eq!(o.code, 5, "a disabled workspace is read-only");
+    assert!(o.stderr.contains("Disabled"), "{}", o.stderr);
+    d.ok(&["workspace", "enable", "old_ws"]);
+    d.ok(&["workspace", "upgrade", "old_ws"]);
+    assert_eq!(
+        d.run(&["workspace", "upgrade", "old_ws"]).code,
+        5,
+        "Basic to Standard once"
+    );
+    d.ok(&["workspace", "delete", "old_ws"]);
+    assert_eq!(
+        d.ok(&["-o", "json", "workspace", "list"]).stdout.trim(),
+        "[]"
+    );
+    assert_eq!(
+        d.ok(&["-o", "json", "workspace", "list", "--recycle-bin"])
+            .names(),
+        ["old_ws"]
+    );
+    assert_eq!(
+        d.ok(&["-o", "json", "rg", "show", "rg_a"]).json()["attached"],
+        serde_json::json!([]),
+        "deleting detaches resource groups"
+    );
+    let o = d.run(&["workspace", "create", "old_ws"]);
+    assert_eq!(o.code, 5);
+    assert!(o.stderr.contains("reserved"), "{}", o.stderr);
+    d.ok(&["workspace", "restore", "old_ws"]);
+    assert_eq!(
+        d.ok(&["-o", "json", "workspace", "show", "old_ws"]).json()["mode"],
+        "Standard"
+    );
+}
+
+#[test]
+fn regions_isolate_workspaces_and_resource_groups() {
+    let d = Dwc::init("basic");
+    d.ok(&["--region", "cn-shanghai", "workspace", "create", "sh_ws"]);
+    d.ok(&["workspace", "create", "hz_ws"]);
+    d.ok(&["rg", "create", "rg_hz", "--spec", "4"]);
+    assert_eq!(
+        d.ok(&["-o", "json", "workspace", "list"]).names(),
+        ["hz_ws"]
+    );
+    assert_eq!(
+        d.ok(&["-o", "json", "--region", "cn-shanghai", "workspace", "list"])
+            .names(),
+        ["sh_ws"]
+    );
+    assert_eq!(
+        d.run(&["rg", "attach", "rg_hz", "sh_ws"]).code,
+        4,
+        "another region's workspace does not exist here"
+    );
+    assert_eq!(
+        d.run(&["--region", "cn-shanghai", "rg", "show", "rg_hz"])
+            .code,
+        4
+    );
+    assert_eq!(d.run(&["--region", "mars-1", "workspace", "list"]).code, 5);
+}
+
+#[test]
+fn seed_001_modes_and_environments() {
+    let d = Dwc::init("basic");
+    d.ok(&["workspace", "create", "basic_ws", "--mode", "basic"]);
+    let o = d.run(&[
+        "compute",
+        "attach",
+        "basic_ws",
+        "--type",
+        "hologres",
+        "--name",
+        "h1",
+        "--instance",
+        "hgpre-1",
+        "--env",
+        "dev",
+    ]);
+    assert_eq!(o.code, 5);
+    assert!(
+        o.stderr
+            .contains("env: a Basic-mode workspace has only the prod environment"),
+        "{}",
+        o.stderr
+    );
+    d.ok(&[
+        "compute",
+        "attach",
+        "basic_ws",
+        "--type",
+        "hologres",
+        "--name",
+        "h1",
+        "--instance",
+        "hgpre-1",
+    ]);
+    assert_eq!(
+        d.ok(&["-o", "json", "compute", "list", "basic_ws"]).json()[0]["env"],
+        "prod"
+    );
+    let o = d.run(&[
+        "ds",
+        "create",
+        "basic_ws",
+        "bad_port",
+        "--type",
+        "postgresql",
+        "--host",
+        "db",
+        "--port",
+        "0",
+        "--database",
+        "x",
+        "--username",
+        "u",
+        "--password-stdin",
+    ]);
+    assert_eq!(o.code, 5);
+    assert!(
+        o.stderr
+            .contains("port: must be between 1 and 65535 (got 0)"),
+        "{}",
+        o.stderr
+    );
+    let o = d.run(&[
+        "ds",
+        "create",
+        "basic_ws",
+        "bad_host",
+        "--type",
+        "mysql",
+        "--host",
+        "db host",
+        "--port",
+        "3306",
+        "--database",
+        "x",
+        "--username",
+        "u",
+        "--password-stdin",
+    ]);
+    assert!(
+        o.stderr.contains("host: must not contain spaces"),
+        "{}",
+        o.stderr
+    );
+    let o = d.run(&[
+        "ds",
+        "create",
+        "basic_ws",
+        "h1",
+        "--type",
+        "kafka",
+        "--field",
+        "bootstrap_servers=k:9092",
+    ]);
+    assert_eq!(o.code, 5, "data source names are unique in the tenant");
+    let o = d.run(&[
+        "ds",
+        "create",
+        "basic_ws",
+        "oss1",
+        "--type",
+        "oss",
+        "--field",
+        "access_key_secret=x",
+    ]);
+    assert!(o.stderr.contains("is a secret"), "{}", o.stderr);
+}
+
+#[test]
+fn non_members_and_the_audit_log() {
+    let d = Dwc::init("enterprise");
+    d.ok(&["workspace", "create", "secret_ws"]);
+    for u in ["outsider", "sec", "admin", "dev"] {
+        d.user(u);
+    }
+    d.ok(&["member", "add", "secret_ws", "dev", "--role", "development"]);
+    assert_eq!(
+        d.as_user("outsider", &["workspace", "show", "secret_ws"])
+            .code,
+        4,
+        "not found, not forbidden"
+    );
+    assert_eq!(
+        d.as_user("outsider", &["member", "list", "secret_ws"]).code,
+        4
+    );
+    d.ok(&["tenant", "grant", "sec", "security-admin"]);
+    d.ok(&["tenant", "grant", "admin", "tenant-admin"]);
+    assert_eq!(d.as_user("dev", &["audit", "list"]).code, 3);
+    for u in ["sec", "admin"] {
+        let log = d
+            .as_user(u, &["-o", "json", "audit", "list", "--limit", "500"])
+            .json();
+        let actions: Vec<&str> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert!(actions.contains(&"dataworks:CreateProject"), "{actions:?}");
+        assert!(
+            actions.contains(&"dataworks:GetProject"),
+            "the outsider's denied attempt is there"
+        );
+    }
+    let log = d
+        .ok(&["-o", "json", "audit", "list", "--limit", "500"])
+        .json();
+    let denied = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["principal"] == "outsider")
+        .unwrap();
+    assert_eq!(denied["outcome"], "denied");
+    assert_eq!(denied["scope"], "OpenAPI");
+}
+
+#[test]
+fn the_demo_tenant_covers_the_product() {
+    let d = Dwc::demo();
+    let run = |args: &[&str]| d.run_as(None, "", args);
+    let users = run(&["-o", "json", "user", "list"]).names();
+    assert!(users.len() >= 15, "{users:?}");
+    let mut all_ws = Vec::new();
+    for region in ["cn-hangzhou", "cn-shanghai", "ap-southeast-1"] {
+        let rows = run(&["-o", "json", "--region", region, "workspace", "list"]).json();
+        all_ws.extend(rows.as_array().unwrap().clone());
+    }
+    assert!(all_ws.len() >= 8);
+    assert!(all_ws.iter().any(|w| w["default"] == true));
+    assert!(
+        all_ws.iter().any(|w| w["mode"] == "Basic")
+            && all_ws.iter().any(|w| w["mode"] == "Standard")
+    );
+    // Every built-in role except Project Owner (the account's) is held by someone.
+    let mut held = std::collections::BTreeSet::new();
+    for w in &all_ws {
+        let region = w["region"].as_str().unwrap();
+        for m in run(&[
+            "-o",
+            "json",
+            "--region",
+            region,
+            "member",
+            "list",
+            w["name"].as_str().unwrap(),
+        ])
+        .json()
+        .as_array()
+        .unwrap()
+        {
+            for r in m["roles"].as_array().unwrap() {
+                held.insert(r.as_str().unwrap().to_owned());
+            }
+        }
+    }
+    for role in dwc::domain::BuiltinRole::ALL {
+        assert!(held.contains(role.title()), "nobody holds {role}");
+    }
+    let statuses: std::collections::BTreeSet<String> = ["cn-hangzhou", "ap-southeast-1"]
+        .iter()
+        .flat_map(|r| {
+            run(&["-o", "json", "--region", r, "rg", "list"])
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["status"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(statuses.len() >= 3, "{statuses:?}");
+    assert!(
+        run(&["-o", "json", "policy", "list"])
+            .names()
+            .contains(&"no-openapi".to_owned())
+    );
+    assert!(!run(&["-o", "json", "bill", "list"]).names().is_empty());
+    assert!(
+        !run(&["-o", "json", "alert", "contact", "list"])
+            .names()
+            .is_empty()
+    );
+    assert!(!run(&["-o", "json", "extension", "list"]).names().is_empty());
+    assert!(
+        run(&["-o", "json", "image", "list"])
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["type"] == "Custom")
+    );
+    // Open store: any user by name, no password; and their view is theirs.
+    assert_eq!(
+        d.run_as(Some("frank"), "", &["-o", "json", "workspace", "list"])
+            .names(),
+        ["default_ws", "marketing_dw"]
+    );
+    assert_eq!(
+        d.run_as(Some("peggy"), "", &["workspace", "list"]).code,
+        3,
+        "peggy's OpenAPI is blocked"
+    );
+    assert_eq!(d.run_as(Some("nobody"), "", &["workspace", "list"]).code, 3);
+}

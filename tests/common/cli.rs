@@ -1,0 +1,122 @@
+//! Running the real `dwc` binary on a temporary store.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const ACCOUNT_PW: &str = "acme-password-1";
+
+pub struct Dwc {
+    pub dir: TempDir,
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    pub fn err_json(&self) -> Value {
+        serde_json::from_str(self.stderr.trim())
+            .unwrap_or_else(|e| panic!("stderr is not JSON ({e}): {}", self.stderr))
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.json()
+            .as_array()
+            .expect("a JSON list")
+            .iter()
+            .map(|o| o["name"].as_str().expect("a name").to_owned())
+            .collect()
+    }
+}
+
+impl Dwc {
+    /// A store made by `dwc init` for account acme (Enterprise unless told).
+    pub fn init(edition: &str) -> Dwc {
+        let d = Dwc {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let o = d.run_as(
+            None,
+            ACCOUNT_PW,
+            &["init", "--account", "acme", "--edition", edition],
+        );
+        assert_eq!(o.code, 0, "init: {}", o.stderr);
+        d
+    }
+
+    /// An open demo store.
+    pub fn demo() -> Dwc {
+        let d = Dwc {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let o = d.run_as(None, "", &["demo"]);
+        assert_eq!(o.code, 0, "demo: {}", o.stderr);
+        d
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("dwc").unwrap();
+        c.env("DWC_STORE", self.dir.path())
+            .env_remove("DWC_USER")
+            .env_remove("DWC_PASSWORD")
+            .env_remove("DWC_NEW_PASSWORD");
+        c
+    }
+
+    /// Runs as `user` (None: the account) with `password`.
+    pub fn run_as(&self, user: Option<&str>, password: &str, args: &[&str]) -> Out {
+        let mut c = self.cmd();
+        if let Some(u) = user {
+            c.args(["--user", u]);
+        }
+        if !password.is_empty() {
+            c.env("DWC_PASSWORD", password);
+        }
+        let o = c.args(args).output().unwrap();
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// As the account.
+    pub fn run(&self, args: &[&str]) -> Out {
+        self.run_as(None, ACCOUNT_PW, args)
+    }
+
+    pub fn ok(&self, args: &[&str]) -> Out {
+        let o = self.run(args);
+        assert_eq!(o.code, 0, "dwc {args:?} failed: {}", o.stderr);
+        o
+    }
+
+    /// Creates a RAM user whose password is `<name>-password`.
+    pub fn user(&self, name: &str) {
+        let o = self
+            .cmd()
+            .env("DWC_PASSWORD", ACCOUNT_PW)
+            .env("DWC_NEW_PASSWORD", format!("{name}-password"))
+            .args(["user", "create", name])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "user create {name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    pub fn as_user(&self, name: &str, args: &[&str]) -> Out {
+        self.run_as(Some(name), &format!("{name}-password"), args)
+    }
+}
