@@ -489,7 +489,13 @@ fn write(tx: &Tx, d: &Doc, b: &Built, now: Timestamp) -> TxResult<(), ConsoleErr
         if !b.users.iter().any(|u| u.name == m.user) {
             return fail(bad("members", format!("no user {}", m.user)));
         }
-        put_member(tx, None, m)?;
+        let region = b
+            .workspaces
+            .iter()
+            .find(|w| w.name == m.workspace)
+            .map(|w| w.region.as_str())
+            .unwrap_or_default();
+        put_member(tx, region, None, m)?;
     }
     for (ws, r) in &b.roles {
         tx.put(T::Roles, &key(&[ws, &r.name]), r)?;
@@ -645,7 +651,10 @@ fn scale(c: &Console, workspaces: usize, now: Timestamp) -> Result<()> {
                 st.managers.push(u.clone());
             }
             members.push((key(&[&name, u]), encode(&m)));
-            member_ws.push((key(&[u, &name]), Vec::new()));
+            member_ws.push((
+                super::workspaces::member_ws_key(u, region, &name),
+                Vec::new(),
+            ));
         }
         st.managers.sort();
         ws_rows.push((name.clone().into_bytes(), encode(&ws)));

@@ -98,21 +98,17 @@ impl Console {
                 Err(ConsoleError::NotFound(label.clone())),
             );
         }
-        let workspaces: Vec<String> = self
-            .store
-            .keys(T::MemberWs, &prefix(name))?
-            .iter()
-            .map(|k| last_part(k))
-            .collect();
+        let index_keys = self.store.keys(T::MemberWs, &prefix(name))?;
         let attachments = self.store.keys(T::Attachments, &prefix(name))?;
         self.change(s, Op::DeleteUser, &label, |tx| {
             tx.del(T::Users, name.as_bytes())?;
-            for ws in &workspaces {
-                if let Some(m) = tx.get::<Member, _>(T::Members, &key(&[ws, name]))? {
-                    super::workspaces::stats_remove(tx, ws, &m)?;
+            for k in &index_keys {
+                let ws = last_part(k);
+                if let Some(m) = tx.get::<Member, _>(T::Members, &key(&[&ws, name]))? {
+                    super::workspaces::stats_remove(tx, &ws, &m)?;
                 }
-                tx.del(T::Members, &key(&[ws, name]))?;
-                tx.del(T::MemberWs, &key(&[name, ws]))?;
+                tx.del(T::Members, &key(&[&ws, name]))?;
+                tx.del(T::MemberWs, k)?;
             }
             for k in &attachments {
                 tx.del(T::Attachments, k)?;

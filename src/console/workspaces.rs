@@ -7,7 +7,7 @@ use crate::domain::module::ModuleLevels;
 use crate::domain::role::{BuiltinRole, CustomRole};
 use crate::domain::workspace::{Member, NewWorkspace, WorkspacePatch};
 use crate::domain::{Env, RoleRef, Workspace, WorkspaceRole, WorkspaceStatus};
-use crate::store::{T, Tx, TxResult, key, last_part, prefix};
+use crate::store::{T, Tx, TxResult, key, last_part, prefix, prefix_parts};
 
 use super::error::{ConsoleError, Result};
 use super::{Console, Session, fail};
@@ -172,7 +172,7 @@ impl Console {
                 .collect()
         } else {
             self.store
-                .keys(T::MemberWs, &prefix(s.who()))?
+                .keys(T::MemberWs, &prefix_parts(&[s.who(), &s.region]))?
                 .iter()
                 .map(|k| last_part(k))
                 .collect()
@@ -309,7 +309,7 @@ impl Console {
             tx.mark(T::WsByRegion, &key(&[&ws.region, &ws.name]))?;
             tx.put(T::WsStats, ws.name.as_bytes(), &WsStats::default())?;
             if let Some(m) = &creator {
-                put_member(tx, None, m)?;
+                put_member(tx, &ws.region, None, m)?;
             }
             Ok(())
         })?;
@@ -540,13 +540,13 @@ impl Console {
                     "{user} is already a member of {ws}; grant roles instead"
                 )));
             }
-            put_member(tx, None, &m)
+            put_member(tx, &w.region, None, &m)
         })
     }
 
     pub fn remove_member(&self, s: &Session, ws: &str, user: &str) -> Result<()> {
         let label = format!("member {user} of {ws}");
-        self.ws_for(s, ws, Op::DeleteProjectMember)?;
+        let w = self.ws_for(s, ws, Op::DeleteProjectMember)?;
         let account = self.tenant().account;
         self.change(s, Op::DeleteProjectMember, &label, |tx| {
             if user == account {
@@ -558,7 +558,7 @@ impl Console {
                 return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
             };
             tx.del(T::Members, &key(&[ws, user]))?;
-            tx.del(T::MemberWs, &key(&[user, ws]))?;
+            tx.del(T::MemberWs, &member_ws_key(user, &w.region, ws))?;
             stats_remove(tx, ws, &m)
         })
     }
@@ -583,13 +583,13 @@ impl Console {
                     "{user} already holds {role} in {ws}"
                 )));
             }
-            put_member(tx, Some(&before), &m)
+            put_member(tx, &w.region, Some(&before), &m)
         })
     }
 
     pub fn revoke_role(&self, s: &Session, ws: &str, user: &str, role: RoleRef) -> Result<()> {
         let label = format!("member {user} of {ws}");
-        self.ws_for(s, ws, Op::RevokeMemberProjectRoles)?;
+        let w = self.ws_for(s, ws, Op::RevokeMemberProjectRoles)?;
         self.change(s, Op::RevokeMemberProjectRoles, &label, |tx| {
             let Some(before) = tx.get::<Member, _>(T::Members, &key(&[ws, user]))? else {
                 return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
@@ -598,7 +598,7 @@ impl Console {
             if let Err(e) = m.revoke(&role) {
                 return fail(e.into());
             }
-            put_member(tx, Some(&before), &m)
+            put_member(tx, &w.region, Some(&before), &m)
         })
     }
 
@@ -709,10 +709,16 @@ impl Console {
 /// Writes a member with its index and the workspace's numbers.
 pub(super) fn put_member(
     tx: &Tx,
+    region: &str,
     before: Option<&Member>,
     m: &Member,
 ) -> TxResult<(), ConsoleError> {
     tx.put(T::Members, &key(&[&m.workspace, &m.user]), m)?;
-    tx.mark(T::MemberWs, &key(&[&m.user, &m.workspace]))?;
+    tx.mark(T::MemberWs, &member_ws_key(&m.user, region, &m.workspace))?;
     stats_put(tx, &m.workspace, before, m)
+}
+
+/// The member index: a user's workspaces, by region, so a list reads only what it shows.
+pub(super) fn member_ws_key(user: &str, region: &str, ws: &str) -> Vec<u8> {
+    key(&[user, region, ws])
 }

@@ -149,7 +149,12 @@ pub fn key(parts: &[&str]) -> Vec<u8> {
 
 /// The prefix that selects every key starting with `part` as its first component.
 pub fn prefix(part: &str) -> Vec<u8> {
-    let mut p = part.as_bytes().to_vec();
+    prefix_parts(&[part])
+}
+
+/// The prefix that selects every key whose first components are `parts`.
+pub fn prefix_parts(parts: &[&str]) -> Vec<u8> {
+    let mut p = key(parts);
     p.push(0);
     p
 }
