@@ -382,9 +382,17 @@ impl Store {
         t: T,
         items: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
     ) -> Result<(), StoreError> {
+        // Chunks with a flush between keep sled's write buffers from growing with the load.
+        const CHUNK: usize = 5_000;
         let mut batch = sled::Batch::default();
-        for (k, v) in items {
+        for (n, (k, v)) in items.into_iter().enumerate() {
             batch.insert(k, v);
+            if (n + 1) % CHUNK == 0 {
+                self.tree(t)
+                    .apply_batch(std::mem::take(&mut batch))
+                    .map_err(|e| io(&self.dir, e))?;
+                self.flush()?;
+            }
         }
         self.tree(t)
             .apply_batch(batch)
