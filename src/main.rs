@@ -11,7 +11,7 @@ fn main() {
             "dwc {}: the terminal console is not built yet; use the commands (`dwc --help`).",
             env!("CARGO_PKG_VERSION")
         );
-        std::process::exit(dwc::cli::exit::USAGE);
+        std::process::exit(dwc::cli::exit::OK);
     }
     std::process::exit(run(cli));
 }

@@ -16,7 +16,7 @@ use crate::domain::workspace::{NewWorkspace, WorkspacePatch};
 use crate::domain::{Edition, Env, RoleRef, WorkspaceMode};
 
 use super::output::{self, Format, Row};
-use super::{Cli, secret_from, secret_from_stdin, session};
+use super::{Cli, secret_from_stdin, session};
 
 type Out = Result<String, ConsoleError>;
 
@@ -709,7 +709,7 @@ pub fn dispatch(cli: &Cli) -> Out {
 }
 
 fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
-    let password = secret_from("DWC_PASSWORD", "Password for the account: ")?;
+    let password = super::new_secret_from("DWC_PASSWORD", "Password for the account: ")?;
     let tenant = Tenant {
         account: account.to_owned(),
         account_hash: None,
@@ -756,7 +756,7 @@ fn demo(cli: &Cli, scale: Option<usize>) -> Out {
 }
 
 fn new_password(prompt: &str) -> Result<Option<String>, ConsoleError> {
-    secret_from("DWC_NEW_PASSWORD", prompt)
+    super::new_secret_from("DWC_NEW_PASSWORD", prompt)
 }
 
 fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {

@@ -105,6 +105,21 @@ pub fn secret_from(var: &str, prompt: &str) -> Result<Option<String>, ConsoleErr
     }
 }
 
+/// A new password: from an environment variable, else typed twice at a terminal prompt (a typo
+/// in a password nobody can see would lock its owner out).
+pub fn new_secret_from(var: &str, prompt: &str) -> Result<Option<String>, ConsoleError> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(Some(v));
+    }
+    let Some(first) = prompt_secret(prompt)? else {
+        return Ok(None);
+    };
+    match prompt_secret("Again: ")? {
+        Some(second) if second == first => Ok(Some(first)),
+        _ => Err(ConsoleError::invalid("password", "the two entries differ")),
+    }
+}
+
 /// A secret typed at a terminal prompt (not echoed); `None` when nobody is at a terminal.
 pub fn prompt_secret(prompt: &str) -> Result<Option<String>, ConsoleError> {
     if std::io::stdin().is_terminal() {
