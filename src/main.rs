@@ -1,17 +1,92 @@
-//! dwc's entry point: parses the command line and hands over to the CLI. Without a command it
-//! will open the terminal console (issue 4); until then it says so.
+//! dwc's entry point: a command runs the CLI; no command opens the terminal console. Everything
+//! that can fail about the store or the log-on happens before the terminal is touched.
+
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Parser;
-use dwc::cli::{Cli, run};
+use dwc::cli::{self, Cli, exit};
+use dwc::console::{Console, ConsoleError, SystemClock, Tenant};
+use dwc::domain::{Edition, Scope};
 
 fn main() {
     let cli = Cli::parse();
-    if cli.command.is_none() {
-        eprintln!(
-            "dwc {}: the terminal console is not built yet; use the commands (`dwc --help`).",
-            env!("CARGO_PKG_VERSION")
-        );
-        std::process::exit(dwc::cli::exit::OK);
+    if cli.command.is_some() {
+        std::process::exit(cli::run(cli));
     }
-    std::process::exit(run(cli));
+    std::process::exit(match console(&cli) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            cli::report(cli.output, &e);
+            cli::exit_code(&e)
+        }
+    });
+}
+
+fn console(cli: &Cli) -> Result<(), ConsoleError> {
+    let dir = cli.store_dir();
+    if !dir.join("db").exists() {
+        first_run(&dir)?;
+    }
+    let console = Console::open(&dir, Box::new(SystemClock))?;
+    let tenant = console.tenant();
+    let region = cli.region.clone().unwrap_or(tenant.default_region.clone());
+    dwc::domain::region::region("region", &region)?;
+    // --user with DWC_PASSWORD (or any user on a demo store) logs on directly.
+    let session = match (&cli.user, std::env::var("DWC_PASSWORD").ok()) {
+        (Some(u), _) if tenant.open => {
+            Some(console.authenticate(Some(u), None, Scope::Page, &region)?)
+        }
+        (Some(u), Some(p)) => {
+            Some(console.authenticate(Some(u), Some(&p), Scope::Page, &region)?)
+        }
+        _ => None,
+    };
+    dwc::tui::run(console, session).map_err(|e| ConsoleError::Internal(e.to_string()))
+}
+
+/// No store yet: offer the demo tenant or a new one, on the terminal, before the console opens.
+fn first_run(dir: &std::path::Path) -> Result<(), ConsoleError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(ConsoleError::Store(format!(
+            "no dwc store in {}: create one with `dwc init --account NAME` or `dwc demo`",
+            dir.display()
+        )));
+    }
+    println!("No dwc store in {} yet.", dir.display());
+    println!("  d  create the demo tenant (three regions, nineteen users, no passwords)");
+    println!("  n  create a new tenant (your account, with a password)");
+    let answer = ask("Choose d or n (anything else quits): ")?;
+    match answer.trim() {
+        "d" | "D" => {
+            Console::create_demo(dir, None, Box::new(SystemClock))?;
+            Ok(())
+        }
+        "n" | "N" => {
+            let account = ask("Account name: ")?.trim().to_owned();
+            let password = cli::new_secret_from("DWC_PASSWORD", "Password for the account: ")?
+                .ok_or_else(|| ConsoleError::invalid("password", "is required"))?;
+            let tenant = Tenant {
+                account,
+                account_hash: None,
+                edition: Edition::Basic,
+                open: false,
+                default_region: dwc::domain::region::DEFAULT_REGION.into(),
+                created_at: chrono::Utc::now(),
+            };
+            Console::init(dir, tenant, Some(&password), Box::new(SystemClock))?;
+            Ok(())
+        }
+        _ => Err(ConsoleError::invalid("choice", "nothing was created")),
+    }
+}
+
+fn ask(prompt: &str) -> Result<String, ConsoleError> {
+    print!("{prompt}");
+    std::io::stdout().flush().ok();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| ConsoleError::Internal(e.to_string()))?;
+    Ok(line)
 }

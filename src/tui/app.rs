@@ -1,0 +1,396 @@
+//! The console's state and how actions change it. Data is loaded from the console when a person
+//! navigates; drawing only reads this state (no store I/O, no authorization on the draw path).
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::console::{Console, ConsoleError, Session};
+use crate::domain::{Scope, catalogue};
+
+use super::keymap::{self, Action};
+use super::view::{self, View};
+
+pub const PAGES: [&str; 8] = [
+    "Overview",
+    "Workspaces",
+    "Resource Groups",
+    "Large Model Service",
+    "Image Management",
+    "Purchased Services",
+    "Management Center",
+    "Audit log",
+];
+
+/// Before log-on: a password form, or on a demo store a user picker.
+pub enum Gate {
+    LogOn {
+        user: Input,
+        password: Input,
+        on_password: bool,
+        error: Option<String>,
+    },
+    Picker {
+        users: Vec<String>,
+        selected: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// A decision or error explained: title and lines.
+    Explain(String, Vec<String>),
+}
+
+pub struct App {
+    pub console: Console,
+    pub session: Option<Session>,
+    pub gate: Option<Gate>,
+    pub page: usize,
+    pub view: View,
+    /// The workspace whose details are open, over the Workspaces page.
+    pub details: Option<(String, View)>,
+    pub popup: Option<Popup>,
+    /// `Some` while typing a filter or a palette command.
+    pub filter: Option<Input>,
+    pub palette: Option<Input>,
+    pub toast: Option<String>,
+    pub quit: bool,
+}
+
+impl App {
+    /// A new app. With a session it opens on the Overview; without, on the log-on gate.
+    pub fn new(console: Console, session: Option<Session>) -> App {
+        let gate = match &session {
+            Some(_) => None,
+            None if console.tenant().open => {
+                let mut users = vec![console.tenant().account];
+                users.extend(
+                    console
+                        .store()
+                        .keys(crate::store::T::Users, b"")
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|k| String::from_utf8_lossy(k).into_owned()),
+                );
+                Some(Gate::Picker { users, selected: 0 })
+            }
+            None => Some(Gate::LogOn {
+                user: Input::default(),
+                password: Input::default(),
+                on_password: false,
+                error: None,
+            }),
+        };
+        let mut app = App {
+            console,
+            session,
+            gate,
+            page: 0,
+            view: View::default(),
+            details: None,
+            popup: None,
+            filter: None,
+            palette: None,
+            toast: None,
+            quit: false,
+        };
+        app.reload();
+        app
+    }
+
+    fn region(&self) -> String {
+        self.session
+            .as_ref()
+            .map(|s| s.region.clone())
+            .unwrap_or_else(|| self.console.tenant().default_region)
+    }
+
+    /// Logs on as `user` with `password`; on a demo store the password is ignored.
+    pub fn log_on(&mut self, user: &str, password: &str) -> Result<(), ConsoleError> {
+        let region = self.region();
+        let account = self.console.tenant().account;
+        let name = if user.is_empty() || user == account {
+            None
+        } else {
+            Some(user)
+        };
+        let s = self
+            .console
+            .authenticate(name, Some(password), Scope::Page, &region)?;
+        self.session = Some(s);
+        self.gate = None;
+        self.page = 0;
+        self.details = None;
+        self.reload();
+        Ok(())
+    }
+
+    /// Loads what the current page shows.
+    pub fn reload(&mut self) {
+        let Some(s) = &self.session else { return };
+        self.view = view::load_page(&self.console, s, self.page);
+        if let Some((ws, _)) = &self.details {
+            let ws = ws.clone();
+            let tab = self.details.as_ref().map_or(0, |(_, v)| v.tab);
+            let mut v = view::load_details(&self.console, s, &ws);
+            v.tab = tab.min(v.tabs.len().saturating_sub(1));
+            self.details = Some((ws, v));
+        }
+    }
+
+    /// The view the keys act on: the details if open, else the page.
+    pub fn current(&mut self) -> &mut View {
+        match &mut self.details {
+            Some((_, v)) => v,
+            None => &mut self.view,
+        }
+    }
+
+    pub fn current_ref(&self) -> &View {
+        match &self.details {
+            Some((_, v)) => v,
+            None => &self.view,
+        }
+    }
+
+    pub fn filter_text(&self) -> &str {
+        self.filter.as_ref().map_or("", |f| f.value())
+    }
+
+    pub fn handle_event(&mut self, ev: &Event) {
+        if let Event::Key(key) = ev
+            && key.kind == crossterm::event::KeyEventKind::Press
+        {
+            self.handle_key(*key, ev);
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, ev: &Event) {
+        self.toast = None;
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            self.quit = true;
+            return;
+        }
+        if self.gate.is_some() {
+            return self.gate_key(key, ev);
+        }
+        if self.popup.is_some() {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('?')
+            ) {
+                self.popup = None;
+            }
+            return;
+        }
+        if let Some(p) = &mut self.palette {
+            match key.code {
+                KeyCode::Esc => self.palette = None,
+                KeyCode::Enter => {
+                    let cmd = p.value().trim().to_owned();
+                    self.palette = None;
+                    self.run_command(&cmd);
+                }
+                KeyCode::Tab => {
+                    let typed = p.value().to_owned();
+                    if let Some(c) = palette_commands()
+                        .into_iter()
+                        .find(|c| c.starts_with(&typed))
+                    {
+                        *p = Input::new(c);
+                    }
+                }
+                _ => {
+                    p.handle_event(ev);
+                }
+            }
+            return;
+        }
+        if let Some(f) = &mut self.filter {
+            match key.code {
+                KeyCode::Esc => self.filter = None,
+                KeyCode::Enter => {
+                    // Keep the filter applied; stop typing.
+                    let text = f.value().to_owned();
+                    self.current().filter = text;
+                    self.filter = None;
+                }
+                _ => {
+                    f.handle_event(ev);
+                    let text = f.value().to_owned();
+                    let v = self.current();
+                    v.filter = text;
+                    v.clamp();
+                }
+            }
+            return;
+        }
+        if let Some(a) = keymap::action(key) {
+            self.act(a);
+        }
+    }
+
+    fn gate_key(&mut self, key: KeyEvent, ev: &Event) {
+        match self.gate.as_mut() {
+            Some(Gate::Picker { users, selected }) => match key.code {
+                KeyCode::Char('j') | KeyCode::Down => {
+                    *selected = (*selected + 1).min(users.len().saturating_sub(1))
+                }
+                KeyCode::Char('k') | KeyCode::Up => *selected = selected.saturating_sub(1),
+                KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+                KeyCode::Enter => {
+                    let user = users[*selected].clone();
+                    if let Err(e) = self.log_on(&user, "") {
+                        self.toast = Some(e.to_string());
+                    }
+                }
+                _ => {}
+            },
+            Some(Gate::LogOn {
+                user,
+                password,
+                on_password,
+                error,
+            }) => match key.code {
+                KeyCode::Esc => self.quit = true,
+                KeyCode::Tab | KeyCode::BackTab => *on_password = !*on_password,
+                KeyCode::Enter if !*on_password => *on_password = true,
+                KeyCode::Enter => {
+                    let (u, p) = (user.value().to_owned(), password.value().to_owned());
+                    *password = Input::default();
+                    *error = None;
+                    if let Err(e) = self.log_on(&u, &p) {
+                        if let Some(Gate::LogOn { error, .. }) = self.gate.as_mut() {
+                            *error = Some(e.to_string());
+                        }
+                    }
+                }
+                _ => {
+                    let field = if *on_password { password } else { user };
+                    field.handle_event(ev);
+                }
+            },
+            None => {}
+        }
+    }
+
+    pub fn act(&mut self, a: Action) {
+        match a {
+            Action::Quit => self.quit = true,
+            Action::Help => self.popup = Some(Popup::Help),
+            Action::Filter => self.filter = Some(Input::new(self.current_ref().filter.clone())),
+            Action::Palette => self.palette = Some(Input::default()),
+            Action::Up => self.current().move_by(-1),
+            Action::Down => self.current().move_by(1),
+            Action::Top => self.current().move_to(0),
+            Action::Bottom => self.current().move_to(usize::MAX),
+            Action::NextTab => self.current().cycle_tab(1),
+            Action::PrevTab => self.current().cycle_tab(-1),
+            Action::Page(n) => self.go(n),
+            Action::Back => {
+                if self.details.take().is_none() && !self.current_ref().filter.is_empty() {
+                    self.current().filter.clear();
+                }
+            }
+            Action::Open => self.open(),
+        }
+    }
+
+    fn go(&mut self, page: usize) {
+        self.page = page.min(PAGES.len() - 1);
+        self.details = None;
+        self.reload();
+    }
+
+    /// Enter: on the Workspaces page opens the workspace's details; on a denied list explains.
+    fn open(&mut self) {
+        if let Some(err) = &self.current_ref().table().error {
+            self.popup = Some(Popup::Explain("Why this is empty".into(), err.clone()));
+            return;
+        }
+        if self.page == 1
+            && self.details.is_none()
+            && let (Some(s), Some(id)) = (&self.session, self.view.selected_id())
+        {
+            let v = view::load_details(&self.console, s, &id);
+            self.details = Some((id, v));
+        }
+    }
+
+    /// Runs a palette command.
+    pub fn run_command(&mut self, cmd: &str) {
+        let (verb, arg) = cmd
+            .split_once(' ')
+            .map_or((cmd, ""), |(v, a)| (v, a.trim()));
+        match verb {
+            "quit" | "q" => self.quit = true,
+            "overview" => self.go(0),
+            "workspaces" => self.go(1),
+            "resource-groups" => self.go(2),
+            "models" => self.go(3),
+            "images" => self.go(4),
+            "services" => self.go(5),
+            "management" => self.go(6),
+            "audit" => self.go(7),
+            "help" => self.popup = Some(Popup::Help),
+            "region" => match crate::domain::region::region("region", arg) {
+                Ok(r) => {
+                    if let Some(s) = &mut self.session {
+                        s.region = r.id.to_owned();
+                    }
+                    self.details = None;
+                    self.reload();
+                    self.toast = Some(format!("region {}", r.title));
+                }
+                Err(e) => self.toast = Some(e.to_string()),
+            },
+            "user" if self.console.tenant().open => {
+                if let Err(e) = self.log_on(arg, "") {
+                    self.toast = Some(e.to_string());
+                }
+            }
+            "user" => {
+                self.toast =
+                    Some(":user works on a demo store; log on again to switch users".into())
+            }
+            "" => {}
+            other => self.toast = Some(format!("unknown command {other:?} (Tab completes)")),
+        }
+    }
+}
+
+/// What the palette offers, for completion.
+pub fn palette_commands() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "overview",
+        "workspaces",
+        "resource-groups",
+        "models",
+        "images",
+        "services",
+        "management",
+        "audit",
+        "help",
+        "quit",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(
+        crate::domain::region::REGIONS
+            .iter()
+            .map(|r| format!("region {}", r.id)),
+    );
+    v.push("user ".into());
+    v
+}
+
+/// Product updates for the Overview (assets).
+pub fn updates() -> Vec<(String, String)> {
+    catalogue::product_updates()
+        .iter()
+        .map(|u| (u.date.clone(), u.title.clone()))
+        .collect()
+}

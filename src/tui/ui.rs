@@ -1,0 +1,456 @@
+//! Drawing: a pure function of the app's state.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Cell, Clear, Paragraph, Row, Table as TableWidget, Tabs, Wrap,
+};
+
+use super::app::{App, Gate, PAGES, Popup};
+use super::keymap::BINDINGS;
+use super::view::{Table, View};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+const ACCENT: Color = Color::Cyan;
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "terminal too small: {}×{} (dwc needs at least {MIN_WIDTH}×{MIN_HEIGHT})\nresize it, or press q to quit",
+            area.width, area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, app, header);
+    match &app.gate {
+        Some(gate) => draw_gate(f, app, gate, body),
+        None => {
+            let [nav, content] =
+                Layout::horizontal([Constraint::Length(24), Constraint::Min(0)]).areas(body);
+            draw_nav(f, app, nav);
+            draw_content(f, app, content);
+        }
+    }
+    draw_footer(f, app, footer);
+    match &app.popup {
+        Some(Popup::Help) => draw_help(f, area),
+        Some(Popup::Explain(title, lines)) => draw_explain(f, area, title, lines),
+        None => {}
+    }
+}
+
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.console.tenant();
+    let mut spans = vec![
+        Span::styled(" dwc ", Style::new().fg(Color::Black).bg(ACCENT).bold()),
+        Span::raw(" DataWorks Management Console"),
+    ];
+    if let Some(s) = &app.session {
+        spans.push(Span::raw(format!("  │ {}  │ {}", s.region, s.who())));
+        if s.principal.is_account() {
+            spans.push(Span::raw(" (account)"));
+        }
+    }
+    spans.push(Span::raw(format!("  │ {} edition", t.edition.title())));
+    if t.open {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            " DEMO ",
+            Style::new().fg(Color::Black).bg(Color::Yellow).bold(),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_gate(f: &mut Frame, app: &App, gate: &Gate, area: Rect) {
+    let box_area = centered(area, 60, 14);
+    f.render_widget(Clear, box_area);
+    match gate {
+        Gate::Picker { users, selected } => {
+            let block = Block::bordered().title(" Demo store: act as whom? (Enter) ");
+            let inner = block.inner(box_area);
+            f.render_widget(block, box_area);
+            let h = inner.height as usize;
+            let offset = selected.saturating_sub(h.saturating_sub(1));
+            let lines: Vec<Line> = users
+                .iter()
+                .enumerate()
+                .skip(offset)
+                .take(h)
+                .map(|(i, u)| {
+                    let label = if i == 0 {
+                        format!("{u} (the account)")
+                    } else {
+                        u.clone()
+                    };
+                    if i == *selected {
+                        Line::styled(format!("› {label}"), Style::new().fg(ACCENT).bold())
+                    } else {
+                        Line::raw(format!("  {label}"))
+                    }
+                })
+                .collect();
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Gate::LogOn {
+            user,
+            password,
+            on_password,
+            error,
+        } => {
+            let block = Block::bordered().title(" Log on ");
+            let inner = block.inner(box_area);
+            f.render_widget(block, box_area);
+            let account = app.console.tenant().account;
+            let mask: String = "•".repeat(password.value().chars().count());
+            let field = |label: &str, value: String, focused: bool| {
+                let style = if focused {
+                    Style::new().fg(ACCENT).bold()
+                } else {
+                    Style::new()
+                };
+                Line::from(vec![
+                    Span::styled(format!("{label:<10}"), style),
+                    Span::raw(value),
+                ])
+            };
+            let mut lines = vec![
+                Line::raw(format!(
+                    "Tenant {account}. Leave the user empty for the account."
+                )),
+                Line::raw(""),
+                field("User", user.value().to_owned(), !on_password),
+                field("Password", mask, *on_password),
+                Line::raw(""),
+                Line::raw("Tab switches fields · Enter logs on · Esc quits").dim(),
+            ];
+            if let Some(e) = error {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(e.clone(), Style::new().fg(Color::Red)));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+            let (row, col) = if *on_password {
+                (3, mask_len(password.value()))
+            } else {
+                (2, user.visual_cursor())
+            };
+            f.set_cursor_position((inner.x + 10 + col as u16, inner.y + row));
+        }
+    }
+}
+
+fn mask_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn draw_nav(f: &mut Frame, app: &App, area: Rect) {
+    let lines: Vec<Line> = PAGES
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = format!(" {} {p}", i + 1);
+            if i == app.page {
+                Line::styled(text, Style::new().fg(Color::Black).bg(ACCENT))
+            } else {
+                Line::raw(text)
+            }
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(Block::new().borders(Borders::RIGHT)),
+        area,
+    );
+}
+
+fn draw_content(f: &mut Frame, app: &App, area: Rect) {
+    if let Some(o) = &app.view.overview
+        && app.details.is_none()
+    {
+        return draw_overview(f, o, area);
+    }
+    let (title, view) = match &app.details {
+        Some((ws, v)) => (format!(" Workspace {ws} (Esc: back) "), v),
+        None => (format!(" {} ", PAGES[app.page]), &app.view),
+    };
+    let block = Block::bordered().title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    draw_view(f, view, inner);
+}
+
+fn draw_view(f: &mut Frame, view: &View, area: Rect) {
+    let mut area = area;
+    if view.tabs.len() > 1 {
+        let [tabs, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let titles: Vec<String> = view.tabs.iter().map(|t| t.title.clone()).collect();
+        f.render_widget(
+            Tabs::new(titles)
+                .select(view.tab)
+                .highlight_style(Style::new().fg(ACCENT).bold().underlined()),
+            tabs,
+        );
+        area = rest;
+    } else if let Some(t) = view.tabs.first() {
+        let [title, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        f.render_widget(
+            Paragraph::new(Line::styled(t.title.clone(), Style::new().bold())),
+            title,
+        );
+        area = rest;
+    }
+    draw_table(f, view.table(), &view.filter, area);
+}
+
+fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
+    if let Some(err) = &t.error {
+        let mut lines = vec![Line::styled(
+            err[0].clone(),
+            Style::new().fg(Color::Red).bold(),
+        )];
+        lines.extend(err[1..].iter().map(|l| Line::raw(format!("  {l}"))));
+        lines.push(Line::raw(""));
+        lines.push(Line::raw("This list is empty because the console refused it. Ask an administrator if you need access.").dim());
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        return;
+    }
+    let visible = t.visible(filter);
+    if visible.is_empty() {
+        let msg = if filter.is_empty() {
+            "nothing here yet".to_owned()
+        } else {
+            format!("no rows match /{filter}")
+        };
+        f.render_widget(Paragraph::new(msg).dim(), area);
+        return;
+    }
+    // Only the rows that fit are built: a frame costs the same for 10 rows or 100,000.
+    let height = area.height.saturating_sub(1) as usize;
+    let offset = t.selected.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, &i)| {
+            let row = Row::new(t.rows[i].iter().map(|c| Cell::from(c.as_str())));
+            if pos == t.selected {
+                row.style(Style::new().fg(Color::Black).bg(ACCENT))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = column_widths(
+        t,
+        &visible[offset..(offset + height).min(visible.len())],
+        area.width,
+    );
+    let header = Row::new(t.columns.iter().map(|c| Cell::from(*c)))
+        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    f.render_widget(
+        TableWidget::new(rows, widths)
+            .header(header)
+            .column_spacing(2),
+        area,
+    );
+}
+
+/// Widths from the header and the rows on screen, the last column taking what is left.
+fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<Constraint> {
+    let n = t.columns.len();
+    let mut w: Vec<u16> = t.columns.iter().map(|c| c.chars().count() as u16).collect();
+    for &i in shown {
+        for (j, cell) in t.rows[i].iter().enumerate().take(n) {
+            w[j] = w[j].max(cell.chars().count().min(40) as u16);
+        }
+    }
+    let mut out: Vec<Constraint> = w.iter().map(|&x| Constraint::Length(x)).collect();
+    if let Some(last) = out.last_mut() {
+        let used: u16 = w[..n.saturating_sub(1)].iter().sum::<u16>() + 2 * n as u16;
+        *last = Constraint::Min(total.saturating_sub(used).max(4));
+    }
+    out
+}
+
+fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [quick, frequent] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    let [check, updates] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let quick_lines: Vec<Line> = o
+        .quick_access
+        .iter()
+        .map(|(k, t)| {
+            Line::from(vec![
+                Span::styled(format!(" {k} "), Style::new().fg(ACCENT).bold()),
+                Span::raw(t.clone()),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(quick_lines).block(Block::bordered().title(" Quick access ")),
+        quick,
+    );
+    let freq: Vec<Line> = match &o.error {
+        Some(err) => err
+            .iter()
+            .map(|l| Line::styled(l.clone(), Style::new().fg(Color::Red)))
+            .collect(),
+        None if o.frequent.is_empty() => {
+            vec![Line::raw("No workspaces yet: press 2, then n to create one.").dim()]
+        }
+        None => o
+            .frequent
+            .iter()
+            .map(|w| Line::raw(format!(" {w}")))
+            .collect(),
+    };
+    f.render_widget(
+        Paragraph::new(freq)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Your workspaces ")),
+        frequent,
+    );
+    let title = match &o.checklist_for {
+        Some(ws) => format!(" Getting started: {ws} "),
+        None => " Getting started ".into(),
+    };
+    let lines: Vec<Line> = if o.checklist.is_empty() {
+        vec![Line::raw(
+            " Create a workspace to begin (seed 000's five steps).",
+        )]
+    } else {
+        o.checklist
+            .iter()
+            .map(|(step, done)| {
+                if *done {
+                    Line::styled(format!(" ✔ {step}"), Style::new().fg(Color::Green))
+                } else {
+                    Line::raw(format!(" ○ {step}"))
+                }
+            })
+            .collect()
+    };
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        check,
+    );
+    let up: Vec<Line> = o
+        .updates
+        .iter()
+        .map(|(d, t)| {
+            Line::from(vec![
+                Span::raw(format!(" {d} ")).dim(),
+                Span::raw(t.clone()),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(up)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(" Product updates ")),
+        updates,
+    );
+}
+
+fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
+    let line = if let Some(p) = &app.palette {
+        Line::from(vec![
+            Span::styled(":", Style::new().fg(ACCENT).bold()),
+            Span::raw(p.value().to_owned()),
+        ])
+    } else if let Some(fl) = &app.filter {
+        Line::from(vec![
+            Span::styled("/", Style::new().fg(ACCENT).bold()),
+            Span::raw(fl.value().to_owned()),
+        ])
+    } else if let Some(t) = &app.toast {
+        Line::styled(t.clone(), Style::new().fg(Color::Yellow))
+    } else if app.gate.is_some() {
+        Line::raw(" Ctrl-C quits").dim()
+    } else {
+        let mut spans = Vec::new();
+        for b in BINDINGS {
+            if let Some(label) = b.hint {
+                spans.push(Span::styled(
+                    format!(" {}", b.keys),
+                    Style::new().fg(ACCENT),
+                ));
+                spans.push(Span::raw(format!(" {label} ")));
+            }
+        }
+        Line::from(spans)
+    };
+    f.render_widget(Paragraph::new(line), area);
+    if let Some(p) = &app.palette {
+        f.set_cursor_position((area.x + 1 + p.visual_cursor() as u16, area.y));
+    } else if let Some(fl) = &app.filter {
+        f.set_cursor_position((area.x + 1 + fl.visual_cursor() as u16, area.y));
+    }
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_help(f: &mut Frame, area: Rect) {
+    let r = centered(area, 64, (BINDINGS.len() + 8) as u16);
+    f.render_widget(Clear, r);
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<12}", b.keys), Style::new().fg(ACCENT).bold()),
+                Span::raw(b.help),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(
+        " Palette (:) — workspaces, resource-groups, models, images,",
+    ));
+    lines.push(Line::raw(
+        " services, management, audit, region <id>, user <name>, quit",
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(" Esc closes").dim());
+    f.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+        r,
+    );
+}
+
+fn draw_explain(f: &mut Frame, area: Rect, title: &str, lines: &[String]) {
+    let r = centered(area, 90, (lines.len() + 4) as u16);
+    f.render_widget(Clear, r);
+    let body: Vec<Line> = lines.iter().map(|l| Line::raw(format!(" {l}"))).collect();
+    f.render_widget(
+        Paragraph::new(body)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(format!(" {title} (Esc) "))),
+        r,
+    );
+}

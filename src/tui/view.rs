@@ -1,0 +1,688 @@
+//! What a page shows, prepared when the page is loaded: tables of text with a selection, tabs and
+//! a filter. A list the console refused carries the refusal's explanation instead of rows.
+
+use crate::console::{Console, ConsoleError, Session};
+use crate::domain::purchase::format_cents;
+use crate::domain::resource_group::Payment;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub title: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    /// The id of each row (its first column unless told).
+    pub ids: Vec<String>,
+    /// Why there are no rows: the console's refusal, line by line.
+    pub error: Option<Vec<String>>,
+    pub selected: usize,
+}
+
+impl Table {
+    fn new(title: &str, columns: &[&'static str]) -> Table {
+        Table {
+            title: title.into(),
+            columns: columns.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn push(&mut self, row: Vec<String>) {
+        self.ids.push(row.first().cloned().unwrap_or_default());
+        self.rows.push(row);
+    }
+
+    fn failed(mut self, e: ConsoleError) -> Table {
+        let mut lines = vec![e.to_string()];
+        lines.extend(e.explanation().iter().cloned());
+        self.error = Some(lines);
+        self
+    }
+
+    /// Indices of the rows that contain the filter text (case-insensitive).
+    pub fn visible(&self, filter: &str) -> Vec<usize> {
+        let f = filter.to_lowercase();
+        (0..self.rows.len())
+            .filter(|&i| f.is_empty() || self.rows[i].iter().any(|c| c.to_lowercase().contains(&f)))
+            .collect()
+    }
+}
+
+/// One page or the details of one workspace: a table per tab.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    pub tabs: Vec<Table>,
+    pub tab: usize,
+    pub filter: String,
+    /// Lines shown above the tables (the Overview's panels).
+    pub overview: Option<Overview>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overview {
+    pub quick_access: Vec<(String, String)>,
+    pub frequent: Vec<String>,
+    pub updates: Vec<(String, String)>,
+    /// The readiness checklist of seed 000 for `checklist_for`.
+    pub checklist_for: Option<String>,
+    pub checklist: Vec<(String, bool)>,
+    pub error: Option<Vec<String>>,
+}
+
+impl View {
+    fn single(t: Table) -> View {
+        View {
+            tabs: vec![t],
+            ..Default::default()
+        }
+    }
+
+    pub fn table(&self) -> &Table {
+        static EMPTY: std::sync::LazyLock<Table> = std::sync::LazyLock::new(Table::default);
+        self.tabs.get(self.tab).unwrap_or(&EMPTY)
+    }
+
+    fn table_mut(&mut self) -> Option<&mut Table> {
+        self.tabs.get_mut(self.tab)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let n = self.table().visible(&self.filter).len();
+        if let Some(t) = self.table_mut() {
+            t.selected =
+                (t.selected as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize;
+        }
+    }
+
+    pub fn move_to(&mut self, pos: usize) {
+        let n = self.table().visible(&self.filter).len();
+        if let Some(t) = self.table_mut() {
+            t.selected = pos.min(n.saturating_sub(1));
+        }
+    }
+
+    /// Keeps the selection inside the filtered rows.
+    pub fn clamp(&mut self) {
+        self.move_by(0);
+    }
+
+    pub fn cycle_tab(&mut self, d: isize) {
+        if !self.tabs.is_empty() {
+            self.tab = (self.tab as isize + d).rem_euclid(self.tabs.len() as isize) as usize;
+            self.clamp();
+        }
+    }
+
+    /// The id of the selected row, after filtering.
+    pub fn selected_id(&self) -> Option<String> {
+        let t = self.table();
+        let rows = t.visible(&self.filter);
+        rows.get(t.selected).map(|&i| t.ids[i].clone())
+    }
+}
+
+fn date(t: &crate::domain::Timestamp) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+pub fn load_page(c: &Console, s: &Session, page: usize) -> View {
+    match page {
+        0 => overview(c, s),
+        1 => View::single(workspaces(c, s)),
+        2 => View::single(resource_groups(c, s)),
+        3 => View::single(models(c, s)),
+        4 => View::single(images(c, s)),
+        5 => View {
+            tabs: vec![purchases(c, s), bills(c, s)],
+            ..Default::default()
+        },
+        6 => View {
+            tabs: vec![
+                alerts(c, s),
+                contacts(c, s),
+                tenant_members(c, s),
+                tenant_roles(c, s),
+                extensions(c, s),
+            ],
+            ..Default::default()
+        },
+        _ => View::single(audit(c, s)),
+    }
+}
+
+fn overview(c: &Console, s: &Session) -> View {
+    let mut o = Overview {
+        quick_access: vec![
+            (
+                "2".into(),
+                "Workspaces: create and manage workspaces".into(),
+            ),
+            (
+                "3".into(),
+                "Resource Groups: buy and attach computing power".into(),
+            ),
+            ("5".into(), "Image Management: custom runtime images".into()),
+            (
+                "7".into(),
+                "Management Center: alerts, tenant roles, extensions".into(),
+            ),
+        ],
+        updates: crate::tui::app::updates(),
+        ..Default::default()
+    };
+    match c.list_workspaces(s) {
+        Ok(rows) => {
+            o.frequent = rows
+                .iter()
+                .take(6)
+                .map(|r| {
+                    format!(
+                        "{}  ({}, {})",
+                        r.workspace.name,
+                        r.workspace.mode.title(),
+                        r.my_roles.join(", ")
+                    )
+                })
+                .collect();
+            if let Some(first) = rows
+                .iter()
+                .find(|r| !r.workspace.is_default)
+                .or(rows.first())
+            {
+                o.checklist_for = Some(first.workspace.name.clone());
+                o.checklist = readiness(c, s, &first.workspace.name, first.member_count);
+            }
+        }
+        Err(e) => {
+            let mut lines = vec![e.to_string()];
+            lines.extend(e.explanation().iter().cloned());
+            o.error = Some(lines);
+        }
+    }
+    View {
+        overview: Some(o),
+        ..Default::default()
+    }
+}
+
+/// Seed 000's five steps for one workspace.
+pub fn readiness(c: &Console, s: &Session, ws: &str, members: u32) -> Vec<(String, bool)> {
+    let groups = c
+        .workspace_resource_groups(s, ws)
+        .map(|g| g.iter().any(|g| g.is_usable()))
+        .unwrap_or(false);
+    let compute = c
+        .list_compute(s, ws)
+        .map(|v| !v.is_empty())
+        .unwrap_or(false);
+    let sources = c
+        .list_data_sources(s, ws)
+        .map(|v| v.iter().any(|d| d.from_compute.is_none()))
+        .unwrap_or(false);
+    vec![
+        ("1. Create a workspace".into(), true),
+        ("2. Configure and attach a resource group".into(), groups),
+        ("3. Add members to the workspace".into(), members > 1),
+        ("4. Attach a compute resource".into(), compute),
+        ("5. Add a data source".into(), sources),
+    ]
+}
+
+fn workspaces(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        &format!("Workspaces in {}", s.region),
+        &[
+            "Name",
+            "Display name",
+            "Mode",
+            "Status",
+            "Administrators",
+            "Members",
+            "My roles",
+        ],
+    );
+    match c.list_workspaces(s) {
+        Ok(rows) => {
+            for r in rows {
+                let w = r.workspace;
+                let name = if w.is_default {
+                    format!("{} (default)", w.name)
+                } else {
+                    w.name.clone()
+                };
+                t.rows.push(vec![
+                    name,
+                    w.display_name,
+                    w.mode.title().into(),
+                    w.status.title().into(),
+                    r.administrators.join(", "),
+                    r.member_count.to_string(),
+                    r.my_roles.join(", "),
+                ]);
+                t.ids.push(w.name);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn rg_cells(g: &crate::domain::resource_group::ResourceGroup) -> Vec<String> {
+    let expiry = match g.payment {
+        Payment::PrePaid {
+            expires_at,
+            auto_renew,
+            ..
+        } => format!(
+            "{}{}",
+            date(&expires_at),
+            if auto_renew { " (auto)" } else { "" }
+        ),
+        Payment::PostPaid => "-".into(),
+    };
+    vec![
+        g.name.clone(),
+        g.status.title().into(),
+        format!("{} CU", g.spec_cu),
+        g.payment.title().into(),
+        expiry,
+        g.attached.iter().cloned().collect::<Vec<_>>().join(", "),
+        g.reason.clone().unwrap_or_default(),
+    ]
+}
+
+const RG_COLUMNS: &[&str] = &[
+    "Name",
+    "Status",
+    "Spec",
+    "Payment",
+    "Expires",
+    "Attached to",
+    "Reason",
+];
+
+fn resource_groups(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(&format!("Resource groups in {}", s.region), RG_COLUMNS);
+    match c.list_resource_groups(s) {
+        Ok(gs) => {
+            gs.iter().for_each(|g| t.push(rg_cells(g)));
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn models(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        &format!("Model deployments in {}", s.region),
+        &[
+            "Name",
+            "Model",
+            "Status",
+            "Resource group",
+            "Replicas",
+            "Endpoint",
+        ],
+    );
+    match c.list_models(s) {
+        Ok(ms) => {
+            for m in ms {
+                t.push(vec![
+                    m.name,
+                    m.model,
+                    m.status.title().into(),
+                    m.resource_group,
+                    m.replicas.to_string(),
+                    m.endpoint.unwrap_or_default(),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn images(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        "Images",
+        &["Name", "Type", "Status", "Task types", "Base", "Packages"],
+    );
+    match c.list_images(s) {
+        Ok(is) => {
+            for i in is {
+                let kind = if i.kind == crate::domain::image::ImageKind::Official {
+                    "Official"
+                } else {
+                    "Custom"
+                };
+                t.push(vec![
+                    i.name,
+                    kind.into(),
+                    i.status.title().into(),
+                    i.task_types
+                        .iter()
+                        .map(|t| t.title())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    i.base,
+                    i.packages.join(" "),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn purchases(c: &Console, s: &Session) -> Table {
+    use crate::domain::purchase::Billing;
+    let mut t = Table::new(
+        "Purchased items",
+        &[
+            "Order",
+            "Item",
+            "Billing",
+            "Status",
+            "Expires",
+            "Unit price",
+        ],
+    );
+    match c.list_purchases(s) {
+        Ok(ps) => {
+            for p in ps {
+                let (billing, expires) = match p.billing {
+                    Billing::Subscription { expires_at, .. } => ("Subscription", date(&expires_at)),
+                    Billing::PayAsYouGo => ("Pay-as-you-go", "-".into()),
+                };
+                t.push(vec![
+                    p.id.clone(),
+                    p.kind.title(),
+                    billing.into(),
+                    format!("{:?}", p.status),
+                    expires,
+                    format_cents(p.unit_price_cents),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn bills(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new("Bills", &["Month", "Order", "Description", "Amount"]);
+    match c.list_bills(s, None) {
+        Ok(bs) => {
+            for b in bs {
+                t.push(vec![
+                    b.month,
+                    b.item_id,
+                    b.description,
+                    format_cents(b.amount_cents),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn alerts(c: &Console, s: &Session) -> Table {
+    use crate::domain::alert::Channel;
+    let mut t = Table::new(
+        "Alert limits and usage",
+        &[
+            "Channel",
+            "Limit per day",
+            "Sent today",
+            "Refused today",
+            "Sent this month",
+        ],
+    );
+    match c.alert_settings(s) {
+        Ok((limits, usage)) => {
+            for ch in Channel::ALL {
+                let u = usage.get(ch);
+                t.push(vec![
+                    ch.slug().into(),
+                    limits.get(ch).map_or("unlimited".into(), |l| l.to_string()),
+                    u.sent_today.to_string(),
+                    u.refused_today.to_string(),
+                    u.sent_month.to_string(),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn contacts(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new("Alert contacts", &["Name", "Phone", "E-mail", "Webhook"]);
+    match c.list_contacts(s) {
+        Ok(cs) => {
+            for k in cs {
+                t.push(vec![
+                    k.name,
+                    k.phone.unwrap_or_default(),
+                    k.email.unwrap_or_default(),
+                    k.webhook.unwrap_or_default(),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn tenant_members(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new("Tenant members", &["User", "Tenant roles"]);
+    match c.list_tenant_members(s) {
+        Ok(ms) => {
+            for m in ms {
+                t.push(vec![m.user, m.roles.join(", ")]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn tenant_roles(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new("Tenant roles", &["Role", "Type", "Permissions"]);
+    match c.list_tenant_roles(s) {
+        Ok(rs) => {
+            for r in rs {
+                let perms: Vec<String> = r
+                    .levels
+                    .iter()
+                    .filter(|(_, l)| l != "none")
+                    .map(|(m, l)| format!("{m}={l}"))
+                    .collect();
+                t.push(vec![
+                    r.name,
+                    if r.builtin { "Built-in" } else { "Custom" }.into(),
+                    perms.join(" "),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn extensions(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        "Extensions",
+        &["Name", "Events", "Enabled in", "Description"],
+    );
+    match c.list_extensions(s) {
+        Ok(es) => {
+            for e in es {
+                t.push(vec![
+                    e.name,
+                    e.events
+                        .iter()
+                        .map(|ev| ev.slug())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    e.enabled_in.into_iter().collect::<Vec<_>>().join(", "),
+                    e.description,
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn audit(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        "Audit log (newest first)",
+        &[
+            "Time",
+            "Principal",
+            "Scope",
+            "Action",
+            "Target",
+            "Outcome",
+            "Detail",
+        ],
+    );
+    match c.audit_log(s, 500) {
+        Ok(es) => {
+            for e in es {
+                t.push(vec![
+                    e.at.format("%m-%d %H:%M:%S").to_string(),
+                    e.principal,
+                    e.scope.as_str().into(),
+                    e.action,
+                    e.target,
+                    e.outcome.to_string(),
+                    e.detail,
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+/// A workspace's details: Configuration, Data Sources, Computing Resources, Resource Groups,
+/// Members and Roles.
+pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
+    let mut config = Table::new("Configuration", &["Setting", "Value"]);
+    match c.get_workspace(s, ws) {
+        Ok(r) => {
+            let w = &r.workspace;
+            for (k, v) in [
+                ("Name", w.name.clone()),
+                ("Display name", w.display_name.clone()),
+                ("Mode", w.mode.title().to_owned()),
+                ("Status", w.status.title().to_owned()),
+                ("Region", w.region.clone()),
+                (
+                    "Default workspace",
+                    if w.is_default {
+                        "yes (not for production)".into()
+                    } else {
+                        "no".into()
+                    },
+                ),
+                ("Description", w.description.clone()),
+                (
+                    "Allow result download",
+                    w.settings.allow_download.to_string(),
+                ),
+                ("Administrators", r.administrators.join(", ")),
+                (
+                    "Created",
+                    format!("{} by {}", date(&w.created_at), w.created_by),
+                ),
+            ] {
+                config.push(vec![k.into(), v]);
+            }
+        }
+        Err(e) => config = config.failed(e),
+    }
+    let mut sources = Table::new(
+        "Data Sources",
+        &["Name", "Type", "Env", "Connection", "Tests"],
+    );
+    match c.list_data_sources(s, ws) {
+        Ok(ds) => {
+            for d in ds {
+                let conn = d
+                    .display_fields()
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let tests = d
+                    .tests
+                    .values()
+                    .map(|t| format!("{}: {}", t.resource_group, t.result.title()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                sources.push(vec![
+                    d.name,
+                    d.kind.title().into(),
+                    d.env.slug().into(),
+                    conn,
+                    tests,
+                ]);
+            }
+        }
+        Err(e) => sources = sources.failed(e),
+    }
+    let mut compute = Table::new("Computing Resources", &["Name", "Type", "Instance", "Env"]);
+    match c.list_compute(s, ws) {
+        Ok(cs) => cs.into_iter().for_each(|x| {
+            compute.push(vec![
+                x.name,
+                x.kind.title().into(),
+                x.instance,
+                x.env.slug().into(),
+            ])
+        }),
+        Err(e) => compute = compute.failed(e),
+    }
+    let mut groups = Table::new("Resource Groups", RG_COLUMNS);
+    match c.workspace_resource_groups(s, ws) {
+        Ok(gs) => gs.iter().for_each(|g| groups.push(rg_cells(g))),
+        Err(e) => groups = groups.failed(e),
+    }
+    let mut members = Table::new(
+        "Members and Roles",
+        &[
+            "Member or role",
+            "Roles / permissions",
+            "Compute role (dev)",
+        ],
+    );
+    match (c.list_members(s, ws), c.list_roles(s, ws)) {
+        (Ok(ms), Ok(rs)) => {
+            for m in ms {
+                members.push(vec![m.user, m.roles.join(", "), String::new()]);
+            }
+            for r in rs {
+                let perms: Vec<String> = r
+                    .levels
+                    .iter()
+                    .filter(|(_, l)| l != "none")
+                    .map(|(m, l)| format!("{m}={l}"))
+                    .collect();
+                let kind = if r.builtin { "role" } else { "custom role" };
+                members.push(vec![
+                    format!("[{kind}] {}", r.name),
+                    perms.join(" "),
+                    r.compute_role_dev.unwrap_or_default(),
+                ]);
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => members = members.failed(e),
+    }
+    View {
+        tabs: vec![config, sources, compute, groups, members],
+        ..Default::default()
+    }
+}
