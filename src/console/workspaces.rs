@@ -120,6 +120,12 @@ impl Console {
         Ok((ws, roles))
     }
 
+    /// What the session may do to a workspace, for key hints: asks without auditing.
+    pub fn can_workspace(&self, s: &Session, op: Op, name: &str) -> Result<crate::authz::Verdict> {
+        let (ws, roles) = self.load_ws(s, name)?;
+        self.can(s, op, &self.ws_target(s, &ws, &roles))
+    }
+
     /// Loads a workspace and authorizes `op` on it in one step.
     pub(super) fn ws_for(&self, s: &Session, name: &str, op: Op) -> Result<Workspace> {
         let (ws, roles) = self.load_ws(s, name)?;

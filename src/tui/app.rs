@@ -8,6 +8,8 @@ use tui_input::backend::crossterm::EventHandler;
 use crate::console::{Console, ConsoleError, Session};
 use crate::domain::{Scope, catalogue};
 
+use super::actions::{self, Context, Offer, Opened};
+use super::form::{Confirm, Form, FormOutcome};
 use super::keymap::{self, Action};
 use super::view::{self, View};
 
@@ -56,6 +58,10 @@ pub struct App {
     pub filter: Option<Input>,
     pub palette: Option<Input>,
     pub toast: Option<String>,
+    pub form: Option<Form>,
+    pub confirm: Option<Confirm>,
+    /// The actions of the current context with the console's answers, for hints and keys.
+    pub offers: Vec<Offer>,
     pub quit: bool,
 }
 
@@ -94,6 +100,9 @@ impl App {
             filter: None,
             palette: None,
             toast: None,
+            form: None,
+            confirm: None,
+            offers: Vec::new(),
             quit: false,
         };
         app.reload();
@@ -138,6 +147,109 @@ impl App {
             v.tab = tab.min(v.tabs.len().saturating_sub(1));
             self.details = Some((ws, v));
         }
+        self.refresh_offers();
+    }
+
+    pub fn context(&self) -> Context {
+        Context {
+            page: self.page,
+            details: self.details.as_ref().map(|(ws, v)| (ws.clone(), v.tab)),
+            tab: self.view.tab,
+            selected: self.current_ref().selected_id(),
+        }
+    }
+
+    /// Asks the console which of this context's actions the session may take.
+    pub fn refresh_offers(&mut self) {
+        self.offers = match &self.session {
+            Some(s) => actions::offers(&self.console, s, &self.context()),
+            None => Vec::new(),
+        };
+    }
+
+    fn try_action(&mut self, key: char) {
+        let Some(offer) = self.offers.iter().find(|o| o.key == key).cloned() else {
+            return;
+        };
+        if !offer.verdict.allowed {
+            self.popup = Some(Popup::Explain(
+                format!("Not allowed: {}", offer.op.action()),
+                offer.verdict.trace,
+            ));
+            return;
+        }
+        let Some(s) = &self.session else { return };
+        match actions::open(&self.console, s, &self.context(), key) {
+            Ok(Opened::Form(f)) => self.form = Some(f),
+            Ok(Opened::Confirm(c)) => self.confirm = Some(c),
+            Ok(Opened::Done(msg)) => {
+                self.toast = Some(msg);
+                self.reload();
+            }
+            Err(e) => self.show_error(e),
+        }
+    }
+
+    fn show_error(&mut self, e: ConsoleError) {
+        match e {
+            ConsoleError::Denied {
+                action,
+                explanation,
+                ..
+            } => self.popup = Some(Popup::Explain(format!("Denied: {action}"), explanation)),
+            e => self.toast = Some(e.to_string()),
+        }
+    }
+
+    fn form_key(&mut self, key: KeyEvent, ev: &Event) {
+        let Some(form) = &mut self.form else { return };
+        match form.key(key, ev) {
+            FormOutcome::Stay => {}
+            FormOutcome::Cancel => self.form = None,
+            FormOutcome::Submit => {
+                let Some(s) = &self.session else { return };
+                match actions::submit(&self.console, s, form) {
+                    Ok(msg) => {
+                        self.form = None;
+                        self.toast = Some(msg);
+                        self.reload();
+                    }
+                    Err(ConsoleError::Invalid { field, reason }) => {
+                        form.show_error(Some(&field), reason)
+                    }
+                    Err(e @ ConsoleError::Denied { .. }) => {
+                        self.form = None;
+                        self.show_error(e);
+                    }
+                    Err(e) => form.show_error(None, e.to_string()),
+                }
+            }
+        }
+    }
+
+    fn confirm_key(&mut self, key: KeyEvent, ev: &Event) {
+        let Some(c) = &mut self.confirm else { return };
+        match key.code {
+            KeyCode::Esc => self.confirm = None,
+            KeyCode::Enter if c.matches() => {
+                let action = c.action.clone();
+                self.confirm = None;
+                let Some(s) = &self.session else { return };
+                match actions::confirm(&self.console, s, &action) {
+                    Ok(msg) => {
+                        self.toast = Some(msg);
+                        self.reload();
+                    }
+                    Err(e) => self.show_error(e),
+                }
+            }
+            KeyCode::Enter => {
+                self.toast = Some(format!("type {} exactly to confirm, or Esc", c.name))
+            }
+            _ => {
+                c.input.handle_event(ev);
+            }
+        }
     }
 
     /// The view the keys act on: the details if open, else the page.
@@ -175,6 +287,12 @@ impl App {
         }
         if self.gate.is_some() {
             return self.gate_key(key, ev);
+        }
+        if self.form.is_some() {
+            return self.form_key(key, ev);
+        }
+        if self.confirm.is_some() {
+            return self.confirm_key(key, ev);
         }
         if self.popup.is_some() {
             if matches!(
@@ -282,19 +400,30 @@ impl App {
             Action::Help => self.popup = Some(Popup::Help),
             Action::Filter => self.filter = Some(Input::new(self.current_ref().filter.clone())),
             Action::Palette => self.palette = Some(Input::default()),
-            Action::Up => self.current().move_by(-1),
-            Action::Down => self.current().move_by(1),
-            Action::Top => self.current().move_to(0),
-            Action::Bottom => self.current().move_to(usize::MAX),
-            Action::NextTab => self.current().cycle_tab(1),
-            Action::PrevTab => self.current().cycle_tab(-1),
+            Action::Up => self.moved(|v| v.move_by(-1)),
+            Action::Down => self.moved(|v| v.move_by(1)),
+            Action::Top => self.moved(|v| v.move_to(0)),
+            Action::Bottom => self.moved(|v| v.move_to(usize::MAX)),
+            Action::NextTab => self.moved(|v| v.cycle_tab(1)),
+            Action::PrevTab => self.moved(|v| v.cycle_tab(-1)),
+            Action::Do(c) => self.try_action(c),
             Action::Page(n) => self.go(n),
             Action::Back => {
                 if self.details.take().is_none() && !self.current_ref().filter.is_empty() {
                     self.current().filter.clear();
                 }
+                self.refresh_offers();
             }
             Action::Open => self.open(),
+        }
+    }
+
+    /// Moves within the view; the offers depend on the selection and the tab.
+    fn moved(&mut self, f: impl FnOnce(&mut View)) {
+        let before = (self.current_ref().tab, self.current_ref().selected_id());
+        f(self.current());
+        if (self.current_ref().tab, self.current_ref().selected_id()) != before {
+            self.refresh_offers();
         }
     }
 
@@ -316,6 +445,7 @@ impl App {
         {
             let v = view::load_details(&self.console, s, &id);
             self.details = Some((id, v));
+            self.refresh_offers();
         }
     }
 

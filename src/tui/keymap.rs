@@ -18,6 +18,8 @@ pub enum Action {
     Palette,
     Help,
     Quit,
+    /// A page action by its key (n new, e edit, d delete, x disable/enable, u upgrade).
+    Do(char),
 }
 
 pub struct Binding {
@@ -111,6 +113,7 @@ pub fn action(key: KeyEvent) -> Option<Action> {
         Char(':') => Action::Palette,
         Char('?') => Action::Help,
         Char('q') => Action::Quit,
+        Char(c @ ('n' | 'e' | 'd' | 'x' | 'u')) => Action::Do(c),
         _ => return None,
     })
 }

@@ -2,7 +2,9 @@
 //! state; pending input is drained before one frame is drawn (redraws coalesce), inside a
 //! synchronized update. The terminal is restored on every way out, a panic included.
 
+pub mod actions;
 pub mod app;
+pub mod form;
 pub mod keymap;
 pub mod ui;
 pub mod view;

@@ -44,8 +44,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         }
     }
     draw_footer(f, app, footer);
+    if let Some(form) = &app.form {
+        draw_form(f, area, form);
+    }
+    if let Some(c) = &app.confirm {
+        draw_confirm(f, area, c);
+    }
     match &app.popup {
-        Some(Popup::Help) => draw_help(f, area),
+        Some(Popup::Help) => draw_help(f, app, area),
         Some(Popup::Explain(title, lines)) => draw_explain(f, area, title, lines),
         None => {}
     }
@@ -386,6 +392,13 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
         Line::raw(" Ctrl-C quits").dim()
     } else {
         let mut spans = Vec::new();
+        for o in app.offers.iter().filter(|o| o.verdict.allowed) {
+            spans.push(Span::styled(
+                format!(" {}", o.key),
+                Style::new().fg(Color::Green).bold(),
+            ));
+            spans.push(Span::raw(format!(" {} ", o.label)));
+        }
         for b in BINDINGS {
             if let Some(label) = b.hint {
                 spans.push(Span::styled(
@@ -416,8 +429,8 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-fn draw_help(f: &mut Frame, area: Rect) {
-    let r = centered(area, 64, (BINDINGS.len() + 8) as u16);
+fn draw_help(f: &mut Frame, app: &App, area: Rect) {
+    let r = centered(area, 76, (BINDINGS.len() + app.offers.len() + 10) as u16);
     f.render_widget(Clear, r);
     let mut lines: Vec<Line> = BINDINGS
         .iter()
@@ -428,6 +441,24 @@ fn draw_help(f: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    if !app.offers.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(" Here, for you:").bold());
+        for o in &app.offers {
+            let state = if o.verdict.allowed {
+                ""
+            } else {
+                "  (not allowed: press it to see why)"
+            };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {:<12}", o.key),
+                    Style::new().fg(Color::Green).bold(),
+                ),
+                Span::raw(format!("{} — {}{state}", o.label, o.op.action())),
+            ]));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::raw(
         " Palette (:) — workspaces, resource-groups, models, images,",
@@ -451,6 +482,70 @@ fn draw_explain(f: &mut Frame, area: Rect, title: &str, lines: &[String]) {
         Paragraph::new(body)
             .wrap(Wrap { trim: false })
             .block(Block::bordered().title(format!(" {title} (Esc) "))),
+        r,
+    );
+}
+
+fn draw_form(f: &mut Frame, area: Rect, form: &super::form::Form) {
+    let r = centered(area, 96, (form.fields.len() * 2 + 6) as u16);
+    f.render_widget(Clear, r);
+    let block = Block::bordered().title(format!(
+        " {} (Tab next field · Enter submit · Esc cancel) ",
+        form.title
+    ));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let mut lines = Vec::new();
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = Span::styled(
+            format!(" {:<14}", field.label),
+            if focused {
+                Style::new().fg(ACCENT).bold()
+            } else {
+                Style::new()
+            },
+        );
+        let value = Span::styled(format!("{:<34}", field.shown()), Style::new().underlined());
+        let note = match &field.error {
+            Some(e) => Span::styled(format!(" ✗ {e}"), Style::new().fg(Color::Red)),
+            None => Span::styled(format!(" {}", field.hint), Style::new().dim()),
+        };
+        lines.push(Line::from(vec![label, value, note]));
+        lines.push(Line::raw(""));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(format!(" {e}"), Style::new().fg(Color::Red)));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let cursor = form.fields[form.focus].input.visual_cursor() as u16;
+    f.set_cursor_position((inner.x + 15 + cursor, inner.y + 2 * form.focus as u16));
+}
+
+fn draw_confirm(f: &mut Frame, area: Rect, c: &super::form::Confirm) {
+    let r = centered(area, 80, 7);
+    f.render_widget(Clear, r);
+    let ok = if c.matches() {
+        Span::styled(" Enter confirms", Style::new().fg(Color::Red).bold())
+    } else {
+        Span::raw(" Esc cancels").dim()
+    };
+    let lines = vec![
+        Line::raw(format!(" {}", c.prompt)),
+        Line::raw(""),
+        Line::from(vec![
+            Span::raw(" > "),
+            Span::raw(c.input.value().to_owned()).underlined(),
+        ]),
+        Line::raw(""),
+        Line::from(ok),
+    ];
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .title(" Confirm ")
+                .border_style(Style::new().fg(Color::Red)),
+        ),
         r,
     );
 }
