@@ -44,6 +44,15 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock that says what it is told: for tests and reproducible demos.
+pub struct FixedClock(pub Timestamp);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        self.0
+    }
+}
+
 /// Who acts, through which front end, in which region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

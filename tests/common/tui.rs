@@ -1,0 +1,48 @@
+//! The terminal console on a demo store with a fixed clock, drawn into a TestBackend.
+#![allow(dead_code)]
+
+use chrono::TimeZone;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use dwc::console::{Console, FixedClock, Session};
+use dwc::domain::{Principal, Scope};
+use dwc::tui::{App, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub fn clock() -> Box<FixedClock> {
+    Box::new(FixedClock(
+        chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),
+    ))
+}
+
+/// An app on a fresh demo store, logged on as `user` (`None`: the log-on gate).
+pub fn app(dir: &tempfile::TempDir, user: Option<&str>) -> App {
+    let console = Console::create_demo(dir.path(), None, clock()).unwrap();
+    let session = user.map(|u| Session {
+        principal: if u == "acme" {
+            Principal::Account(u.into())
+        } else {
+            Principal::User(u.into())
+        },
+        scope: Scope::Page,
+        region: "cn-hangzhou".into(),
+    });
+    App::new(console, session)
+}
+
+pub fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::draw(f, app)).unwrap();
+    format!("{}", t.backend())
+}
+
+pub fn key(app: &mut App, code: KeyCode) {
+    let k = KeyEvent::new(code, KeyModifiers::NONE);
+    app.handle_event(&Event::Key(k));
+}
+
+pub fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}

@@ -1,0 +1,212 @@
+//! Key sequences through the TUI's update loop, checked on the app's state and the drawn screen.
+
+#[path = "common/tui.rs"]
+mod tui;
+
+use crossterm::event::KeyCode;
+use dwc::tui::app::{Gate, Popup};
+
+#[test]
+fn navigate_open_back_and_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    assert_eq!(app.page, 0);
+    tui::keys(&mut app, "2j");
+    assert_eq!(app.view.selected_id().as_deref(), Some("finance_etl"));
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.details.as_ref().map(|d| d.0.as_str()),
+        Some("finance_etl")
+    );
+    tui::key(&mut app, KeyCode::Tab);
+    assert_eq!(app.details.as_ref().unwrap().1.tab, 1);
+    tui::key(&mut app, KeyCode::BackTab);
+    tui::key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.details.as_ref().unwrap().1.tab, 4, "Shift-Tab wraps");
+    tui::key(&mut app, KeyCode::Esc);
+    assert!(app.details.is_none());
+    tui::keys(&mut app, "G");
+    assert_eq!(app.view.selected_id().as_deref(), Some("sandbox_ops"));
+    tui::keys(&mut app, "g8");
+    assert_eq!(app.page, 7);
+    tui::keys(&mut app, "?");
+    assert_eq!(app.popup, Some(Popup::Help));
+    assert!(tui::draw(&app, 120, 40).contains("command palette"));
+    tui::key(&mut app, KeyCode::Esc);
+    tui::keys(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn filter_and_palette() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2/mark");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view.table().visible(&app.view.filter).len(), 1);
+    assert_eq!(app.view.selected_id().as_deref(), Some("marketing_dw"));
+    tui::key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.view.table().visible(&app.view.filter).len(),
+        5,
+        "Esc clears the filter"
+    );
+    tui::keys(&mut app, ":regi");
+    tui::key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        app.palette.as_ref().unwrap().value(),
+        "region cn-hangzhou",
+        "Tab completes"
+    );
+    for _ in "hangzhou".chars() {
+        tui::key(&mut app, KeyCode::Backspace);
+    }
+    tui::keys(&mut app, "shanghai");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.as_ref().unwrap().region, "cn-shanghai");
+    assert_eq!(app.view.table().ids, ["sh_reporting", "sh_supply_chain"]);
+    tui::keys(&mut app, ":nonsense");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.toast.as_deref().unwrap().contains("unknown command"));
+}
+
+#[test]
+fn refused_actions_explain_themselves_and_are_not_hinted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("alice"));
+    tui::keys(&mut app, "2");
+    assert!(
+        !tui::draw(&app, 120, 40).contains("new workspace"),
+        "alice may not create workspaces: no hint"
+    );
+    tui::keys(&mut app, "n");
+    match &app.popup {
+        Some(Popup::Explain(title, lines)) => {
+            assert_eq!(title, "Not allowed: dataworks:CreateProject");
+            assert_eq!(
+                lines[0],
+                "implicit deny: alice has no policy that allows dataworks:CreateProject"
+            );
+        }
+        other => panic!("expected an explanation, got {other:?}"),
+    }
+    assert!(app.form.is_none());
+    let dir = tempfile::tempdir().unwrap();
+    let acme = tui::app(&dir, Some("acme"));
+    let mut acme = acme;
+    tui::keys(&mut acme, "2");
+    assert!(tui::draw(&acme, 120, 40).contains("n new workspace"));
+}
+
+#[test]
+fn a_page_scope_deny_explains_the_empty_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("quinn"));
+    let overview = tui::draw(&app, 120, 40);
+    assert!(
+        overview.contains("explicit deny: policy no-console, Statement[0]"),
+        "{overview}"
+    );
+    tui::keys(&mut app, "2");
+    let err = app.view.table().error.clone().unwrap();
+    assert_eq!(err[1], "explicit deny: policy no-console, Statement[0]");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Explain(_, _))));
+}
+
+#[test]
+fn forms_validate_inline_and_esc_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2n1bad");
+    let form = app.form.as_ref().unwrap();
+    assert!(
+        form.fields[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("must start with a letter")
+    );
+    assert!(tui::draw(&app, 120, 40).contains("✗ must start with a letter"));
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_some(), "an invalid form is not submitted");
+    tui::key(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
+    assert_eq!(app.view.table().ids.len(), 5, "nothing was created");
+    // A conflict from the console lands on the form.
+    tui::keys(&mut app, "nfinance_etl");
+    tui::key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(
+        form.error.as_deref().unwrap().contains("already exists"),
+        "{:?}",
+        form.error
+    );
+    tui::key(&mut app, KeyCode::Esc);
+    tui::keys(&mut app, "nnew_ws");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    assert!(app.view.table().ids.contains(&"new_ws".to_owned()));
+}
+
+#[test]
+fn deleting_needs_the_typed_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2G");
+    assert_eq!(app.view.selected_id().as_deref(), Some("sandbox_ops"));
+    tui::keys(&mut app, "dsandbox");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.confirm.is_some(), "a partial name does not confirm");
+    tui::keys(&mut app, "_ops");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.confirm.is_none());
+    assert!(!app.view.table().ids.contains(&"sandbox_ops".to_owned()));
+    assert!(app.toast.as_deref().unwrap().contains("recycle bin"));
+}
+
+#[test]
+fn demo_picker_and_user_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, None);
+    assert!(matches!(app.gate, Some(Gate::Picker { .. })));
+    tui::keys(&mut app, "j");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.as_ref().unwrap().who(), "alice");
+    tui::keys(&mut app, ":user dave");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.as_ref().unwrap().who(), "dave");
+    assert!(tui::draw(&app, 120, 40).contains("│ dave"));
+}
+
+#[test]
+fn a_wrong_password_never_opens_the_console() {
+    use dwc::console::{Console, Tenant};
+    let dir = tempfile::tempdir().unwrap();
+    let tenant = Tenant {
+        account: "acme".into(),
+        account_hash: None,
+        edition: dwc::domain::Edition::Basic,
+        open: false,
+        default_region: "cn-hangzhou".into(),
+        created_at: chrono::Utc::now(),
+    };
+    let console = Console::init(dir.path(), tenant, Some("right-password"), tui::clock()).unwrap();
+    let mut app = dwc::tui::App::new(console, None);
+    tui::key(&mut app, KeyCode::Enter);
+    tui::keys(&mut app, "wrong-password");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.session.is_none());
+    let screen = tui::draw(&app, 100, 30);
+    assert!(screen.contains("log-on failed"), "{screen}");
+    assert!(!screen.contains("wrong-password"), "the password is masked");
+    tui::key(&mut app, KeyCode::Tab);
+    tui::key(&mut app, KeyCode::Tab);
+    tui::keys(&mut app, "right-password");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(
+        app.session
+            .as_ref()
+            .is_some_and(|s| s.principal.is_account())
+    );
+}
