@@ -246,25 +246,20 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
     // Only the rows that fit are built: a frame costs the same for 10 rows or 100,000.
     let height = area.height.saturating_sub(1) as usize;
     let offset = t.selected.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<Row> = visible
+    let shown = visible.window(offset, height);
+    let rows: Vec<Row> = shown
         .iter()
         .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(pos, &i)| {
+        .map(|(k, &i)| {
             let row = Row::new(t.rows[i].iter().map(|c| Cell::from(c.as_str())));
-            if pos == t.selected {
+            if offset + k == t.selected {
                 row.style(Style::new().fg(Color::Black).bg(ACCENT))
             } else {
                 row
             }
         })
         .collect();
-    let widths = column_widths(
-        t,
-        &visible[offset..(offset + height).min(visible.len())],
-        area.width,
-    );
+    let widths = column_widths(t, &shown, area.width);
     let header = Row::new(t.columns.iter().map(|c| Cell::from(*c)))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     f.render_widget(

@@ -38,11 +38,52 @@ impl Table {
         self
     }
 
-    /// Indices of the rows that contain the filter text (case-insensitive).
-    pub fn visible(&self, filter: &str) -> Vec<usize> {
+    /// The rows that contain the filter text (case-insensitive). Without a filter nothing is
+    /// scanned or allocated, so moving and drawing cost the same however long the list is.
+    pub fn visible(&self, filter: &str) -> Visible {
+        if filter.is_empty() {
+            return Visible::All(self.rows.len());
+        }
         let f = filter.to_lowercase();
-        (0..self.rows.len())
-            .filter(|&i| f.is_empty() || self.rows[i].iter().any(|c| c.to_lowercase().contains(&f)))
+        Visible::Only(
+            (0..self.rows.len())
+                .filter(|&i| self.rows[i].iter().any(|c| c.to_lowercase().contains(&f)))
+                .collect(),
+        )
+    }
+}
+
+/// Which rows a filter leaves, by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visible {
+    All(usize),
+    Only(Vec<usize>),
+}
+
+impl Visible {
+    pub fn len(&self) -> usize {
+        match self {
+            Visible::All(n) => *n,
+            Visible::Only(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row index at a position of the filtered list.
+    pub fn get(&self, pos: usize) -> Option<usize> {
+        match self {
+            Visible::All(n) => (pos < *n).then_some(pos),
+            Visible::Only(v) => v.get(pos).copied(),
+        }
+    }
+
+    /// Row indices of positions `from..from + n`.
+    pub fn window(&self, from: usize, n: usize) -> Vec<usize> {
+        (from..(from + n).min(self.len()))
+            .filter_map(|p| self.get(p))
             .collect()
     }
 }
@@ -115,8 +156,9 @@ impl View {
     /// The id of the selected row, after filtering.
     pub fn selected_id(&self) -> Option<String> {
         let t = self.table();
-        let rows = t.visible(&self.filter);
-        rows.get(t.selected).map(|&i| t.ids[i].clone())
+        t.visible(&self.filter)
+            .get(t.selected)
+            .map(|i| t.ids[i].clone())
     }
 }
 
@@ -685,4 +727,33 @@ pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
         tabs: vec![config, sources, compute, groups, members],
         ..Default::default()
     }
+}
+
+/// A page of `rows` synthetic audit-like rows, for the render benchmark.
+#[doc(hidden)]
+pub fn load_page_for_bench(rows: usize) -> View {
+    let mut t = Table::new(
+        "Audit log (newest first)",
+        &[
+            "Time",
+            "Principal",
+            "Scope",
+            "Action",
+            "Target",
+            "Outcome",
+            "Detail",
+        ],
+    );
+    for i in 0..rows {
+        t.push(vec![
+            format!("11-22 09:{:02}:{:02}", (i / 60) % 60, i % 60),
+            format!("user{:03}", i % 500),
+            "Page".into(),
+            "dataworks:GetProject".into(),
+            format!("workspace ws{i:05}"),
+            "ok".into(),
+            String::new(),
+        ]);
+    }
+    View::single(t)
 }
