@@ -101,15 +101,22 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                     );
                 }
                 3 => {
-                    let v = verdict(c.can(
-                        s,
+                    let rg = Target::ResourceGroup {
+                        name: "*",
+                        region: &s.region,
+                    };
+                    add(
+                        'n',
+                        "attach group",
                         Op::AssociateProjectToResourceGroup,
-                        &Target::ResourceGroup {
-                            name: "*",
-                            region: &s.region,
-                        },
-                    ));
-                    add('n', "attach group", Op::AssociateProjectToResourceGroup, v);
+                        verdict(c.can(s, Op::AssociateProjectToResourceGroup, &rg)),
+                    );
+                    add(
+                        'd',
+                        "detach",
+                        Op::DissociateProjectFromResourceGroup,
+                        verdict(c.can(s, Op::DissociateProjectFromResourceGroup, &rg)),
+                    );
                 }
                 _ => {
                     add(
@@ -126,6 +133,14 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                     );
                 }
             }
+        }
+        (None, 1) if ctx.tab == 1 => {
+            add(
+                'r',
+                "restore",
+                Op::RestoreProject,
+                verdict(c.can(s, Op::RestoreProject, &probe_ws(&s.region))),
+            );
         }
         (None, 1) => {
             add(
@@ -167,6 +182,24 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                 "new group",
                 Op::CreateResourceGroup,
                 verdict(c.can(s, Op::CreateResourceGroup, &rg)),
+            );
+            add(
+                'a',
+                "attach",
+                Op::AssociateProjectToResourceGroup,
+                verdict(c.can(s, Op::AssociateProjectToResourceGroup, &rg)),
+            );
+            add(
+                's',
+                "scale",
+                Op::UpdateResourceGroup,
+                verdict(c.can(s, Op::UpdateResourceGroup, &rg)),
+            );
+            add(
+                'r',
+                "renew",
+                Op::UpdateResourceGroup,
+                verdict(c.can(s, Op::UpdateResourceGroup, &rg)),
             );
             add(
                 'd',
@@ -213,6 +246,11 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                 Field::new("description", "Description"),
             ],
         )),
+        (None, 1, 'r') if ctx.tab == 1 => {
+            let ws = need_sel()?;
+            c.restore_workspace(s, &ws)?;
+            Opened::Done(format!("restored {ws}"))
+        }
         (None, 1, 'd') => {
             let ws = need_sel()?;
             Opened::Confirm(Confirm::new(
@@ -264,6 +302,44 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                 Field::new("months", "Months").hint("prepaid only: 1–9, 12, 24, 36"),
             ],
         )),
+        (None, 2, 'a') => {
+            let g = need_sel()?;
+            Opened::Form(Form::new(
+                FormKind::AttachGroupTo { group: g.clone() },
+                format!("Attach {g} to a workspace"),
+                vec![
+                    Field::new("workspace", "Workspace")
+                        .hint("a workspace of this region")
+                        .check(checks::workspace_name),
+                ],
+            ))
+        }
+        (None, 2, 's') => {
+            let g = need_sel()?;
+            let spec = c.get_resource_group(s, &g)?.spec_cu.to_string();
+            Opened::Form(Form::new(
+                FormKind::ScaleGroup(g.clone()),
+                format!("Scale {g}"),
+                vec![
+                    Field::new("spec", "Spec (CU)")
+                        .value(&spec)
+                        .check(checks::spec),
+                ],
+            ))
+        }
+        (None, 2, 'r') => {
+            let g = need_sel()?;
+            Opened::Form(Form::new(
+                FormKind::RenewGroup(g.clone()),
+                format!("Renew {g}"),
+                vec![
+                    Field::new("months", "Months")
+                        .value("1")
+                        .hint("1–9, 12, 24, 36")
+                        .check(checks::months),
+                ],
+            ))
+        }
         (None, 2, 'd') => {
             let g = need_sel()?;
             Opened::Confirm(Confirm::new(
@@ -355,6 +431,17 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                 },
                 format!("Detach {name} (its data source goes too)? Type its name:"),
                 &name,
+            ))
+        }
+        (Some((ws, 3)), _, 'd') => {
+            let g = need_sel()?;
+            Opened::Confirm(Confirm::new(
+                ConfirmAction::DetachGroup {
+                    workspace: ws.clone(),
+                    group: g.clone(),
+                },
+                format!("Detach {g} from {ws}? Type the group's name:"),
+                &g,
             ))
         }
         (Some((ws, 3)), _, 'n') => Opened::Form(Form::new(
@@ -486,6 +573,24 @@ pub fn submit(c: &Console, s: &Session, f: &Form) -> Result<String, ConsoleError
                 .map_err(|e| rename(e, "workspace", "group"))?;
             Ok(format!("attached {} to {workspace}", g("group")))
         }
+        FormKind::AttachGroupTo { group } => {
+            c.attach_resource_group(s, group, &g("workspace"))?;
+            Ok(format!("attached {group} to {}", g("workspace")))
+        }
+        FormKind::ScaleGroup(group) => {
+            let spec: u32 = g("spec")
+                .parse()
+                .map_err(|_| ConsoleError::invalid("spec", "must be a whole number of CU"))?;
+            c.scale_resource_group(s, group, spec)?;
+            Ok(format!("scaled {group} to {spec} CU"))
+        }
+        FormKind::RenewGroup(group) => {
+            let months: u32 = g("months")
+                .parse()
+                .map_err(|_| ConsoleError::invalid("months", "must be a number of months"))?;
+            c.renew_resource_group(s, group, months)?;
+            Ok(format!("renewed {group} by {months} month(s)"))
+        }
         FormKind::AddMember { workspace } => {
             let roles = g("roles")
                 .split(',')
@@ -578,6 +683,10 @@ pub fn confirm(c: &Console, s: &Session, a: &ConfirmAction) -> Result<String, Co
         ConfirmAction::DeleteDataSource { workspace, name } => {
             c.delete_data_source(s, workspace, name)?;
             format!("deleted data source {name}")
+        }
+        ConfirmAction::DetachGroup { workspace, group } => {
+            c.detach_resource_group(s, group, workspace)?;
+            format!("detached {group} from {workspace}")
         }
         ConfirmAction::DetachCompute { workspace, name } => {
             c.detach_compute(s, workspace, name)?;

@@ -62,6 +62,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The actions of the current context with the console's answers, for hints and keys.
     pub offers: Vec<Offer>,
+    /// Who is logged on, in a few words for the header: their roles here, tenant roles, policies.
+    pub summary: String,
     pub quit: bool,
 }
 
@@ -103,8 +105,10 @@ impl App {
             form: None,
             confirm: None,
             offers: Vec::new(),
+            summary: String::new(),
             quit: false,
         };
+        app.summarize();
         app.reload();
         app
     }
@@ -133,7 +137,52 @@ impl App {
         self.page = 0;
         self.details = None;
         self.reload();
+        self.summarize();
         Ok(())
+    }
+
+    /// The header's role summary, worked out at log-on and when the region changes.
+    pub fn summarize(&mut self) {
+        let Some(s) = &self.session else { return };
+        if s.principal.is_account() {
+            self.summary = "account".into();
+            return;
+        }
+        let mut parts = Vec::new();
+        if let Ok(rows) = self.console.list_workspaces(s) {
+            let mut roles: Vec<String> = rows.iter().flat_map(|r| r.my_roles.clone()).collect();
+            roles.sort();
+            roles.dedup();
+            if !rows.is_empty() {
+                parts.push(format!(
+                    "{} in {} workspace(s)",
+                    roles.join(", "),
+                    rows.len()
+                ));
+            }
+        }
+        parts.extend(
+            self.console
+                .user_tenant_roles(s.who())
+                .unwrap_or_default()
+                .iter()
+                .map(|r| match r {
+                    crate::domain::tenant_role::TenantRoleRef::Builtin(b) => b.title().to_owned(),
+                    crate::domain::tenant_role::TenantRoleRef::Custom(n) => n.clone(),
+                }),
+        );
+        parts.extend(self.console.user_policies(s, s.who()).unwrap_or_default());
+        let full = if parts.is_empty() {
+            "Tenant Member".to_owned()
+        } else {
+            parts.join(" · ")
+        };
+        // The header has room for a summary, not a report.
+        self.summary = if full.chars().count() > 40 {
+            format!("{}…", full.chars().take(39).collect::<String>())
+        } else {
+            full
+        };
     }
 
     /// Loads what the current page shows.
@@ -465,6 +514,14 @@ impl App {
             "management" => self.go(6),
             "audit" => self.go(7),
             "help" => self.popup = Some(Popup::Help),
+            "new" => self.try_action('n'),
+            "edit" => self.try_action('e'),
+            "delete" | "remove" | "detach" => self.try_action('d'),
+            "disable" | "enable" => self.try_action('x'),
+            "upgrade" => self.try_action('u'),
+            "restore" | "renew" => self.try_action('r'),
+            "attach" => self.try_action('a'),
+            "scale" => self.try_action('s'),
             "region" => match crate::domain::region::region("region", arg) {
                 Ok(r) => {
                     if let Some(s) = &mut self.session {
@@ -472,6 +529,7 @@ impl App {
                     }
                     self.details = None;
                     self.reload();
+                    self.summarize();
                     self.toast = Some(format!("region {}", r.title));
                 }
                 Err(e) => self.toast = Some(e.to_string()),
@@ -504,6 +562,18 @@ pub fn palette_commands() -> Vec<String> {
         "audit",
         "help",
         "quit",
+        "new",
+        "edit",
+        "delete",
+        "remove",
+        "detach",
+        "disable",
+        "enable",
+        "upgrade",
+        "restore",
+        "renew",
+        "attach",
+        "scale",
     ]
     .iter()
     .map(|s| s.to_string())

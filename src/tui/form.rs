@@ -14,6 +14,9 @@ pub enum FormKind {
     EditWorkspace(String),
     NewResourceGroup,
     AttachGroup { workspace: String },
+    AttachGroupTo { group: String },
+    ScaleGroup(String),
+    RenewGroup(String),
     AddMember { workspace: String },
     AttachCompute { workspace: String },
     NewDataSource { workspace: String },
@@ -175,6 +178,7 @@ pub enum ConfirmAction {
     RemoveMember { workspace: String, user: String },
     DeleteDataSource { workspace: String, name: String },
     DetachCompute { workspace: String, name: String },
+    DetachGroup { workspace: String, group: String },
 }
 
 impl Confirm {

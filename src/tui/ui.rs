@@ -65,9 +65,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     ];
     if let Some(s) = &app.session {
         spans.push(Span::raw(format!("  │ {}  │ {}", s.region, s.who())));
-        if s.principal.is_account() {
-            spans.push(Span::raw(" (account)"));
-        }
+        spans.push(Span::raw(format!(" ({})", app.summary)).dim());
     }
     spans.push(Span::raw(format!("  │ {} edition", t.edition.title())));
     if t.open {
@@ -270,21 +268,29 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
     );
 }
 
-/// Widths from the header and the rows on screen, the last column taking what is left.
+/// Widths from the header and the rows on screen; when they do not fit, the widest columns give
+/// way first, so every column keeps its start.
 fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<Constraint> {
     let n = t.columns.len();
     let mut w: Vec<u16> = t.columns.iter().map(|c| c.chars().count() as u16).collect();
     for &i in shown {
         for (j, cell) in t.rows[i].iter().enumerate().take(n) {
-            w[j] = w[j].max(cell.chars().count().min(40) as u16);
+            w[j] = w[j].max(cell.chars().count().min(48) as u16);
         }
     }
-    let mut out: Vec<Constraint> = w.iter().map(|&x| Constraint::Length(x)).collect();
-    if let Some(last) = out.last_mut() {
-        let used: u16 = w[..n.saturating_sub(1)].iter().sum::<u16>() + 2 * n as u16;
-        *last = Constraint::Min(total.saturating_sub(used).max(4));
+    let room = total.saturating_sub(2 * n.saturating_sub(1) as u16);
+    while w.iter().sum::<u16>() > room {
+        let (widest, &max) = w
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, x)| **x)
+            .unwrap_or((0, &0));
+        if max <= 6 {
+            break;
+        }
+        w[widest] -= 1;
     }
-    out
+    w.into_iter().map(Constraint::Length).collect()
 }
 
 fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
@@ -386,22 +392,40 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     } else if app.gate.is_some() {
         Line::raw(" Ctrl-C quits").dim()
     } else {
+        // The actions allowed here first, then the keys, as many as fit; help and quit always.
+        let mut pairs: Vec<(String, &str, Color)> = app
+            .offers
+            .iter()
+            .filter(|o| o.verdict.allowed)
+            .map(|o| (o.key.to_string(), o.label, Color::Green))
+            .collect();
+        pairs.extend(
+            BINDINGS
+                .iter()
+                .filter_map(|b| b.hint.map(|h| (b.keys.to_owned(), h, ACCENT)))
+                .filter(|(k, _, _)| k != "?" && k != "q"),
+        );
+        let tail = [
+            ("?".to_owned(), "help", ACCENT),
+            ("q".to_owned(), "quit", ACCENT),
+        ];
+        let width = |(k, l, _): &(String, &str, Color)| k.chars().count() + l.chars().count() + 3;
+        let mut room = (area.width as usize).saturating_sub(tail.iter().map(width).sum());
         let mut spans = Vec::new();
-        for o in app.offers.iter().filter(|o| o.verdict.allowed) {
+        for p in pairs
+            .iter()
+            .take_while(|p| {
+                let fits = width(p) <= room;
+                room = room.saturating_sub(width(p));
+                fits
+            })
+            .chain(tail.iter())
+        {
             spans.push(Span::styled(
-                format!(" {}", o.key),
-                Style::new().fg(Color::Green).bold(),
+                format!(" {}", p.0),
+                Style::new().fg(p.2).bold(),
             ));
-            spans.push(Span::raw(format!(" {} ", o.label)));
-        }
-        for b in BINDINGS {
-            if let Some(label) = b.hint {
-                spans.push(Span::styled(
-                    format!(" {}", b.keys),
-                    Style::new().fg(ACCENT),
-                ));
-                spans.push(Span::raw(format!(" {label} ")));
-            }
+            spans.push(Span::raw(format!(" {} ", p.1)));
         }
         Line::from(spans)
     };

@@ -169,7 +169,10 @@ fn date(t: &crate::domain::Timestamp) -> String {
 pub fn load_page(c: &Console, s: &Session, page: usize) -> View {
     match page {
         0 => overview(c, s),
-        1 => View::single(workspaces(c, s)),
+        1 => View {
+            tabs: vec![workspaces(c, s), recycle_bin(c, s)],
+            ..Default::default()
+        },
         2 => View::single(resource_groups(c, s)),
         3 => View::single(models(c, s)),
         4 => View::single(images(c, s)),
@@ -301,6 +304,25 @@ fn workspaces(c: &Console, s: &Session) -> Table {
                     r.my_roles.join(", "),
                 ]);
                 t.ids.push(w.name);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn recycle_bin(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        "Recycle bin",
+        &["Name", "Display name", "Deleted", "Purged after"],
+    );
+    match c.list_recycle_bin(s) {
+        Ok(ws) => {
+            for w in ws {
+                let (deleted, purge) = w.recycled.map_or((String::new(), String::new()), |r| {
+                    (date(&r.deleted_at), date(&r.purge_at()))
+                });
+                t.push(vec![w.name, w.display_name, deleted, purge]);
             }
             t
         }
