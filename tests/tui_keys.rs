@@ -210,3 +210,23 @@ fn a_wrong_password_never_opens_the_console() {
             .is_some_and(|s| s.principal.is_account())
     );
 }
+
+#[test]
+fn the_palette_offers_only_allowed_actions() {
+    use dwc::tui::app::palette_commands;
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = tui::app(&dir, Some("alice"));
+    tui::keys(&mut alice, "2");
+    assert!(!palette_commands(&alice.offers).contains(&"new".to_owned()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut acme = tui::app(&dir, Some("acme"));
+    tui::keys(&mut acme, "2");
+    let cmds = palette_commands(&acme.offers);
+    assert!(cmds.contains(&"new".to_owned()) && cmds.contains(&"delete".to_owned()));
+    tui::keys(&mut acme, ":new");
+    tui::key(&mut acme, KeyCode::Enter);
+    assert_eq!(
+        acme.form.as_ref().map(|f| f.title.as_str()),
+        Some("New workspace")
+    );
+}

@@ -362,7 +362,7 @@ impl App {
                 }
                 KeyCode::Tab => {
                     let typed = p.value().to_owned();
-                    if let Some(c) = palette_commands()
+                    if let Some(c) = palette_commands(&self.offers)
                         .into_iter()
                         .find(|c| c.starts_with(&typed))
                     {
@@ -514,14 +514,13 @@ impl App {
             "management" => self.go(6),
             "audit" => self.go(7),
             "help" => self.popup = Some(Popup::Help),
-            "new" => self.try_action('n'),
-            "edit" => self.try_action('e'),
-            "delete" | "remove" | "detach" => self.try_action('d'),
-            "disable" | "enable" => self.try_action('x'),
-            "upgrade" => self.try_action('u'),
-            "restore" | "renew" => self.try_action('r'),
-            "attach" => self.try_action('a'),
-            "scale" => self.try_action('s'),
+            verb if ACTION_VERBS.iter().any(|(v, _)| *v == verb) => {
+                let key = ACTION_VERBS
+                    .iter()
+                    .find(|(v, _)| *v == verb)
+                    .map_or(' ', |(_, k)| *k);
+                self.try_action(key);
+            }
             "region" => match crate::domain::region::region("region", arg) {
                 Ok(r) => {
                     if let Some(s) = &mut self.session {
@@ -549,8 +548,25 @@ impl App {
     }
 }
 
-/// What the palette offers, for completion.
-pub fn palette_commands() -> Vec<String> {
+/// Palette verbs that run a page action, by key.
+const ACTION_VERBS: &[(&str, char)] = &[
+    ("new", 'n'),
+    ("edit", 'e'),
+    ("delete", 'd'),
+    ("remove", 'd'),
+    ("detach", 'd'),
+    ("disable", 'x'),
+    ("enable", 'x'),
+    ("upgrade", 'u'),
+    ("restore", 'r'),
+    ("renew", 'r'),
+    ("attach", 'a'),
+    ("scale", 's'),
+];
+
+/// What the palette offers, for completion: navigation, regions, and only the actions the
+/// console allows here.
+pub fn palette_commands(offers: &[Offer]) -> Vec<String> {
     let mut v: Vec<String> = [
         "overview",
         "workspaces",
@@ -562,22 +578,16 @@ pub fn palette_commands() -> Vec<String> {
         "audit",
         "help",
         "quit",
-        "new",
-        "edit",
-        "delete",
-        "remove",
-        "detach",
-        "disable",
-        "enable",
-        "upgrade",
-        "restore",
-        "renew",
-        "attach",
-        "scale",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    v.extend(
+        ACTION_VERBS
+            .iter()
+            .filter(|(_, k)| offers.iter().any(|o| o.key == *k && o.verdict.allowed))
+            .map(|(verb, _)| verb.to_string()),
+    );
     v.extend(
         crate::domain::region::REGIONS
             .iter()

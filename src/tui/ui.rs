@@ -460,30 +460,26 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
             ])
         })
         .collect();
-    if !app.offers.is_empty() {
+    let allowed: Vec<_> = app.offers.iter().filter(|o| o.verdict.allowed).collect();
+    if !allowed.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::raw(" Here, for you:").bold());
-        for o in &app.offers {
-            let state = if o.verdict.allowed {
-                ""
-            } else {
-                "  (not allowed: press it to see why)"
-            };
+        for o in allowed {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(" {:<12}", o.key),
                     Style::new().fg(Color::Green).bold(),
                 ),
-                Span::raw(format!("{} — {}{state}", o.label, o.op.action())),
+                Span::raw(format!("{} — {}", o.label, o.op.action())),
             ]));
         }
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(
-        " Palette (:) — workspaces, resource-groups, models, images,",
+        " Palette (:) — workspaces, resource-groups, models, images, services,",
     ));
     lines.push(Line::raw(
-        " services, management, audit, region <id>, user <name>, quit",
+        " management, audit, region <id>, user <name>, quit, and the actions above",
     ));
     lines.push(Line::raw(""));
     lines.push(Line::raw(" Esc closes").dim());
