@@ -10,8 +10,17 @@ use dwc::domain::{Edition, Scope};
 
 fn main() {
     let cli = Cli::parse();
+    // `dwc demo` creates the demo tenant and, at a terminal, opens the console on it.
+    let is_demo = matches!(cli.command, Some(cli::Command::Demo { .. }));
     if cli.command.is_some() {
-        std::process::exit(cli::run(cli));
+        let code = cli::run(&cli);
+        if !(is_demo
+            && code == exit::OK
+            && std::io::stdout().is_terminal()
+            && std::io::stdin().is_terminal())
+        {
+            std::process::exit(code);
+        }
     }
     std::process::exit(match console(&cli) {
         Ok(()) => exit::OK,

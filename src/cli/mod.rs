@@ -159,9 +159,9 @@ pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
 }
 
 /// Runs a parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> i32 {
+pub fn run(cli: &Cli) -> i32 {
     let format = cli.output;
-    match commands::dispatch(&cli) {
+    match commands::dispatch(cli) {
         Ok(out) => {
             print!("{out}");
             exit::OK
