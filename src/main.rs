@@ -33,9 +33,11 @@ fn main() {
 
 fn console(cli: &Cli) -> Result<(), ConsoleError> {
     let dir = cli.store_dir();
-    if !dir.join("db").exists() {
-        first_run(&dir)?;
-    }
+    let created = if dir.join("db").exists() {
+        None
+    } else {
+        first_run(&dir)?
+    };
     let console = Console::open(&dir, Box::new(SystemClock))?;
     let tenant = console.tenant();
     let region = cli.region.clone().unwrap_or(tenant.default_region.clone());
@@ -48,13 +50,18 @@ fn console(cli: &Cli) -> Result<(), ConsoleError> {
         (Some(u), Some(p)) => {
             Some(console.authenticate(Some(u), Some(&p), Scope::Page, &region)?)
         }
+        // The account just created its tenant: no second log-on.
+        _ if created.is_some() => {
+            Some(console.authenticate(None, created.as_deref(), Scope::Page, &region)?)
+        }
         _ => None,
     };
     dwc::tui::run(console, session).map_err(|e| ConsoleError::Internal(e.to_string()))
 }
 
 /// No store yet: offer the demo tenant or a new one, on the terminal, before the console opens.
-fn first_run(dir: &std::path::Path) -> Result<(), ConsoleError> {
+/// Returns the account's password when it created a new tenant, to log the account on.
+fn first_run(dir: &std::path::Path) -> Result<Option<String>, ConsoleError> {
     if !std::io::stdin().is_terminal() {
         return Err(ConsoleError::Store(format!(
             "no dwc store in {}: create one with `dwc init --account NAME` or `dwc demo`",
@@ -68,22 +75,40 @@ fn first_run(dir: &std::path::Path) -> Result<(), ConsoleError> {
     match answer.trim() {
         "d" | "D" => {
             Console::create_demo(dir, None, Box::new(SystemClock))?;
-            Ok(())
+            Ok(None)
         }
         "n" | "N" => {
             let account = ask("Account name: ")?.trim().to_owned();
+            dwc::domain::names::account_name(&account)?;
+            let edition = match ask(
+                "Edition (basic, standard, professional, enterprise) [basic]: ",
+            )?
+            .trim()
+            {
+                "" => Edition::Basic,
+                e => Edition::parse("edition", e)?,
+            };
+            let default_region = match ask(&format!(
+                "Region [{}]: ",
+                dwc::domain::region::DEFAULT_REGION
+            ))?
+            .trim()
+            {
+                "" => dwc::domain::region::DEFAULT_REGION.to_owned(),
+                r => dwc::domain::region::region("region", r)?.id.to_owned(),
+            };
             let password = cli::new_secret_from("DWC_PASSWORD", "Password for the account: ")?
                 .ok_or_else(|| ConsoleError::invalid("password", "is required"))?;
             let tenant = Tenant {
                 account,
                 account_hash: None,
-                edition: Edition::Basic,
+                edition,
                 open: false,
-                default_region: dwc::domain::region::DEFAULT_REGION.into(),
+                default_region,
                 created_at: chrono::Utc::now(),
             };
             Console::init(dir, tenant, Some(&password), Box::new(SystemClock))?;
-            Ok(())
+            Ok(Some(password))
         }
         _ => Err(ConsoleError::invalid("choice", "nothing was created")),
     }

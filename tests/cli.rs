@@ -841,3 +841,59 @@ fn the_demo_tenant_covers_the_product() {
     );
     assert_eq!(d.run_as(Some("nobody"), "", &["workspace", "list"]).code, 3);
 }
+
+#[test]
+fn model_deployments_use_resource_group_capacity() {
+    let d = Dwc::demo();
+    let run = |args: &[&str]| d.run_as(None, "", args);
+    let usage = |name: &str| {
+        run(&["-o", "json", "rg", "show", name]).json()["used_cu"]
+            .as_u64()
+            .unwrap()
+    };
+    // The demo's rg_etl_hz (32 CU) lends 16 CU to a deployment.
+    assert_eq!(usage("rg_etl_hz"), 16);
+    assert_eq!(usage("rg_adhoc_hz"), 0);
+    let too_big = run(&[
+        "-o",
+        "json",
+        "model",
+        "create",
+        "big",
+        "--model",
+        "qwen3-32b",
+        "--resource-group",
+        "rg_etl_hz",
+    ]);
+    assert_eq!(too_big.code, 5, "{}", too_big.stderr);
+    assert!(
+        too_big.stderr.contains("16 of 32 CU free"),
+        "{}",
+        too_big.stderr
+    );
+    let shrink = run(&["rg", "scale", "rg_etl_hz", "--spec", "8"]);
+    assert_eq!(shrink.code, 5, "{}", shrink.stderr);
+    assert!(shrink.stderr.contains("lends 16 CU"), "{}", shrink.stderr);
+    let fits = run(&[
+        "model",
+        "create",
+        "emb",
+        "--model",
+        "bge-m3",
+        "--resource-group",
+        "rg_etl_hz",
+        "--replicas",
+        "4",
+    ]);
+    assert_eq!(fits.code, 0, "{}", fits.stderr);
+    assert_eq!(usage("rg_etl_hz"), 32);
+    let list = run(&["-o", "json", "rg", "list"]).json();
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "rg_etl_hz")
+        .unwrap()
+        .clone();
+    assert_eq!(row["used_cu"], 32);
+}

@@ -191,7 +191,13 @@ fn a_wrong_password_never_opens_the_console() {
         default_region: "cn-hangzhou".into(),
         created_at: chrono::Utc::now(),
     };
-    let console = Console::init(dir.path(), tenant, Some("right-password"), tui::clock()).unwrap();
+    let console = Console::init(
+        dir.path(),
+        tenant,
+        Some("right-password"),
+        Box::new(tui::clock()),
+    )
+    .unwrap();
     let mut app = dwc::tui::App::new(console, None);
     tui::key(&mut app, KeyCode::Enter);
     tui::keys(&mut app, "wrong-password");
@@ -229,4 +235,33 @@ fn the_palette_offers_only_allowed_actions() {
         acme.form.as_ref().map(|f| f.title.as_str()),
         Some("New workspace")
     );
+}
+
+#[test]
+fn overview_lists_the_workspaces_opened_most_and_follows_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, clock) = tui::app_with_clock(&dir, Some("acme"));
+    let screen = tui::draw(&app, 120, 40);
+    assert!(screen.contains("None opened yet"), "{screen}");
+    // marketing_dw twice, then finance_etl once: most-opened first, checklist on the last.
+    for keys in ["2jj", "2j", "2jj"] {
+        tui::keys(&mut app, keys);
+        let want = if keys == "2j" {
+            "finance_etl"
+        } else {
+            "marketing_dw"
+        };
+        assert_eq!(app.view.selected_id().as_deref(), Some(want));
+        tui::key(&mut app, KeyCode::Enter);
+        tui::key(&mut app, KeyCode::Esc);
+        tui::keys(&mut app, "gg");
+        clock.advance(chrono::Duration::minutes(5));
+    }
+    tui::keys(&mut app, "1");
+    let o = app.view.overview.clone().expect("the Overview is loaded");
+    assert_eq!(o.frequent.len(), 2, "{:?}", o.frequent);
+    assert!(o.frequent[0].starts_with("marketing_dw") && o.frequent[0].ends_with("opened 2×"));
+    assert!(o.frequent[1].starts_with("finance_etl") && o.frequent[1].ends_with("opened 1×"));
+    assert_eq!(o.checklist_for.as_deref(), Some("marketing_dw"));
+    assert!(tui::draw(&app, 120, 40).contains("Getting started: marketing_dw"));
 }

@@ -556,7 +556,7 @@ fn ws_row(r: &crate::console::WorkspaceRow) -> Row {
         .with("region", w.region.clone())
 }
 
-fn rg_row(g: &ResourceGroup) -> Row {
+fn rg_row(g: &ResourceGroup, used_cu: u32) -> Row {
     let (expires, auto) = match g.payment {
         Payment::PrePaid {
             expires_at,
@@ -569,6 +569,7 @@ fn rg_row(g: &ResourceGroup) -> Row {
         .with("name", g.name.clone())
         .with("status", g.status.title())
         .with("spec_cu", g.spec_cu)
+        .with("used_cu", used_cu)
         .with("payment", g.payment.title())
         .with("expires", expires)
         .with("auto_renew", auto)
@@ -1093,14 +1094,20 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
     let f = cli.output;
     match cmd {
         RgCmd::List => {
-            let rows: Vec<Row> = c.list_resource_groups(s)?.iter().map(rg_row).collect();
+            let groups = c.list_resource_groups(s)?;
+            let used = c.usage_of(s, &groups)?;
+            let rows: Vec<Row> = groups.iter().zip(used).map(|(g, u)| rg_row(g, u)).collect();
             Ok(output::list(
                 f,
                 &rows,
                 &format!("no resource groups in {}", s.region),
             ))
         }
-        RgCmd::Show { name } => Ok(output::show(f, &rg_row(&c.get_resource_group(s, name)?))),
+        RgCmd::Show { name } => {
+            let g = c.get_resource_group(s, name)?;
+            let used = c.usage_of(s, std::slice::from_ref(&g))?[0];
+            Ok(output::show(f, &rg_row(&g, used)))
+        }
         RgCmd::Create {
             name,
             spec,

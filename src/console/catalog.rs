@@ -255,11 +255,13 @@ impl Console {
             )?;
             if let Some(entry) = catalogue::models().iter().find(|e| e.id == model) {
                 let need = entry.min_cu * replicas;
-                if g.spec_cu < need {
+                let used = self.cu_in_use(&s.region)?.get(group).copied().unwrap_or(0);
+                let free = g.spec_cu.saturating_sub(used);
+                if free < need {
                     return Err(ConsoleError::invalid(
                         "replicas",
                         format!(
-                            "{replicas} replica(s) of {model} need {need} CU; {group} has {}",
+                            "{replicas} replica(s) of {model} need {need} CU; {group} has {free} of {} CU free",
                             g.spec_cu
                         ),
                     ));

@@ -44,12 +44,25 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that says what it is told: for tests and reproducible demos.
-pub struct FixedClock(pub Timestamp);
+/// A clock that says what it is told and moves only when moved: for tests and reproducible
+/// demos. Clones share the time, so a test keeps one to move the console's.
+#[derive(Debug, Clone)]
+pub struct ManualClock(std::sync::Arc<std::sync::Mutex<Timestamp>>);
 
-impl Clock for FixedClock {
+impl ManualClock {
+    pub fn new(at: Timestamp) -> Self {
+        ManualClock(std::sync::Arc::new(std::sync::Mutex::new(at)))
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        self.0
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -101,12 +114,7 @@ impl Console {
         password: Option<&str>,
         clock: Box<dyn Clock>,
     ) -> Result<Console> {
-        crate::domain::names::user_name(&tenant.account).map_err(|e| match e {
-            crate::domain::DomainError::Invalid { rule, .. } => {
-                ConsoleError::invalid("account", rule)
-            }
-            e => e.into(),
-        })?;
+        crate::domain::names::account_name(&tenant.account)?;
         crate::domain::region::region("region", &tenant.default_region)?;
         let mut tenant = tenant;
         if !tenant.open {

@@ -41,3 +41,11 @@ pub struct TenantMemberRecord {
     pub user: String,
     pub roles: Vec<TenantRoleRef>,
 }
+
+/// How often, and when last, one user opened one workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceUse {
+    pub workspace: String,
+    pub opened: u32,
+    pub last: Timestamp,
+}

@@ -107,6 +107,30 @@ impl Console {
         Ok(out)
     }
 
+    /// CU each of these groups (already read through the console) lends to model
+    /// deployments: the usage column of the lists.
+    pub fn usage_of(&self, s: &Session, groups: &[ResourceGroup]) -> Result<Vec<u32>> {
+        let used = self.cu_in_use(&s.region)?;
+        Ok(groups
+            .iter()
+            .map(|g| used.get(&g.name).copied().unwrap_or(0))
+            .collect())
+    }
+
+    /// CU held per group in a region, whoever may see the deployments holding it.
+    pub(crate) fn cu_in_use(&self, region: &str) -> Result<BTreeMap<String, u32>> {
+        let mut used = BTreeMap::new();
+        for m in self
+            .store
+            .scan::<crate::domain::model::ModelDeployment>(T::Models, b"")?
+        {
+            if m.region == region {
+                *used.entry(m.resource_group.clone()).or_insert(0) += m.cu_held();
+            }
+        }
+        Ok(used)
+    }
+
     pub fn get_resource_group(&self, s: &Session, name: &str) -> Result<ResourceGroup> {
         self.load_rg(s, name, Op::GetResourceGroup)
     }
@@ -224,7 +248,16 @@ impl Console {
         name: &str,
         spec: u32,
     ) -> Result<ResourceGroup> {
+        let used = self.cu_in_use(&s.region)?.get(name).copied().unwrap_or(0);
         self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
+            if spec < used {
+                return Err(ConsoleError::invalid(
+                    "spec",
+                    format!(
+                        "{name} lends {used} CU to model deployments; scale to at least {used} CU or remove deployments first"
+                    ),
+                ));
+            }
             g.start_scale(spec)?;
             g.finish_scale(spec)?;
             Ok(())

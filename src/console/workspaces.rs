@@ -10,6 +10,7 @@ use crate::domain::{Env, RoleRef, Workspace, WorkspaceRole, WorkspaceStatus};
 use crate::store::{T, Tx, TxResult, key, last_part, prefix, prefix_parts};
 
 use super::error::{ConsoleError, Result};
+use super::records::WorkspaceUse;
 use super::{Console, Session, fail};
 
 /// Per-workspace numbers kept with every member change, so a list row costs one read.
@@ -169,6 +170,53 @@ impl Console {
 
     /// The workspaces of the session's region that it may see: all for the account, a RAM user's
     /// own memberships otherwise (read through the member index, so it costs what they see).
+    /// Notes that the session's user opened a workspace, for their frequently used list. Not
+    /// audited: opening is a read, and the record is only the user's own convenience.
+    pub fn note_workspace_use(&self, s: &Session, name: &str) -> Result<()> {
+        let ws = self.ws_for(s, name, Op::GetProject)?;
+        let k = key(&[s.who(), &s.region, &ws.name]);
+        let now = self.now();
+        self.store
+            .transact(|tx| {
+                let mut u = tx
+                    .get::<WorkspaceUse, ConsoleError>(T::WsUse, &k)?
+                    .unwrap_or(WorkspaceUse {
+                        workspace: ws.name.clone(),
+                        opened: 0,
+                        last: now,
+                    });
+                u.opened = u.opened.saturating_add(1);
+                u.last = now;
+                tx.put(T::WsUse, &k, &u)
+            })
+            .map_err(ConsoleError::from)
+    }
+
+    /// The session's workspaces it opened most, most-opened first (ties: most recent first);
+    /// only workspaces it may still list.
+    pub fn frequent_workspaces(
+        &self,
+        s: &Session,
+        limit: usize,
+    ) -> Result<Vec<(WorkspaceRow, WorkspaceUse)>> {
+        let uses = self
+            .store
+            .scan::<WorkspaceUse>(T::WsUse, &prefix_parts(&[s.who(), &s.region]))?;
+        if uses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut by_name: std::collections::HashMap<String, WorkspaceUse> =
+            uses.into_iter().map(|u| (u.workspace.clone(), u)).collect();
+        let mut out: Vec<(WorkspaceRow, WorkspaceUse)> = self
+            .list_workspaces(s)?
+            .into_iter()
+            .filter_map(|r| by_name.remove(&r.workspace.name).map(|u| (r, u)))
+            .collect();
+        out.sort_by(|(_, a), (_, b)| b.opened.cmp(&a.opened).then(b.last.cmp(&a.last)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
     pub fn list_workspaces(&self, s: &Session) -> Result<Vec<WorkspaceRow>> {
         let names: Vec<String> = if s.principal.is_account() {
             self.store

@@ -120,6 +120,24 @@ impl ModelDeployment {
         })
     }
 
+    /// The CU this deployment holds on its resource group: every replica's share, from
+    /// deploying until it is stopped or has failed to deploy.
+    pub fn cu_held(&self) -> u32 {
+        let holds = !matches!(
+            self.status,
+            ModelStatus::Stopped | ModelStatus::DeployFailed
+        );
+        let per_replica = crate::domain::catalogue::models()
+            .iter()
+            .find(|e| e.id == self.model)
+            .map_or(0, |e| e.min_cu);
+        if holds {
+            per_replica * self.replicas
+        } else {
+            0
+        }
+    }
+
     pub fn apply(&mut self, event: ModelEvent) -> DomainResult<()> {
         let to = next_model_status(self.status, event).map_err(|action| {
             DomainError::IllegalTransition {

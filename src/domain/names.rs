@@ -109,6 +109,14 @@ pub fn user_name(value: &str) -> DomainResult<()> {
     Ok(())
 }
 
+/// The tenant's account name: a user name, reported against the `account` field.
+pub fn account_name(value: &str) -> DomainResult<()> {
+    user_name(value).map_err(|e| match e {
+        DomainError::Invalid { rule, .. } => DomainError::invalid("account", rule),
+        e => e,
+    })
+}
+
 /// Policy and custom role names: letters, digits, `-` and `_`; 1–128 (policies) or 1–64 (roles).
 pub fn slug_name(field: &str, what: &str, value: &str, max: usize) -> DomainResult<()> {
     let rule = format!("{what}: letters, digits, '-' or '_'; 1–{max} characters");

@@ -82,10 +82,12 @@ pub enum T {
     Extensions,
     /// big-endian sequence → audit event
     Audit,
+    /// `user\0region\0workspace` → how often and when the user last opened it
+    WsUse,
 }
 
 impl T {
-    pub const ALL: [T; 24] = [
+    pub const ALL: [T; 25] = [
         T::Meta,
         T::Users,
         T::Policies,
@@ -110,6 +112,7 @@ impl T {
         T::TenantRoles,
         T::Extensions,
         T::Audit,
+        T::WsUse,
     ];
 
     pub fn name(self) -> &'static str {
@@ -138,6 +141,7 @@ impl T {
             T::TenantRoles => "tenant_roles",
             T::Extensions => "extensions",
             T::Audit => "audit",
+            T::WsUse => "ws_use",
         }
     }
 }

@@ -492,6 +492,8 @@ impl App {
             && self.details.is_none()
             && let (Some(s), Some(id)) = (&self.session, self.view.selected_id())
         {
+            // Only feeds the Overview's frequently used list; failing to note it costs nothing.
+            let _ = self.console.note_workspace_use(s, &id);
             let v = view::load_details(&self.console, s, &id);
             self.details = Some((id, v));
             self.refresh_offers();

@@ -319,8 +319,13 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
             .iter()
             .map(|l| Line::styled(l.clone(), Style::new().fg(Color::Red)))
             .collect(),
-        None if o.frequent.is_empty() => {
+        None if o.frequent.is_empty() && o.yours.is_empty() => {
             vec![Line::raw("No workspaces yet: press 2, then n to create one.").dim()]
+        }
+        None if o.frequent.is_empty() => {
+            let mut lines = vec![Line::raw(" None opened yet. Your workspaces:").dim()];
+            lines.extend(o.yours.iter().map(|w| Line::raw(format!(" {w}"))));
+            lines
         }
         None => o
             .frequent
@@ -331,7 +336,7 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
     f.render_widget(
         Paragraph::new(freq)
             .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Your workspaces ")),
+            .block(Block::bordered().title(" Frequently used workspaces ")),
         frequent,
     );
     let title = match &o.checklist_for {
@@ -340,7 +345,7 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
     };
     let lines: Vec<Line> = if o.checklist.is_empty() {
         vec![Line::raw(
-            " Create a workspace to begin (seed 000's five steps).",
+            " No workspace yet: press 2, then n, to take the first of five steps.",
         )]
     } else {
         o.checklist

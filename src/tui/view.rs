@@ -1,7 +1,7 @@
 //! What a page shows, prepared when the page is loaded: tables of text with a selection, tabs and
 //! a filter. A list the console refused carries the refusal's explanation instead of rows.
 
-use crate::console::{Console, ConsoleError, Session};
+use crate::console::{Console, ConsoleError, Session, WorkspaceRow};
 use crate::domain::purchase::format_cents;
 use crate::domain::resource_group::Payment;
 
@@ -101,7 +101,10 @@ pub struct View {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overview {
     pub quick_access: Vec<(String, String)>,
+    /// Workspaces this user opened most, with how often.
     pub frequent: Vec<String>,
+    /// When none was opened yet: some of the user's workspaces to start from.
+    pub yours: Vec<String>,
     pub updates: Vec<(String, String)>,
     /// The readiness checklist of seed 000 for `checklist_for`.
     pub checklist_for: Option<String>,
@@ -214,27 +217,39 @@ fn overview(c: &Console, s: &Session) -> View {
         updates: crate::tui::app::updates(),
         ..Default::default()
     };
-    match c.list_workspaces(s) {
-        Ok(rows) => {
-            o.frequent = rows
+    let line = |r: &WorkspaceRow| {
+        let roles = if r.my_roles.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", r.my_roles.join(", "))
+        };
+        format!(
+            "{}  ({}{roles})",
+            r.workspace.name,
+            r.workspace.mode.title()
+        )
+    };
+    let loaded = c
+        .list_workspaces(s)
+        .and_then(|rows| Ok((c.frequent_workspaces(s, 6)?, rows)));
+    match loaded {
+        Ok((frequent, rows)) => {
+            o.frequent = frequent
                 .iter()
-                .take(6)
-                .map(|r| {
-                    format!(
-                        "{}  ({}, {})",
-                        r.workspace.name,
-                        r.workspace.mode.title(),
-                        r.my_roles.join(", ")
-                    )
-                })
+                .map(|(r, u)| format!("{}  opened {}×", line(r), u.opened))
                 .collect();
-            if let Some(first) = rows
-                .iter()
-                .find(|r| !r.workspace.is_default)
-                .or(rows.first())
-            {
-                o.checklist_for = Some(first.workspace.name.clone());
-                o.checklist = readiness(c, s, &first.workspace.name, first.member_count);
+            if frequent.is_empty() {
+                o.yours = rows.iter().take(6).map(line).collect();
+            }
+            // The checklist follows the workspace last worked in, else the first non-default.
+            let last_used = frequent.iter().max_by_key(|(_, u)| u.last).map(|(r, _)| r);
+            if let Some(ws) = last_used.or_else(|| {
+                rows.iter()
+                    .find(|r| !r.workspace.is_default)
+                    .or(rows.first())
+            }) {
+                o.checklist_for = Some(ws.workspace.name.clone());
+                o.checklist = readiness(c, s, &ws.workspace.name, ws.member_count);
             }
         }
         Err(e) => {
@@ -330,7 +345,7 @@ fn recycle_bin(c: &Console, s: &Session) -> Table {
     }
 }
 
-fn rg_cells(g: &crate::domain::resource_group::ResourceGroup) -> Vec<String> {
+fn rg_cells(g: &crate::domain::resource_group::ResourceGroup, used_cu: u32) -> Vec<String> {
     let expiry = match g.payment {
         Payment::PrePaid {
             expires_at,
@@ -347,6 +362,7 @@ fn rg_cells(g: &crate::domain::resource_group::ResourceGroup) -> Vec<String> {
         g.name.clone(),
         g.status.title().into(),
         format!("{} CU", g.spec_cu),
+        usage(used_cu, g.spec_cu),
         g.payment.title().into(),
         expiry,
         g.attached.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -354,10 +370,19 @@ fn rg_cells(g: &crate::domain::resource_group::ResourceGroup) -> Vec<String> {
     ]
 }
 
+/// CU lent to model deployments out of the group's spec.
+fn usage(used: u32, spec: u32) -> String {
+    if used == 0 {
+        return "idle".into();
+    }
+    format!("{used}/{spec} CU")
+}
+
 const RG_COLUMNS: &[&str] = &[
     "Name",
     "Status",
     "Spec",
+    "Usage",
     "Payment",
     "Expires",
     "Attached to",
@@ -368,7 +393,10 @@ fn resource_groups(c: &Console, s: &Session) -> Table {
     let mut t = Table::new(&format!("Resource groups in {}", s.region), RG_COLUMNS);
     match c.list_resource_groups(s) {
         Ok(gs) => {
-            gs.iter().for_each(|g| t.push(rg_cells(g)));
+            let used = c.usage_of(s, &gs).unwrap_or_else(|_| vec![0; gs.len()]);
+            gs.iter()
+                .zip(used)
+                .for_each(|(g, u)| t.push(rg_cells(g, u)));
             t
         }
         Err(e) => t.failed(e),
@@ -712,7 +740,12 @@ pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
     }
     let mut groups = Table::new("Resource Groups", RG_COLUMNS);
     match c.workspace_resource_groups(s, ws) {
-        Ok(gs) => gs.iter().for_each(|g| groups.push(rg_cells(g))),
+        Ok(gs) => {
+            let used = c.usage_of(s, &gs).unwrap_or_else(|_| vec![0; gs.len()]);
+            gs.iter()
+                .zip(used)
+                .for_each(|(g, u)| groups.push(rg_cells(g, u)));
+        }
         Err(e) => groups = groups.failed(e),
     }
     let mut members = Table::new(

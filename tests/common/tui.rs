@@ -3,21 +3,25 @@
 
 use chrono::TimeZone;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use dwc::console::{Console, FixedClock, Session};
+use dwc::console::{Console, ManualClock, Session};
 use dwc::domain::{Principal, Scope};
 use dwc::tui::{App, ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-pub fn clock() -> Box<FixedClock> {
-    Box::new(FixedClock(
-        chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),
-    ))
+pub fn clock() -> ManualClock {
+    ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap())
 }
 
 /// An app on a fresh demo store, logged on as `user` (`None`: the log-on gate).
 pub fn app(dir: &tempfile::TempDir, user: Option<&str>) -> App {
-    let console = Console::create_demo(dir.path(), None, clock()).unwrap();
+    app_with_clock(dir, user).0
+}
+
+/// The app and the clock its console reads, to move time in a test.
+pub fn app_with_clock(dir: &tempfile::TempDir, user: Option<&str>) -> (App, ManualClock) {
+    let clock = clock();
+    let console = Console::create_demo(dir.path(), None, Box::new(clock.clone())).unwrap();
     let session = user.map(|u| Session {
         principal: if u == "acme" {
             Principal::Account(u.into())
@@ -27,7 +31,7 @@ pub fn app(dir: &tempfile::TempDir, user: Option<&str>) -> App {
         scope: Scope::Page,
         region: "cn-hangzhou".into(),
     });
-    App::new(console, session)
+    (App::new(console, session), clock)
 }
 
 pub fn draw(app: &App, w: u16, h: u16) -> String {
