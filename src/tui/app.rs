@@ -24,6 +24,18 @@ pub const PAGES: [&str; 8] = [
     "Audit log",
 ];
 
+/// The navigation's names on a narrow terminal, where every column counts.
+pub const SHORT_PAGES: [&str; 8] = [
+    "Overview",
+    "Workspaces",
+    "Res. groups",
+    "Models",
+    "Images",
+    "Purchased",
+    "Management",
+    "Audit log",
+];
+
 /// Before log-on: a password form, or on a demo store a user picker.
 pub enum Gate {
     LogOn {

@@ -37,8 +37,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.gate {
         Some(gate) => draw_gate(f, app, gate, body),
         None => {
+            let nav_width = if area.width < NARROW { 15 } else { 24 };
             let [nav, content] =
-                Layout::horizontal([Constraint::Length(24), Constraint::Min(0)]).areas(body);
+                Layout::horizontal([Constraint::Length(nav_width), Constraint::Min(0)]).areas(body);
             draw_nav(f, app, nav);
             draw_content(f, app, content);
         }
@@ -59,10 +60,13 @@ pub fn draw(f: &mut Frame, app: &App) {
 
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let t = app.console.tenant();
-    let mut spans = vec![
-        Span::styled(" dwc ", Style::new().fg(Color::Black).bg(ACCENT).bold()),
-        Span::raw(" DataWorks Management Console"),
-    ];
+    let mut spans = vec![Span::styled(
+        " dwc ",
+        Style::new().fg(Color::Black).bg(ACCENT).bold(),
+    )];
+    if area.width >= NARROW {
+        spans.push(Span::raw(" DataWorks Management Console"));
+    }
     if let Some(s) = &app.session {
         spans.push(Span::raw(format!("  │ {}  │ {}", s.region, s.who())));
         spans.push(Span::raw(format!(" ({})", app.summary)).dim());
@@ -159,8 +163,16 @@ fn mask_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Below this width the navigation uses short names.
+const NARROW: u16 = 110;
+
 fn draw_nav(f: &mut Frame, app: &App, area: Rect) {
-    let lines: Vec<Line> = PAGES
+    let names = if area.width < 24 {
+        &super::app::SHORT_PAGES
+    } else {
+        &PAGES
+    };
+    let lines: Vec<Line> = names
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -245,11 +257,13 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
     let height = area.height.saturating_sub(1) as usize;
     let offset = t.selected.saturating_sub(height.saturating_sub(1));
     let shown = visible.window(offset, height);
+    let widths = column_widths(t, &shown, area.width);
+    let n = widths.len();
     let rows: Vec<Row> = shown
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let row = Row::new(t.rows[i].iter().map(|c| Cell::from(c.as_str())));
+            let row = Row::new(t.rows[i].iter().take(n).map(|c| Cell::from(c.as_str())));
             if offset + k == t.selected {
                 row.style(Style::new().fg(Color::Black).bg(ACCENT))
             } else {
@@ -257,40 +271,68 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
             }
         })
         .collect();
-    let widths = column_widths(t, &shown, area.width);
-    let header = Row::new(t.columns.iter().map(|c| Cell::from(*c)))
+    let header = Row::new(t.columns.iter().take(n).map(|c| Cell::from(*c)))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     f.render_widget(
-        TableWidget::new(rows, widths)
+        TableWidget::new(rows, widths.into_iter().map(Constraint::Length))
             .header(header)
-            .column_spacing(2),
+            .column_spacing(COLUMN_GAP),
         area,
     );
 }
 
-/// Widths from the header and the rows on screen; when they do not fit, the widest columns give
-/// way first, so every column keeps its start.
-fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<Constraint> {
+const COLUMN_GAP: u16 = 2;
+
+/// Widths of the columns shown, from the header and the rows on screen. When they do not fit,
+/// the widest columns give way first, down to their header's width (at most 12); if that is
+/// still too wide, columns are left off from the right, so what shows is readable.
+fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<u16> {
     let n = t.columns.len();
-    let mut w: Vec<u16> = t.columns.iter().map(|c| c.chars().count() as u16).collect();
+    let header: Vec<u16> = t.columns.iter().map(|c| c.chars().count() as u16).collect();
+    let mut w = header.clone();
     for &i in shown {
         for (j, cell) in t.rows[i].iter().enumerate().take(n) {
-            w[j] = w[j].max(cell.chars().count().min(48) as u16);
+            w[j] = w[j].max(cell.chars().count().min(120) as u16);
         }
     }
-    let room = total.saturating_sub(2 * n.saturating_sub(1) as u16);
-    while w.iter().sum::<u16>() > room {
-        let (widest, &max) = w
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, x)| **x)
-            .unwrap_or((0, &0));
-        if max <= 6 {
-            break;
-        }
-        w[widest] -= 1;
+    // The first column names the row: it keeps up to 24 characters before any column is left off.
+    let natural = w.clone();
+    let mut floor: Vec<u16> = header.iter().map(|h| (*h).clamp(6, 12)).collect();
+    if let Some(first) = floor.first_mut() {
+        *first = w[0].min(24);
     }
-    w.into_iter().map(Constraint::Length).collect()
+    let need = |w: &[u16]| -> u16 {
+        w.iter().sum::<u16>() + COLUMN_GAP * (w.len().saturating_sub(1) as u16)
+    };
+    while need(&w) > total {
+        let widest = (0..w.len())
+            .filter(|&j| w[j] > floor[j])
+            .max_by_key(|&j| w[j]);
+        let Some(j) = widest else { break };
+        // Shrink in one step to the next-widest, or to what is needed: no per-cell loop.
+        let excess = need(&w) - total;
+        let next = (0..w.len())
+            .filter(|&k| k != j)
+            .map(|k| w[k])
+            .max()
+            .unwrap_or(0);
+        let to = w[j].saturating_sub(excess).max(next).max(floor[j]);
+        w[j] = if to < w[j] { to } else { w[j] - 1 };
+    }
+    while need(&w) > total && w.len() > 1 {
+        w.pop();
+    }
+    // Room freed by leaving columns off goes back to the shown ones, the least cut first, so
+    // as many as can be are whole again.
+    let mut spare = total.saturating_sub(need(&w));
+    let mut order: Vec<usize> = (0..w.len()).collect();
+    order.sort_by_key(|&j| natural[j] - w[j]);
+    for j in order {
+        let grow = (natural[j] - w[j]).min(spare);
+        w[j] += grow;
+        spare -= grow;
+    }
+    w
 }
 
 fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {

@@ -758,8 +758,15 @@ pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
     );
     match (c.list_members(s, ws), c.list_roles(s, ws)) {
         (Ok(ms), Ok(rs)) => {
+            // A member's compute-engine roles are those of the roles they hold (seed 004).
             for m in ms {
-                members.push(vec![m.user, m.roles.join(", "), String::new()]);
+                let compute: Vec<String> = m
+                    .roles
+                    .iter()
+                    .filter_map(|held| rs.iter().find(|r| &r.name == held))
+                    .filter_map(|r| r.compute_role_dev.clone())
+                    .collect();
+                members.push(vec![m.user, m.roles.join(", "), compute.join(", ")]);
             }
             for r in rs {
                 let perms: Vec<String> = r
