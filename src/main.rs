@@ -39,6 +39,8 @@ fn console(cli: &Cli) -> Result<(), ConsoleError> {
         first_run(&dir)?
     };
     let console = Console::open(&dir, Box::new(SystemClock))?;
+    // What came due while no process held the store happens before the first frame.
+    console.advance()?;
     let tenant = console.tenant();
     let region = cli.region.clone().unwrap_or(tenant.default_region.clone());
     dwc::domain::region::region("region", &region)?;

@@ -897,3 +897,142 @@ fn model_deployments_use_resource_group_capacity() {
         .clone();
     assert_eq!(row["used_cu"], 32);
 }
+
+#[test]
+fn jobs_wait_resume_after_sigkill_and_fail_with_their_reason() {
+    let d = Dwc::init("enterprise");
+    let with_jobs = |secs: &str, args: &[&str]| {
+        let o = d
+            .cmd()
+            .env("DWC_PASSWORD", cli::ACCOUNT_PW)
+            .env("DWC_JOB_SECONDS", secs)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    d.ok(&["workspace", "create", "fin_etl"]);
+    let (code, out, _) = with_jobs("2", &["rg", "create", "rg_a", "--spec", "8"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("creating resource group rg_a") && out.contains("running"),
+        "{out}"
+    );
+    let early = d.run(&["rg", "attach", "rg_a", "fin_etl"]);
+    assert_eq!(
+        early.code, 5,
+        "a Creating group cannot be attached: {}",
+        early.stderr
+    );
+    let (code, out, err) = with_jobs("2", &["job", "wait", "rg_a"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("create resource group rg_a: done"), "{out}");
+    assert!(err.is_empty(), "no progress bar when piped: {err}");
+    d.ok(&["rg", "attach", "rg_a", "fin_etl"]);
+
+    // --wait follows a scale to its end.
+    let (code, out, _) = with_jobs("1", &["--wait", "rg", "scale", "rg_a", "--spec", "16"]);
+    assert_eq!((code, out.trim()), (0, "scale resource group rg_a: done"));
+    assert_eq!(
+        d.ok(&["-o", "json", "rg", "show", "rg_a"]).json()["spec_cu"],
+        16
+    );
+
+    // A waiting process killed mid-job leaves the job stored; the next one finishes it.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dwc"))
+        .env("DWC_STORE", d.dir.path())
+        .env("DWC_PASSWORD", cli::ACCOUNT_PW)
+        .env("DWC_JOB_SECONDS", "6")
+        .args(["--wait", "rg", "scale", "rg_a", "--spec", "24"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let shown = d.ok(&["-o", "json", "rg", "show", "rg_a"]).json();
+    assert_eq!(
+        (shown["status"].as_str(), shown["spec_cu"].as_u64()),
+        (Some("Updating"), Some(16))
+    );
+    let jobs = d.ok(&["-o", "json", "job", "list"]).json();
+    assert_eq!(jobs[0]["name"], "rg_a");
+    assert_eq!(jobs[0]["job"], "scale resource group");
+    let (code, _, err) = with_jobs("6", &["job", "wait", "rg_a"]);
+    assert_eq!(code, 0, "{err}");
+    let shown = d.ok(&["-o", "json", "rg", "show", "rg_a"]).json();
+    assert_eq!(
+        (shown["status"].as_str(), shown["spec_cu"].as_u64()),
+        (Some("Normal"), Some(24))
+    );
+
+    // A job that fails ends --wait with exit 5 and the reason (eu-central-1 has 2,000 CU).
+    let eu = |name: &str| {
+        with_jobs(
+            "0",
+            &[
+                "--region",
+                "eu-central-1",
+                "--wait",
+                "rg",
+                "create",
+                name,
+                "--spec",
+                "1500",
+            ],
+        )
+    };
+    assert_eq!(eu("rg_eu1").0, 0);
+    let (code, _, err) = eu("rg_eu2");
+    assert_eq!(code, 5);
+    assert!(
+        err.contains("insufficient stock in eu-central-1: 500 of 2000 CU free"),
+        "{err}"
+    );
+    let shown = d
+        .ok(&[
+            "--region",
+            "eu-central-1",
+            "-o",
+            "json",
+            "rg",
+            "show",
+            "rg_eu2",
+        ])
+        .json();
+    assert_eq!(shown["status"], "CreateFailed");
+    let audit = d
+        .ok(&["-o", "json", "audit", "list", "--limit", "5"])
+        .json();
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["outcome"] == "failed"
+                && e["detail"].as_str().unwrap().contains("insufficient stock"))
+    );
+}
+
+#[test]
+fn a_bad_job_length_is_refused_with_its_name() {
+    let d = Dwc::init("basic");
+    let o = d
+        .cmd()
+        .env("DWC_PASSWORD", cli::ACCOUNT_PW)
+        .env("DWC_JOB_SECONDS", "soon")
+        .args(["workspace", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("DWC_JOB_SECONDS") && err.contains("whole number"),
+        "{err}"
+    );
+}

@@ -43,10 +43,14 @@ impl Tmux {
     }
 
     fn wait_for(&self, what: &str) -> String {
+        self.wait_until(what, |s| s.contains(what))
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(what) {
+            if done(&s) {
                 return s;
             }
             assert!(
@@ -91,8 +95,9 @@ fn getting_started_in_a_real_terminal() {
     let t = Tmux {
         socket: format!("dwc-e2e-{}", std::process::id()),
     };
+    // Jobs take three seconds, so the test sees one run and finish.
     let cmd = format!(
-        "{} --store {}; echo $? > {}",
+        "DWC_JOB_SECONDS=3 {} --store {}; echo $? > {}",
         bin.display(),
         d.dir.path().display(),
         exit_file.display()
@@ -132,7 +137,13 @@ fn getting_started_in_a_real_terminal() {
     t.wait_for("New Serverless resource group");
     t.text("rg_etl");
     t.keys(&["Enter"]);
-    t.wait_for("created resource group rg_etl");
+    t.wait_for("creating resource group rg_etl");
+    // The job shows in the footer, and the row turns Normal by itself.
+    t.wait_for("create resource group rg_etl");
+    t.wait_until("rg_etl Normal", |s| {
+        s.lines()
+            .any(|l| l.contains("rg_etl") && l.contains("Normal"))
+    });
 
     // A RAM user to add, from the Management Center.
     t.keys(&["7", "Tab", "Tab"]);

@@ -88,6 +88,20 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Jobs: resource-group changes, image builds and model deployments that take time
+    #[command(subcommand)]
+    Job(JobCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCmd {
+    /// Running jobs in the region (with --all, recent ones too)
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Waits for the newest job on a resource to end (exit 5 if it failed)
+    Wait { target: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -618,6 +632,35 @@ fn done(cli: &Cli, message: String, name: &str) -> Out {
     Ok(output::done(cli.output, &message, name))
 }
 
+/// After a command that started a job on `name`: runs what is already due; with `--wait`
+/// follows the job to its end (a failed job is an error with its reason); otherwise says how
+/// far it got.
+fn job_out(cli: &Cli, c: &Console, s: &Session, name: &str, started: String) -> Out {
+    let job = if cli.wait {
+        super::follow_job(c, s, name)?
+    } else {
+        c.advance()?;
+        c.latest_job(s, name)?
+            .ok_or_else(|| ConsoleError::NotFound(format!("a job on {name}")))?
+    };
+    match &job.outcome {
+        Some(crate::domain::job::JobOutcome::Failed(reason)) => Err(ConsoleError::Conflict(
+            format!("{} failed: {reason}", job.label()),
+        )),
+        Some(_) => done(cli, format!("{}: done", job.label()), name),
+        None => done(
+            cli,
+            format!(
+                "{started}; job {} running ({}, about {} s left; --wait follows it)",
+                job.id,
+                job.progress(),
+                job.remaining(c.now())
+            ),
+            name,
+        ),
+    }
+}
+
 // ----- dispatch -----
 
 pub fn dispatch(cli: &Cli) -> Out {
@@ -689,6 +732,36 @@ pub fn dispatch(cli: &Cli) -> Out {
         Command::ResourceGroup(cmd) => resource_group(cli, c, &s, cmd),
         Command::Compute(cmd) => compute(cli, c, &s, cmd),
         Command::Datasource(cmd) => datasource(cli, c, &s, cmd),
+        Command::Job(JobCmd::List { all }) => {
+            let now = c.now();
+            let rows: Vec<Row> = c
+                .list_jobs(&s, *all)?
+                .iter()
+                .map(|j| {
+                    Row::new()
+                        .with("name", j.target.clone())
+                        .with("id", j.id)
+                        .with("job", j.kind.verb())
+                        .with("progress", j.progress())
+                        .with("remaining_s", j.remaining(now))
+                        .with("started_by", j.started_by.clone())
+                        .with(
+                            "started",
+                            j.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                        )
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no jobs running"))
+        }
+        Command::Job(JobCmd::Wait { target }) => {
+            let job = super::follow_job(c, &s, target)?;
+            match &job.outcome {
+                Some(crate::domain::job::JobOutcome::Failed(reason)) => Err(
+                    ConsoleError::Conflict(format!("{} failed: {reason}", job.label())),
+                ),
+                _ => done(cli, format!("{}: done", job.label()), target),
+            }
+        }
         Command::Audit(AuditCmd::List { limit }) => {
             let rows: Vec<Row> = c
                 .audit_log(&s, *limit)?
@@ -1144,15 +1217,16 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
                     vswitch_id: vswitch.clone(),
                 },
             )?;
-            done(
+            job_out(
                 cli,
+                c,
+                s,
+                name,
                 format!(
-                    "created resource group {name} ({} CU, {}), status {}",
+                    "creating resource group {name} ({} CU, {})",
                     g.spec_cu,
                     g.payment.title(),
-                    g.status
                 ),
-                name,
             )
         }
         RgCmd::Attach { name, workspace } => {
@@ -1165,19 +1239,21 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
         }
         RgCmd::Scale { name, spec } => {
             c.scale_resource_group(s, name, *spec)?;
-            done(cli, format!("scaled {name} to {spec} CU"), name)
+            job_out(cli, c, s, name, format!("scaling {name} to {spec} CU"))
         }
         RgCmd::Renew { name, months } => {
-            let g = c.renew_resource_group(s, name, *months)?;
-            let until = match g.payment {
-                Payment::PrePaid { expires_at, .. } => expires_at.format("%Y-%m-%d").to_string(),
-                Payment::PostPaid => String::new(),
-            };
-            done(cli, format!("renewed {name} until {until}"), name)
+            c.renew_resource_group(s, name, *months)?;
+            job_out(
+                cli,
+                c,
+                s,
+                name,
+                format!("renewing {name} for {months} month(s)"),
+            )
         }
         RgCmd::Delete { name } => {
             c.delete_resource_group(s, name)?;
-            done(cli, format!("deleted resource group {name}"), name)
+            job_out(cli, c, s, name, format!("deleting resource group {name}"))
         }
     }
 }
@@ -1425,14 +1501,13 @@ fn image(cli: &Cli, c: &Console, s: &Session, cmd: &ImageCmd) -> Out {
             name,
             resource_group,
         } => {
-            let i = c.build_image(s, name, resource_group)?;
-            done(
+            c.build_image(s, name, resource_group)?;
+            job_out(
                 cli,
-                format!(
-                    "built image {name} on {resource_group}: {}",
-                    i.status.title()
-                ),
+                c,
+                s,
                 name,
+                format!("building image {name} on {resource_group}"),
             )
         }
         ImageCmd::Delete { name } => {
@@ -1480,11 +1555,13 @@ fn model(cli: &Cli, c: &Console, s: &Session, cmd: &ModelCmd) -> Out {
             resource_group,
             replicas,
         } => {
-            let m = c.deploy_model(s, name, model, resource_group, *replicas)?;
-            done(
+            c.deploy_model(s, name, model, resource_group, *replicas)?;
+            job_out(
                 cli,
-                format!("deployed {model} as {name}: {}", m.status.title()),
+                c,
+                s,
                 name,
+                format!("deploying {model} as {name} on {resource_group}"),
             )
         }
         ModelCmd::Delete { name } => {

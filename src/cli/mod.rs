@@ -41,6 +41,10 @@ pub struct Cli {
         default_value = "table"
     )]
     pub output: Format,
+    /// Wait for what the command starts (resource-group changes, image builds, model
+    /// deployments) to finish; a job that fails exits 5 with its reason
+    #[arg(long, global = true)]
+    pub wait: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -142,6 +146,8 @@ pub fn secret_from_stdin() -> Result<String, ConsoleError> {
 /// Opens the store and logs on as `--user` with DWC_PASSWORD (scope OpenAPI).
 pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
     let console = Console::open(&cli.store_dir(), Box::new(SystemClock))?;
+    // Whatever came due while no process held the store happens first.
+    console.advance()?;
     let tenant = console.tenant();
     let region = cli.region.clone().unwrap_or(tenant.default_region.clone());
     let password = if tenant.open {
@@ -156,6 +162,47 @@ pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
         &region,
     )?;
     Ok((console, session))
+}
+
+/// Follows the newest job on `target` to its end, advancing the store's work meanwhile; a
+/// progress bar on a terminal, nothing when piped.
+pub fn follow_job(
+    c: &Console,
+    s: &Session,
+    target: &str,
+) -> Result<crate::domain::job::Job, ConsoleError> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} [{bar:24}] {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    loop {
+        c.advance()?;
+        let job = c
+            .latest_job(s, target)?
+            .ok_or_else(|| ConsoleError::NotFound(format!("a job on {target}")))?;
+        bar.set_prefix(job.label());
+        bar.set_length(job.steps.len() as u64);
+        bar.set_position(job.done as u64);
+        bar.set_message(job.progress());
+        if !job.is_running() {
+            bar.finish_and_clear();
+            return Ok(job);
+        }
+        // Sleep until the next step is due, but wake often enough to keep the bar alive.
+        let until = c
+            .next_due()?
+            .map(|t| (t - c.now()).to_std().unwrap_or_default())
+            .unwrap_or_default();
+        bar.tick();
+        std::thread::sleep(until.clamp(
+            std::time::Duration::from_millis(10),
+            std::time::Duration::from_millis(200),
+        ));
+    }
 }
 
 /// Runs a parsed command line; returns the exit code.

@@ -3,6 +3,7 @@
 use crate::authz::{Op, Target};
 use crate::domain::catalogue;
 use crate::domain::image::{Image, ImageKind, ImageStatus, NewImage};
+use crate::domain::job::JobKind;
 use crate::domain::model::{ModelDeployment, ModelEvent};
 use crate::domain::purchase::{Bill, PurchasedItem};
 use crate::domain::resource_group::ResourceGroup;
@@ -129,8 +130,8 @@ impl Console {
         Ok(img)
     }
 
-    /// Builds a custom image on a Normal resource group (Professional edition and up). The build
-    /// completes in the same step until background jobs arrive (issue 5).
+    /// Starts building a custom image on a Normal resource group (Professional edition and up):
+    /// Building until its job ends in Available or BuildFailed.
     pub fn build_image(&self, s: &Session, name: &str, group: &str) -> Result<Image> {
         let label = format!("image {name}");
         self.require(
@@ -151,12 +152,15 @@ impl Console {
                 .filter(|i| i.region == s.region)
                 .ok_or_else(|| ConsoleError::NotFound(label.clone()))?;
             img.start_build(group, edition)?;
-            img.finish_build(Ok(()))?;
             Ok(img)
         })();
         let img = self.checked(s, Op::BuildImage, &label, prepared)?;
         self.change(s, Op::BuildImage, &label, |tx| {
-            tx.put(T::Images, name.as_bytes(), &img)
+            tx.put(T::Images, name.as_bytes(), &img)?;
+            let kind = JobKind::BuildImage {
+                group: group.to_owned(),
+            };
+            self.start_job(tx, s, kind, name).map(|_| ())
         })?;
         Ok(img)
     }
@@ -244,7 +248,7 @@ impl Console {
         )?;
         let prepared = (|| {
             let g = self.usable_group(s, group)?;
-            let mut m = ModelDeployment::create(
+            let m = ModelDeployment::create(
                 name,
                 &s.region,
                 model,
@@ -267,8 +271,6 @@ impl Console {
                     ));
                 }
             }
-            m.apply(ModelEvent::Deployed)?;
-            m.endpoint = Some(model_endpoint(name, &s.region));
             Ok(m)
         })();
         let m = self.checked(s, Op::CreateModelDeployment, &label, prepared)?;
@@ -278,7 +280,9 @@ impl Console {
                     "model deployment {name} already exists"
                 )));
             }
-            tx.put(T::Models, name.as_bytes(), &m)
+            tx.put(T::Models, name.as_bytes(), &m)?;
+            self.start_job(tx, s, JobKind::DeployModel, name)
+                .map(|_| ())
         })?;
         Ok(m)
     }

@@ -720,6 +720,7 @@ impl Console {
         if let Some(n) = scale_workspaces {
             scale(&c, n, now)?;
         }
+        c.arm_timers(true)?;
         Ok(c)
     }
 }

@@ -6,6 +6,7 @@ mod catalog;
 mod demo;
 pub mod error;
 mod identity;
+mod jobs;
 mod management;
 pub mod records;
 mod resources;
@@ -26,6 +27,7 @@ use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace,
 use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
 pub use error::{ConsoleError, Result};
+pub use jobs::SYSTEM;
 pub use management::{AlertUsage, TenantMemberView, TenantRoleView};
 pub use records::{PolicyRecord, Tenant, UserRecord};
 pub use resources::{DataSourceInput, NewCompute};
@@ -93,6 +95,8 @@ pub struct Console {
     /// Compiled custom policies by name; dropped when a policy changes.
     policy_cache: Mutex<HashMap<String, Arc<Policy>>>,
     vault: auth::Vault,
+    /// Every job's length from `DWC_JOB_SECONDS`, else each kind's own.
+    job_seconds: Option<u64>,
 }
 
 const TENANT_KEY: &[u8] = b"tenant";
@@ -130,13 +134,16 @@ impl Console {
         }
         let vault = auth::Vault::create_or_load(dir)?;
         store.transact(|tx| tx.put(T::Meta, TENANT_KEY, &tenant))?;
-        Ok(Console {
+        let c = Console {
             store,
             clock,
             tenant: RwLock::new(tenant),
             policy_cache: Mutex::default(),
             vault,
-        })
+            job_seconds: jobs::job_seconds_from_env()?,
+        };
+        c.arm_timers(false)?;
+        Ok(c)
     }
 
     pub fn open(dir: &Path, clock: Box<dyn Clock>) -> Result<Console> {
@@ -147,13 +154,16 @@ impl Console {
             )
         })?;
         let vault = auth::Vault::load(dir)?;
-        Ok(Console {
+        let c = Console {
             store,
             clock,
             tenant: RwLock::new(tenant),
             policy_cache: Mutex::default(),
             vault,
-        })
+            job_seconds: jobs::job_seconds_from_env()?,
+        };
+        c.arm_timers(false)?;
+        Ok(c)
     }
 
     pub fn tenant(&self) -> Tenant {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::authz::{Op, Target};
 use crate::domain::compute::{ComputeResource, ComputeType};
 use crate::domain::datasource::{ConnectionInput, DataSource, DataSourceType};
+use crate::domain::job::JobKind;
 use crate::domain::resource_group::{NewResourceGroup, Payment, ResourceGroup, RgEvent};
 use crate::domain::{Env, Workspace, names};
 use crate::store::{T, key, last_part, prefix};
@@ -147,8 +148,8 @@ impl Console {
         Ok(out)
     }
 
-    /// Buys a Serverless resource group in the session's region. Provisioning completes in the
-    /// same step until background jobs arrive (issue 5): the group is Normal when this returns.
+    /// Buys a Serverless resource group in the session's region. It returns at once in Creating;
+    /// its job provisions it to Normal (or CreateFailed with the reason).
     pub fn create_resource_group(
         &self,
         s: &Session,
@@ -164,13 +165,12 @@ impl Console {
             },
             &label,
         )?;
-        let mut g = self.checked(
+        let g = self.checked(
             s,
             Op::CreateResourceGroup,
             &label,
             ResourceGroup::create(input, &s.region, self.now()).map_err(Into::into),
         )?;
-        g.apply(RgEvent::Created)?;
         self.change(s, Op::CreateResourceGroup, &label, |tx| {
             if tx.has(T::ResourceGroups, g.name.as_bytes())? {
                 return fail(ConsoleError::Conflict(format!(
@@ -179,22 +179,25 @@ impl Console {
                 )));
             }
             tx.put(T::ResourceGroups, g.name.as_bytes(), &g)?;
-            tx.mark(T::RgByRegion, &key(&[&g.region, &g.name]))
+            tx.mark(T::RgByRegion, &key(&[&g.region, &g.name]))?;
+            self.start_job(tx, s, JobKind::CreateResourceGroup, &g.name)
+                .map(|_| ())
         })?;
         Ok(g)
     }
 
+    /// Changes a group; when `f` returns a job, the change only starts it.
     fn modify_rg(
         &self,
         s: &Session,
         name: &str,
         op: Op,
-        f: impl Fn(&mut ResourceGroup) -> Result<()>,
+        f: impl Fn(&mut ResourceGroup) -> Result<Option<JobKind>>,
     ) -> Result<ResourceGroup> {
         let label = rg_label(name);
         let g = self.load_rg(s, name, op)?;
         let mut changed = g.clone();
-        self.checked(s, op, &label, f(&mut changed))?;
+        let job = self.checked(s, op, &label, f(&mut changed))?;
         self.change(s, op, &label, |tx| {
             if tx
                 .get::<ResourceGroup, _>(T::ResourceGroups, name.as_bytes())?
@@ -205,7 +208,11 @@ impl Console {
                     "{label} changed meanwhile; try again"
                 )));
             }
-            tx.put(T::ResourceGroups, name.as_bytes(), &changed)
+            tx.put(T::ResourceGroups, name.as_bytes(), &changed)?;
+            if let Some(kind) = &job {
+                self.start_job(tx, s, kind.clone(), name)?;
+            }
+            Ok(())
         })?;
         Ok(changed)
     }
@@ -221,7 +228,7 @@ impl Console {
         self.modify_rg(s, name, Op::AssociateProjectToResourceGroup, |g| {
             g.check_attach(&w)?;
             g.attached.insert(w.name.clone());
-            Ok(())
+            Ok(None)
         })
     }
 
@@ -238,10 +245,11 @@ impl Console {
                     g.name
                 )));
             }
-            Ok(())
+            Ok(None)
         })
     }
 
+    /// Starts scaling a group to `spec` CU: Updating until its job ends.
     pub fn scale_resource_group(
         &self,
         s: &Session,
@@ -259,8 +267,7 @@ impl Console {
                 ));
             }
             g.start_scale(spec)?;
-            g.finish_scale(spec)?;
-            Ok(())
+            Ok(Some(JobKind::ScaleResourceGroup { to_cu: spec }))
         })
     }
 
@@ -272,11 +279,9 @@ impl Console {
     ) -> Result<ResourceGroup> {
         let now = self.now();
         self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
-            let expiry = g.renewed_expiry(months, now)?;
+            let expires_at = g.renewed_expiry(months, now)?;
             g.apply(RgEvent::StartUpdate)?;
-            g.set_expiry(expiry);
-            g.apply(RgEvent::Updated)?;
-            Ok(())
+            Ok(Some(JobKind::RenewResourceGroup { expires_at }))
         })
     }
 
@@ -284,7 +289,7 @@ impl Console {
         self.modify_rg(s, name, Op::UpdateResourceGroup, |g| match &mut g.payment {
             Payment::PrePaid { auto_renew, .. } => {
                 *auto_renew = on;
-                Ok(())
+                Ok(None)
             }
             Payment::PostPaid => Err(ConsoleError::invalid(
                 "auto_renew",
@@ -293,22 +298,12 @@ impl Console {
         })
     }
 
-    /// Deletes a group, detaching it from its workspaces.
-    pub fn delete_resource_group(&self, s: &Session, name: &str) -> Result<()> {
-        let label = rg_label(name);
-        let g = self.load_rg(s, name, Op::DeleteResourceGroup)?;
-        let mut gone = g.clone();
-        self.checked(
-            s,
-            Op::DeleteResourceGroup,
-            &label,
-            gone.apply(RgEvent::StartDelete)
-                .map(|_| ())
-                .map_err(Into::into),
-        )?;
-        self.change(s, Op::DeleteResourceGroup, &label, |tx| {
-            tx.del(T::ResourceGroups, name.as_bytes())?;
-            tx.del(T::RgByRegion, &key(&[&g.region, name]))
+    /// Starts deleting a group: Deleting until its job releases it (detaching it from its
+    /// workspaces), or DeleteFailed if model deployments still use it.
+    pub fn delete_resource_group(&self, s: &Session, name: &str) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::DeleteResourceGroup, |g| {
+            g.apply(RgEvent::StartDelete)?;
+            Ok(Some(JobKind::DeleteResourceGroup))
         })
     }
 

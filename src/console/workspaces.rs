@@ -405,7 +405,8 @@ impl Console {
                     "workspace {name} changed meanwhile; try again"
                 )));
             }
-            tx.put(T::Workspaces, name.as_bytes(), &changed)
+            tx.put(T::Workspaces, name.as_bytes(), &changed)?;
+            super::jobs::arm_purge(tx, &changed)
         })?;
         Ok(changed)
     }

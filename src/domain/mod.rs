@@ -10,6 +10,7 @@ pub mod edition;
 pub mod error;
 pub mod extension;
 pub mod image;
+pub mod job;
 pub mod model;
 pub mod module;
 pub mod names;

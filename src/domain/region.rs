@@ -7,36 +7,45 @@ use super::error::{DomainError, DomainResult};
 pub struct Region {
     pub id: &'static str,
     pub title: &'static str,
+    /// Serverless CU the region can provision for this tenant, all groups together.
+    pub stock_cu: u32,
 }
 
 pub const REGIONS: &[Region] = &[
     Region {
         id: "cn-hangzhou",
         title: "China (Hangzhou)",
+        stock_cu: 10000,
     },
     Region {
         id: "cn-shanghai",
         title: "China (Shanghai)",
+        stock_cu: 10000,
     },
     Region {
         id: "cn-beijing",
         title: "China (Beijing)",
+        stock_cu: 10000,
     },
     Region {
         id: "cn-shenzhen",
         title: "China (Shenzhen)",
+        stock_cu: 10000,
     },
     Region {
         id: "ap-southeast-1",
         title: "Singapore",
+        stock_cu: 5000,
     },
     Region {
         id: "eu-central-1",
         title: "Germany (Frankfurt)",
+        stock_cu: 2000,
     },
     Region {
         id: "us-west-1",
         title: "US (Silicon Valley)",
+        stock_cu: 2000,
     },
 ];
 

@@ -84,10 +84,14 @@ pub enum T {
     Audit,
     /// `user\0region\0workspace` → how often and when the user last opened it
     WsUse,
+    /// big-endian id → job
+    Jobs,
+    /// index `due time (8 bytes, big-endian) kind\0id`: what the clock must do next, in order
+    Due,
 }
 
 impl T {
-    pub const ALL: [T; 25] = [
+    pub const ALL: [T; 27] = [
         T::Meta,
         T::Users,
         T::Policies,
@@ -113,6 +117,8 @@ impl T {
         T::Extensions,
         T::Audit,
         T::WsUse,
+        T::Jobs,
+        T::Due,
     ];
 
     pub fn name(self) -> &'static str {
@@ -142,6 +148,8 @@ impl T {
             T::Extensions => "extensions",
             T::Audit => "audit",
             T::WsUse => "ws_use",
+            T::Jobs => "jobs",
+            T::Due => "due",
         }
     }
 }
@@ -346,6 +354,24 @@ impl Store {
             .keys()
             .map(|r| r.map(|k| k.to_vec()).map_err(|e| io(&self.dir, e)))
             .collect()
+    }
+
+    /// Up to `limit` keys that sort before `end`, in key order (the due-time index).
+    pub fn keys_before(&self, t: T, end: &[u8], limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.tree(t)
+            .range(..end)
+            .keys()
+            .take(limit)
+            .map(|r| r.map(|k| k.to_vec()).map_err(|e| io(&self.dir, e)))
+            .collect()
+    }
+
+    /// The first key of a tree, if any (the next thing due).
+    pub fn first_key(&self, t: T) -> Result<Option<Vec<u8>>, StoreError> {
+        self.tree(t)
+            .first()
+            .map(|o| o.map(|(k, _)| k.to_vec()))
+            .map_err(|e| io(&self.dir, e))
     }
 
     pub fn count(&self, t: T, p: &[u8]) -> usize {

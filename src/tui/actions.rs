@@ -564,7 +564,7 @@ pub fn submit(c: &Console, s: &Session, f: &Form) -> Result<String, ConsoleError
                 },
             )?;
             Ok(format!(
-                "created resource group {} ({} CU), {}",
+                "creating resource group {} ({} CU): {}, job started",
                 rg.name, rg.spec_cu, rg.status
             ))
         }
@@ -582,14 +582,16 @@ pub fn submit(c: &Console, s: &Session, f: &Form) -> Result<String, ConsoleError
                 .parse()
                 .map_err(|_| ConsoleError::invalid("spec", "must be a whole number of CU"))?;
             c.scale_resource_group(s, group, spec)?;
-            Ok(format!("scaled {group} to {spec} CU"))
+            Ok(format!("scaling {group} to {spec} CU: job started"))
         }
         FormKind::RenewGroup(group) => {
             let months: u32 = g("months")
                 .parse()
                 .map_err(|_| ConsoleError::invalid("months", "must be a number of months"))?;
             c.renew_resource_group(s, group, months)?;
-            Ok(format!("renewed {group} by {months} month(s)"))
+            Ok(format!(
+                "renewing {group} by {months} month(s): job started"
+            ))
         }
         FormKind::AddMember { workspace } => {
             let roles = g("roles")
@@ -674,7 +676,7 @@ pub fn confirm(c: &Console, s: &Session, a: &ConfirmAction) -> Result<String, Co
         }
         ConfirmAction::DeleteResourceGroup(g) => {
             c.delete_resource_group(s, g)?;
-            format!("deleted resource group {g}")
+            format!("deleting resource group {g}: job started")
         }
         ConfirmAction::RemoveMember { workspace, user } => {
             c.remove_member(s, workspace, user)?;

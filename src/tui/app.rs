@@ -74,6 +74,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The actions of the current context with the console's answers, for hints and keys.
     pub offers: Vec<Offer>,
+    /// Jobs running in this region that the session may see, for the footer.
+    pub jobs: Vec<crate::domain::job::Job>,
     /// Who is logged on, in a few words for the header: their roles here, tenant roles, policies.
     pub summary: String,
     pub quit: bool,
@@ -117,6 +119,7 @@ impl App {
             form: None,
             confirm: None,
             offers: Vec::new(),
+            jobs: Vec::new(),
             summary: String::new(),
             quit: false,
         };
@@ -195,6 +198,38 @@ impl App {
         } else {
             full
         };
+    }
+
+    /// The clock's turn (about once a second): runs the store's due work; when anything
+    /// changed, reloads what is shown without moving the person's place. Returns whether the
+    /// screen needs drawing.
+    pub fn tick(&mut self) -> bool {
+        let Some(s) = &self.session else {
+            return false;
+        };
+        let ran = match self.console.advance() {
+            Ok(n) => n,
+            Err(e) => {
+                self.toast = Some(e.to_string());
+                return true;
+            }
+        };
+        let jobs = self.console.running_jobs(s).unwrap_or_default();
+        let changed = ran > 0 || jobs != self.jobs;
+        let had_jobs = !self.jobs.is_empty();
+        self.jobs = jobs;
+        if ran > 0 {
+            let page = std::mem::take(&mut self.view);
+            let details = self.details.clone();
+            self.reload();
+            self.view.keep_place(&page);
+            if let (Some((_, new)), Some((_, old))) = (&mut self.details, &details) {
+                new.keep_place(old);
+            }
+            self.refresh_offers();
+        }
+        // Running jobs count down in the footer.
+        changed || had_jobs
     }
 
     /// Loads what the current page shows.

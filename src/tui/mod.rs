@@ -46,17 +46,30 @@ async fn event_loop(
             }
         }
     });
+    // The clock: jobs advance and their rows update while nobody types.
+    let mut clock = tokio::time::interval(std::time::Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     draw(terminal, &app)?;
-    while let Some(ev) = rx.recv().await {
-        app.handle_event(&ev);
-        // Coalesce: everything already waiting is handled before the next frame.
-        while let Ok(ev) = rx.try_recv() {
-            app.handle_event(&ev);
+    loop {
+        tokio::select! {
+            ev = rx.recv() => {
+                let Some(ev) = ev else { break };
+                app.handle_event(&ev);
+                // Coalesce: everything already waiting is handled before the next frame.
+                while let Ok(ev) = rx.try_recv() {
+                    app.handle_event(&ev);
+                }
+                if app.quit {
+                    break;
+                }
+                draw(terminal, &app)?;
+            }
+            _ = clock.tick() => {
+                if app.tick() {
+                    draw(terminal, &app)?;
+                }
+            }
         }
-        if app.quit {
-            break;
-        }
-        draw(terminal, &app)?;
     }
     Ok(())
 }

@@ -27,13 +27,16 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
+    let jobs_height = u16::from(!app.jobs.is_empty() && app.gate.is_none());
+    let [header, body, jobs, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
+        Constraint::Length(jobs_height),
         Constraint::Length(1),
     ])
     .areas(area);
     draw_header(f, app, header);
+    draw_jobs(f, app, jobs);
     match &app.gate {
         Some(gate) => draw_gate(f, app, gate, body),
         None => {
@@ -421,6 +424,27 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
             .block(Block::bordered().title(" Product updates ")),
         updates,
     );
+}
+
+/// Running jobs, one line: what, which step, about how long is left.
+fn draw_jobs(f: &mut Frame, app: &App, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let now = app.console.now();
+    let mut spans = vec![Span::styled(
+        " jobs ",
+        Style::new().fg(Color::Black).bg(Color::Cyan),
+    )];
+    for j in &app.jobs {
+        spans.push(Span::raw(format!(
+            "  {} · {} · {} s",
+            j.label(),
+            j.progress(),
+            j.remaining(now)
+        )));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {

@@ -163,6 +163,24 @@ impl View {
             .get(t.selected)
             .map(|i| t.ids[i].clone())
     }
+
+    /// After a reload underneath the person (a job moved on): the same tab, filter and selected
+    /// row (by id, else the same position) as `old`.
+    pub fn keep_place(&mut self, old: &View) {
+        self.tab = old.tab.min(self.tabs.len().saturating_sub(1));
+        self.filter = old.filter.clone();
+        for (new, was) in self.tabs.iter_mut().zip(&old.tabs) {
+            let id = was
+                .visible(&old.filter)
+                .get(was.selected)
+                .map(|i| was.ids[i].clone());
+            let visible = new.visible(&old.filter);
+            let found = id.and_then(|id| {
+                (0..visible.len()).find(|&p| visible.get(p).is_some_and(|i| new.ids[i] == id))
+            });
+            new.selected = found.unwrap_or(was.selected.min(visible.len().saturating_sub(1)));
+        }
+    }
 }
 
 fn date(t: &crate::domain::Timestamp) -> String {

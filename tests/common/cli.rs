@@ -68,7 +68,9 @@ impl Dwc {
         c.env("DWC_STORE", self.dir.path())
             .env_remove("DWC_USER")
             .env_remove("DWC_PASSWORD")
-            .env_remove("DWC_NEW_PASSWORD");
+            .env_remove("DWC_NEW_PASSWORD")
+            // Jobs finish as soon as they start unless a test asks for time to pass.
+            .env("DWC_JOB_SECONDS", "0");
         c
     }
 
