@@ -7,5 +7,6 @@ pub mod authz;
 pub mod cli;
 pub mod console;
 pub mod domain;
+pub mod probe;
 pub mod store;
 pub mod tui;

@@ -540,6 +540,15 @@ pub enum DsCmd {
         workspace: String,
         name: String,
     },
+    /// Tests connectivity from a resource group attached to the workspace: resolve, connect,
+    /// and for PostgreSQL and MySQL log on and run SELECT 1. Prints the result and its steps;
+    /// exits 0 when Connectable, 5 otherwise
+    Test {
+        workspace: String,
+        name: String,
+        #[arg(long, value_name = "RG")]
+        resource_group: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1429,6 +1438,29 @@ fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
         DsCmd::Delete { workspace, name } => {
             c.delete_data_source(s, workspace, name)?;
             done(cli, format!("deleted data source {name}"), name)
+        }
+        DsCmd::Test {
+            workspace,
+            name,
+            resource_group,
+        } => {
+            let r = c.test_data_source(s, workspace, name, resource_group)?;
+            let row = Row::new()
+                .with("name", name.clone())
+                .with("resource_group", r.resource_group.clone())
+                .with("result", r.result.title())
+                .with("steps", r.steps.clone())
+                .with("tested_at", time(&r.tested_at));
+            let shown = output::show(f, &row);
+            if r.result == crate::domain::datasource::Connectivity::Connectable {
+                return Ok(shown);
+            }
+            // The result and its steps on stdout; the verdict as the error, for scripts.
+            print!("{shown}");
+            Err(ConsoleError::Conflict(format!(
+                "data source {name} is {} from {resource_group}",
+                r.result.title()
+            )))
         }
     }
 }

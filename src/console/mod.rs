@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod catalog;
+mod connectivity;
 mod demo;
 pub mod error;
 mod identity;
@@ -26,6 +27,7 @@ use crate::domain::tenant_role::{CustomTenantRole, TenantRoleRef};
 use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace, WorkspaceRole};
 use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
+pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};
 pub use jobs::SYSTEM;
 pub use management::{AlertUsage, TenantMemberView, TenantRoleView};
