@@ -265,3 +265,65 @@ fn overview_lists_the_workspaces_opened_most_and_follows_the_last() {
     assert_eq!(o.checklist_for.as_deref(), Some("marketing_dw"));
     assert!(tui::draw(&app, 120, 40).contains("Getting started: marketing_dw"));
 }
+
+#[test]
+fn a_connectivity_test_from_the_data_sources_tab() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    // A ClickHouse source on a local port that listens: the TCP steps reach it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let s = app.session.clone().unwrap();
+    let mut conn = dwc::domain::datasource::ConnectionInput::default();
+    let ty = dwc::domain::datasource::DataSourceType::ClickHouse;
+    for (k, v) in [
+        ("host", "127.0.0.1"),
+        ("port", &port),
+        ("database", "x"),
+        ("username", "u"),
+        ("password", "p"),
+    ] {
+        conn.set(ty, k, v.into()).unwrap();
+    }
+    app.console
+        .create_data_source(
+            &s,
+            "finance_etl",
+            dwc::console::DataSourceInput {
+                name: "aaa_local".into(),
+                kind: ty,
+                env: dwc::domain::Env::Dev,
+                description: String::new(),
+                connection: conn,
+            },
+        )
+        .unwrap();
+    tui::keys(&mut app, "2j");
+    tui::key(&mut app, KeyCode::Enter);
+    tui::key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        app.current_ref().selected_id().as_deref(),
+        Some("aaa_local")
+    );
+    assert!(tui::draw(&app, 120, 40).contains("t test connectivity"));
+    tui::keys(&mut app, "t");
+    let screen = tui::draw(&app, 120, 40);
+    assert!(
+        screen.contains("Test connectivity of aaa_local"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("rg_etl_hz"),
+        "the form starts with a usable group:\n{screen}"
+    );
+    tui::key(&mut app, KeyCode::Enter);
+    match &app.popup {
+        Some(Popup::Explain(title, steps)) => {
+            assert_eq!(title, "aaa_local from rg_etl_hz: Connectable");
+            assert!(steps.iter().any(|s| s.contains("connected")), "{steps:?}");
+        }
+        other => panic!("no result popup: {other:?}"),
+    }
+    tui::key(&mut app, KeyCode::Esc);
+    assert!(tui::draw(&app, 200, 40).contains("rg_etl_hz: Connectable"));
+}

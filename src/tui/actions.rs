@@ -85,6 +85,12 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                         Op::DeleteDataSource,
                         on_ws(Op::DeleteDataSource),
                     );
+                    add(
+                        't',
+                        "test connectivity",
+                        Op::TestDataSourceConnectivity,
+                        on_ws(Op::TestDataSourceConnectivity),
+                    );
                 }
                 2 => {
                     add(
@@ -389,6 +395,29 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                     .check(checks::env),
             ],
         )),
+        (Some((ws, 1)), _, 't') => {
+            let name = need_sel()?;
+            // The first group that can run the test, as a start.
+            let group = c
+                .workspace_resource_groups(s, ws)?
+                .into_iter()
+                .find(|g| g.is_usable())
+                .map(|g| g.name)
+                .unwrap_or_default();
+            Opened::Form(Form::new(
+                FormKind::TestDataSource {
+                    workspace: ws.clone(),
+                    name: name.clone(),
+                },
+                format!("Test connectivity of {name}"),
+                vec![
+                    Field::new("group", "Resource group")
+                        .value(&group)
+                        .hint("a Normal group attached to this workspace")
+                        .check(checks::group_name),
+                ],
+            ))
+        }
         (Some((ws, 1)), _, 'd') => {
             let name = need_sel()?;
             Opened::Confirm(Confirm::new(
@@ -623,6 +652,10 @@ pub fn submit(c: &Console, s: &Session, f: &Form) -> Result<String, ConsoleError
                 g("name")
             ))
         }
+        // Runs beside the event loop (App::start_test), never inside a form's submit.
+        FormKind::TestDataSource { .. } => Err(ConsoleError::Internal(
+            "a connectivity test is started by the app, not submitted".into(),
+        )),
         FormKind::NewDataSource { workspace } => {
             let kind = parsed("type", DataSourceType::parse("type", &g("type")))?;
             let env = parsed("env", Env::parse("env", &g("env")))?;

@@ -76,6 +76,10 @@ pub struct App {
     pub offers: Vec<Offer>,
     /// Jobs running in this region that the session may see, for the footer.
     pub jobs: Vec<crate::domain::job::Job>,
+    /// The connectivity test under way, if any.
+    pub testing: Option<super::connectivity::PendingTest>,
+    pub(super) next_probe: u64,
+    pub(super) probe_tx: Option<tokio::sync::mpsc::UnboundedSender<super::connectivity::ProbeDone>>,
     /// Who is logged on, in a few words for the header: their roles here, tenant roles, policies.
     pub summary: String,
     pub quit: bool,
@@ -120,6 +124,9 @@ impl App {
             confirm: None,
             offers: Vec::new(),
             jobs: Vec::new(),
+            testing: None,
+            next_probe: 0,
+            probe_tx: None,
             summary: String::new(),
             quit: false,
         };
@@ -219,17 +226,22 @@ impl App {
         let had_jobs = !self.jobs.is_empty();
         self.jobs = jobs;
         if ran > 0 {
-            let page = std::mem::take(&mut self.view);
-            let details = self.details.clone();
-            self.reload();
-            self.view.keep_place(&page);
-            if let (Some((_, new)), Some((_, old))) = (&mut self.details, &details) {
-                new.keep_place(old);
-            }
-            self.refresh_offers();
+            self.refresh_in_place();
         }
         // Running jobs count down in the footer.
         changed || had_jobs
+    }
+
+    /// Reloads what is shown when it changed underneath the person, keeping their place.
+    pub fn refresh_in_place(&mut self) {
+        let page = std::mem::take(&mut self.view);
+        let details = self.details.clone();
+        self.reload();
+        self.view.keep_place(&page);
+        if let (Some((_, new)), Some((_, old))) = (&mut self.details, &details) {
+            new.keep_place(old);
+        }
+        self.refresh_offers();
     }
 
     /// Loads what the current page shows.
@@ -286,7 +298,7 @@ impl App {
         }
     }
 
-    fn show_error(&mut self, e: ConsoleError) {
+    pub(super) fn show_error(&mut self, e: ConsoleError) {
         match e {
             ConsoleError::Denied {
                 action,
@@ -303,6 +315,16 @@ impl App {
             FormOutcome::Stay => {}
             FormOutcome::Cancel => self.form = None,
             FormOutcome::Submit => {
+                // A connectivity test runs beside the event loop, not in the form's submit.
+                if let super::form::FormKind::TestDataSource { workspace, name } = &form.kind {
+                    let (ws, name, group) = (
+                        workspace.clone(),
+                        name.clone(),
+                        form.get("group").trim().to_owned(),
+                    );
+                    self.form = None;
+                    return self.start_test(&ws, &name, &group);
+                }
                 let Some(s) = &self.session else { return };
                 match actions::submit(&self.console, s, form) {
                     Ok(msg) => {
@@ -397,6 +419,13 @@ impl App {
             ) {
                 self.popup = None;
             }
+            return;
+        }
+        if key.code == KeyCode::Esc
+            && self.palette.is_none()
+            && self.filter.is_none()
+            && self.cancel_test()
+        {
             return;
         }
         if let Some(p) = &mut self.palette {
@@ -611,6 +640,7 @@ const ACTION_VERBS: &[(&str, char)] = &[
     ("renew", 'r'),
     ("attach", 'a'),
     ("scale", 's'),
+    ("test", 't'),
 ];
 
 /// What the palette offers, for completion: navigation, regions, and only the actions the

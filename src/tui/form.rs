@@ -20,6 +20,7 @@ pub enum FormKind {
     AddMember { workspace: String },
     AttachCompute { workspace: String },
     NewDataSource { workspace: String },
+    TestDataSource { workspace: String, name: String },
 }
 
 /// A field check run as the person types: `Err` is shown beside the field.

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod connectivity;
 pub mod form;
 pub mod keymap;
 pub mod ui;
@@ -38,6 +39,8 @@ async fn event_loop(
     mut app: App,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let (probe_tx, mut probes) = mpsc::unbounded_channel();
+    app.set_probe_sender(probe_tx);
     tokio::spawn(async move {
         let mut events = EventStream::new();
         while let Some(Ok(ev)) = events.next().await {
@@ -62,6 +65,10 @@ async fn event_loop(
                 if app.quit {
                     break;
                 }
+                draw(terminal, &app)?;
+            }
+            Some(done) = probes.recv() => {
+                app.finish_test(done);
                 draw(terminal, &app)?;
             }
             _ = clock.tick() => {

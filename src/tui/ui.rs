@@ -27,7 +27,8 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let jobs_height = u16::from(!app.jobs.is_empty() && app.gate.is_none());
+    let jobs_height =
+        u16::from((!app.jobs.is_empty() || app.testing.is_some()) && app.gate.is_none());
     let [header, body, jobs, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -436,6 +437,9 @@ fn draw_jobs(f: &mut Frame, app: &App, area: Rect) {
         " jobs ",
         Style::new().fg(Color::Black).bg(Color::Cyan),
     )];
+    if let Some(t) = &app.testing {
+        spans.push(Span::raw(format!("  {}", t.label())));
+    }
     for j in &app.jobs {
         spans.push(Span::raw(format!(
             "  {} · {} · {} s",
