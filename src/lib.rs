@@ -7,6 +7,7 @@ pub mod authz;
 pub mod cli;
 pub mod console;
 pub mod domain;
+pub mod notify;
 pub mod probe;
 pub mod store;
 pub mod tui;

@@ -327,3 +327,50 @@ fn a_connectivity_test_from_the_data_sources_tab() {
     tui::key(&mut app, KeyCode::Esc);
     assert!(tui::draw(&app, 200, 40).contains("rg_etl_hz: Connectable"));
 }
+
+#[test]
+fn a_test_alert_from_the_management_center() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "7");
+    assert!(tui::draw(&app, 120, 40).contains("s send test alert"));
+    tui::keys(&mut app, "s");
+    assert!(tui::draw(&app, 120, 40).contains("Send a test alert"));
+    // A channel that does not exist is refused beside the field, and nothing is sent.
+    tui::key(&mut app, KeyCode::Backspace);
+    tui::key(&mut app, KeyCode::Backspace);
+    tui::key(&mut app, KeyCode::Backspace);
+    tui::keys(&mut app, "fax");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_some());
+    assert!(tui::draw(&app, 120, 40).contains("must be sms, phone, email or webhook"));
+    for _ in 0..3 {
+        tui::key(&mut app, KeyCode::Backspace);
+    }
+    tui::keys(&mut app, "sms");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    let toast = app.toast.clone().unwrap_or_default();
+    assert!(
+        toast.starts_with("test alert:") && toast.ends_with("sent"),
+        "{toast}"
+    );
+    // Usage counts one per contact with a phone (the demo has two), and the outbox (the last
+    // tab) lists them.
+    assert_eq!(toast, "test alert: 2 sent");
+    let screen = tui::draw(&app, 120, 40);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("sms      200            2")),
+        "{screen}"
+    );
+    for _ in 0..5 {
+        tui::key(&mut app, KeyCode::Tab);
+    }
+    let screen = tui::draw(&app, 160, 40);
+    assert!(
+        screen.contains("Alert outbox") && screen.contains("recorded"),
+        "{screen}"
+    );
+}

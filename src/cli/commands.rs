@@ -183,6 +183,18 @@ pub enum AlertCmd {
         #[arg(long)]
         per_day: String,
     },
+    /// Send a test alert to every contact with an address on the channel: webhooks are POSTed,
+    /// SMS, phone and e-mail recorded in the outbox. Each counts against the daily limit;
+    /// exits 5 if the limit refused any
+    Test {
+        #[arg(long)]
+        channel: String,
+    },
+    /// Alerts sent, recorded or refused, newest first
+    Outbox {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -635,6 +647,16 @@ fn ds_row(d: &DataSource) -> Row {
         .with("compute", d.from_compute.clone())
         .with("tests", tests)
         .with("description", d.description.clone())
+}
+
+fn outbox_row(e: &crate::domain::alert::OutboxEntry) -> Row {
+    Row::new()
+        .with("name", e.contact.clone())
+        .with("channel", e.channel.slug())
+        .with("address", e.address.clone())
+        .with("delivery", e.delivery.title())
+        .with("at", time(&e.at))
+        .with("message", e.message.clone())
 }
 
 fn done(cli: &Cli, message: String, name: &str) -> Out {
@@ -1718,6 +1740,38 @@ fn alert(cli: &Cli, c: &Console, s: &Session, cmd: &AlertCmd) -> Out {
                 format!("{} limit per day: {}", ch.slug(), per_day),
                 ch.slug(),
             )
+        }
+        AlertCmd::Test { channel } => {
+            let ch = Channel::parse("channel", channel)?;
+            let entries = c.send_test_alert(s, ch)?;
+            let rows: Vec<Row> = entries.iter().map(outbox_row).collect();
+            let shown = output::list(cli.output, &rows, "no contacts");
+            let count = |f: fn(&crate::domain::alert::Delivery) -> bool| {
+                entries.iter().filter(|e| f(&e.delivery)).count()
+            };
+            let refused = count(|d| matches!(d, crate::domain::alert::Delivery::Refused(_)));
+            let failed = count(|d| matches!(d, crate::domain::alert::Delivery::Failed(_)));
+            if refused + failed == 0 {
+                return Ok(shown);
+            }
+            // Every outcome on stdout; what went wrong as the error, for scripts.
+            print!("{shown}");
+            if refused > 0 {
+                let (_, usage) = c.alert_settings(s)?;
+                return Err(ConsoleError::Conflict(format!(
+                    "sending stopped: the daily {} limit is reached ({} sent today, {} refused today)",
+                    ch.slug(),
+                    usage.get(ch).sent_today,
+                    usage.get(ch).refused_today
+                )));
+            }
+            Err(ConsoleError::Conflict(format!(
+                "{failed} webhook alert(s) were not delivered"
+            )))
+        }
+        AlertCmd::Outbox { limit } => {
+            let rows: Vec<Row> = c.alert_outbox(s, *limit)?.iter().map(outbox_row).collect();
+            Ok(output::list(cli.output, &rows, "the outbox is empty"))
         }
     }
 }

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Op, Target};
-use crate::domain::alert::{AlertContact, AlertLimits, Channel, ChannelUsage};
+use crate::domain::alert::{
+    AlertContact, AlertLimits, Channel, ChannelUsage, Delivery, OutboxEntry,
+};
 use crate::domain::extension::{Extension, ExtensionEvent};
 use crate::domain::module::GlobalLevels;
 use crate::domain::tenant_role::{BuiltinTenantRole, CustomTenantRole, TenantRoleRef};
@@ -35,7 +37,34 @@ impl AlertUsage {
             Channel::Webhook => &self.webhook,
         }
     }
+
+    fn get_mut(&mut self, ch: Channel) -> &mut ChannelUsage {
+        match ch {
+            Channel::Sms => &mut self.sms,
+            Channel::Phone => &mut self.phone,
+            Channel::Email => &mut self.email,
+            Channel::Webhook => &mut self.webhook,
+        }
+    }
 }
+
+/// A counted webhook alert still to be POSTed, and where its outcome goes.
+#[derive(Debug, Clone)]
+pub struct PendingWebhook {
+    pub outbox_id: u64,
+    pub url: String,
+    pub payload: serde_json::Value,
+}
+
+/// A test alert as counted: every contact's outbox entry, and the webhooks to POST.
+#[derive(Debug, Clone)]
+pub struct PreparedAlert {
+    pub entries: Vec<(u64, OutboxEntry)>,
+    pub webhooks: Vec<PendingWebhook>,
+}
+
+/// How long a webhook may take to answer.
+pub const WEBHOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A tenant member as the Management Center lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,6 +166,126 @@ impl Console {
             tx.put(T::Meta, LIMITS_KEY, &limits)
         })?;
         Ok(limits)
+    }
+
+    /// Counts a test alert to every contact with an address on `ch`: each one against the
+    /// channel's daily limit (a refusal is counted and recorded); SMS, phone and e-mail are
+    /// recorded in the outbox; webhooks are returned to be POSTed.
+    pub fn prepare_test_alert(&self, s: &Session, ch: Channel) -> Result<PreparedAlert> {
+        let label = format!("test alert via {}", ch.slug());
+        self.require(s, Op::SendTestAlert, &Target::Tenant, &label)?;
+        let contacts: Vec<AlertContact> = self
+            .store
+            .scan::<AlertContact>(T::Contacts, b"")?
+            .into_iter()
+            .filter(|c| c.address(ch).is_some())
+            .collect();
+        if contacts.is_empty() {
+            let what = match ch {
+                Channel::Sms | Channel::Phone => "a phone number",
+                Channel::Email => "an e-mail address",
+                Channel::Webhook => "a webhook",
+            };
+            return self.checked(
+                s,
+                Op::SendTestAlert,
+                &label,
+                Err(ConsoleError::invalid(
+                    "channel",
+                    format!("no alert contact has {what}: add one first"),
+                )),
+            );
+        }
+        let limits: AlertLimits = self.store.get(T::Meta, LIMITS_KEY)?.unwrap_or_default();
+        let now = self.now();
+        let tenant = self.tenant().account;
+        let message = format!("dwc test alert for tenant {tenant} via {}", ch.slug());
+        let entries = self.change(s, Op::SendTestAlert, &label, |tx| {
+            let mut usage: AlertUsage = tx.get(T::Meta, USAGE_KEY)?.unwrap_or_default();
+            let mut entries = Vec::new();
+            for c in &contacts {
+                let delivery = match usage.get_mut(ch).try_send(limits.get(ch), now) {
+                    Ok(()) if ch == Channel::Webhook => Delivery::Sending,
+                    Ok(()) => Delivery::Recorded,
+                    Err(limit) => Delivery::Refused(format!(
+                        "the daily {} limit of {limit} is reached",
+                        ch.slug()
+                    )),
+                };
+                let entry = OutboxEntry {
+                    at: now,
+                    channel: ch,
+                    contact: c.name.clone(),
+                    address: c.address(ch).unwrap_or_default().to_owned(),
+                    message: message.clone(),
+                    delivery,
+                };
+                let id = tx.next_id()?;
+                tx.put(T::Outbox, &id.to_be_bytes(), &entry)?;
+                entries.push((id, entry));
+            }
+            tx.put(T::Meta, USAGE_KEY, &usage)?;
+            Ok(entries)
+        })?;
+        let webhooks = entries
+            .iter()
+            .filter(|(_, e)| e.delivery == Delivery::Sending)
+            .map(|(id, e)| PendingWebhook {
+                outbox_id: *id,
+                url: e.address.clone(),
+                payload: serde_json::json!({
+                    "event": "dwc.test_alert",
+                    "tenant": tenant,
+                    "channel": "webhook",
+                    "contact": e.contact,
+                    "message": e.message,
+                    "sent_by": s.who(),
+                    "sent_at": e.at.to_rfc3339(),
+                }),
+            })
+            .collect();
+        Ok(PreparedAlert { entries, webhooks })
+    }
+
+    /// Records how a webhook POST went.
+    pub fn record_alert_delivery(&self, s: &Session, id: u64, delivery: Delivery) -> Result<()> {
+        self.require(s, Op::SendTestAlert, &Target::Tenant, "test alert")?;
+        self.store.transact(|tx| {
+            if let Some(mut e) =
+                tx.get::<OutboxEntry, ConsoleError>(T::Outbox, &id.to_be_bytes())?
+            {
+                e.delivery = delivery.clone();
+                tx.put(T::Outbox, &id.to_be_bytes(), &e)?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Counts, sends and records a test alert, webhooks included (blocking): the CLI's
+    /// `alert test`. Returns every contact's outcome.
+    pub fn send_test_alert(&self, s: &Session, ch: Channel) -> Result<Vec<OutboxEntry>> {
+        let prepared = self.prepare_test_alert(s, ch)?;
+        let mut entries = prepared.entries;
+        for w in &prepared.webhooks {
+            let delivery = crate::notify::post_webhook(&w.url, &w.payload, WEBHOOK_TIMEOUT);
+            self.record_alert_delivery(s, w.outbox_id, delivery.clone())?;
+            if let Some((_, e)) = entries.iter_mut().find(|(id, _)| *id == w.outbox_id) {
+                e.delivery = delivery;
+            }
+        }
+        Ok(entries.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// The newest alerts sent, recorded or refused.
+    pub fn alert_outbox(&self, s: &Session, limit: usize) -> Result<Vec<OutboxEntry>> {
+        self.require(
+            s,
+            Op::ListAlertContacts,
+            &Target::Tenant,
+            "the alert outbox",
+        )?;
+        Ok(self.store.last(T::Outbox, limit)?)
     }
 
     // ----- tenant members and roles -----

@@ -30,7 +30,9 @@ use crate::store::{Store, T, Tx, TxResult, key, prefix};
 pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};
 pub use jobs::SYSTEM;
-pub use management::{AlertUsage, TenantMemberView, TenantRoleView};
+pub use management::{
+    AlertUsage, PendingWebhook, PreparedAlert, TenantMemberView, TenantRoleView, WEBHOOK_TIMEOUT,
+};
 pub use records::{PolicyRecord, Tenant, UserRecord};
 pub use resources::{DataSourceInput, NewCompute};
 pub use workspaces::{MemberView, RoleView, WorkspaceRow};

@@ -182,6 +182,43 @@ impl ChannelUsage {
     }
 }
 
+/// What became of one alert to one contact: the Management Center's outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// SMS, phone and e-mail: recorded here (dwc has no carrier).
+    Recorded,
+    /// A webhook POST answered with this HTTP status.
+    Delivered(u16),
+    /// A webhook POST failed: the reason.
+    Failed(String),
+    /// The channel's daily limit was reached: not sent.
+    Refused(String),
+    /// Counted; the POST has not answered yet.
+    Sending,
+}
+
+impl Delivery {
+    pub fn title(&self) -> String {
+        match self {
+            Delivery::Recorded => "recorded".into(),
+            Delivery::Delivered(code) => format!("delivered (HTTP {code})"),
+            Delivery::Failed(r) => format!("failed: {r}"),
+            Delivery::Refused(r) => format!("refused: {r}"),
+            Delivery::Sending => "sending".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub at: Timestamp,
+    pub channel: Channel,
+    pub contact: String,
+    pub address: String,
+    pub message: String,
+    pub delivery: Delivery,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

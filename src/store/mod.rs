@@ -88,10 +88,12 @@ pub enum T {
     Jobs,
     /// index `due time (8 bytes, big-endian) kind\0id`: what the clock must do next, in order
     Due,
+    /// big-endian sequence → alert sent, recorded or refused
+    Outbox,
 }
 
 impl T {
-    pub const ALL: [T; 27] = [
+    pub const ALL: [T; 28] = [
         T::Meta,
         T::Users,
         T::Policies,
@@ -119,6 +121,7 @@ impl T {
         T::WsUse,
         T::Jobs,
         T::Due,
+        T::Outbox,
     ];
 
     pub fn name(self) -> &'static str {
@@ -150,6 +153,7 @@ impl T {
             T::WsUse => "ws_use",
             T::Jobs => "jobs",
             T::Due => "due",
+            T::Outbox => "outbox",
         }
     }
 }

@@ -170,6 +170,14 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                 );
             }
         }
+        (None, 6) if ctx.tab == 0 => {
+            add(
+                's',
+                "send test alert",
+                Op::SendTestAlert,
+                verdict(c.can(s, Op::SendTestAlert, &Target::Tenant)),
+            );
+        }
         (None, 6) if ctx.tab == 2 => {
             add(
                 'n',
@@ -278,6 +286,16 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                 Opened::Done(format!("disabled {ws}: scheduling paused, read-only"))
             }
         }
+        (None, 6, 's') if ctx.tab == 0 => Opened::Form(Form::new(
+            FormKind::TestAlert,
+            "Send a test alert",
+            vec![
+                Field::new("channel", "Channel")
+                    .value("sms")
+                    .hint("sms, phone, email or webhook")
+                    .check(checks::channel),
+            ],
+        )),
         (None, 6, 'n') if ctx.tab == 2 => Opened::Form(Form::new(
             FormKind::NewUser,
             "New RAM user",
@@ -653,7 +671,7 @@ pub fn submit(c: &Console, s: &Session, f: &Form) -> Result<String, ConsoleError
             ))
         }
         // Runs beside the event loop (App::start_test), never inside a form's submit.
-        FormKind::TestDataSource { .. } => Err(ConsoleError::Internal(
+        FormKind::TestDataSource { .. } | FormKind::TestAlert => Err(ConsoleError::Internal(
             "a connectivity test is started by the app, not submitted".into(),
         )),
         FormKind::NewDataSource { workspace } => {

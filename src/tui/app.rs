@@ -79,7 +79,10 @@ pub struct App {
     /// The connectivity test under way, if any.
     pub testing: Option<super::connectivity::PendingTest>,
     pub(super) next_probe: u64,
-    pub(super) probe_tx: Option<tokio::sync::mpsc::UnboundedSender<super::connectivity::ProbeDone>>,
+    /// Where work beside the event loop reports back; `None` (tests): it runs inline.
+    pub(super) background: Option<tokio::sync::mpsc::UnboundedSender<super::background::Done>>,
+    /// Webhook alerts being delivered, for the footer.
+    pub sending_alerts: usize,
     /// Who is logged on, in a few words for the header: their roles here, tenant roles, policies.
     pub summary: String,
     pub quit: bool,
@@ -126,7 +129,8 @@ impl App {
             jobs: Vec::new(),
             testing: None,
             next_probe: 0,
-            probe_tx: None,
+            background: None,
+            sending_alerts: 0,
             summary: String::new(),
             quit: false,
         };
@@ -324,6 +328,11 @@ impl App {
                     );
                     self.form = None;
                     return self.start_test(&ws, &name, &group);
+                }
+                // So does a test alert's webhook delivery.
+                if let super::form::FormKind::TestAlert = &form.kind {
+                    let channel = form.get("channel").trim().to_owned();
+                    return self.start_alert(&channel);
                 }
                 let Some(s) = &self.session else { return };
                 match actions::submit(&self.console, s, form) {

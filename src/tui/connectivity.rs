@@ -2,7 +2,6 @@
 //! beside the event loop so the console never blocks, Esc cancels it, and the result is recorded
 //! and shown with its steps when it arrives.
 
-use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 use crate::console::TestPlan;
@@ -10,6 +9,7 @@ use crate::domain::datasource::ConnectivityResult;
 use crate::probe::ProbeReport;
 
 use super::app::{App, Popup};
+use super::background::Done;
 
 /// A probe's answer, sent back to the event loop.
 #[derive(Debug)]
@@ -35,11 +35,6 @@ impl PendingTest {
 }
 
 impl App {
-    /// Where probes report back; set by the event loop. Without it (tests), probes run inline.
-    pub fn set_probe_sender(&mut self, tx: UnboundedSender<ProbeDone>) {
-        self.probe_tx = Some(tx);
-    }
-
     pub fn start_test(&mut self, workspace: &str, source: &str, group: &str) {
         let Some(s) = &self.session else { return };
         let plan = match self
@@ -62,12 +57,12 @@ impl App {
             group,
             abort: None,
         };
-        match (&self.probe_tx, tokio::runtime::Handle::try_current()) {
+        match (&self.background, tokio::runtime::Handle::try_current()) {
             (Some(tx), Ok(rt)) => {
                 let tx = tx.clone();
                 let task = rt.spawn(async move {
                     let report = crate::probe::probe(&request).await;
-                    let _ = tx.send(ProbeDone { id, report });
+                    let _ = tx.send(Done::Probe(ProbeDone { id, report }));
                 });
                 pending.abort = Some(task.abort_handle());
                 self.testing = Some(pending);

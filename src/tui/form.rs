@@ -21,6 +21,7 @@ pub enum FormKind {
     AttachCompute { workspace: String },
     NewDataSource { workspace: String },
     TestDataSource { workspace: String, name: String },
+    TestAlert,
 }
 
 /// A field check run as the person types: `Err` is shown beside the field.
@@ -211,6 +212,11 @@ pub mod checks {
 
     pub fn workspace_name(v: &str) -> Result<(), String> {
         names::workspace_name(v).map_err(msg)
+    }
+    pub fn channel(v: &str) -> Result<(), String> {
+        crate::domain::alert::Channel::parse("channel", v.trim())
+            .map(|_| ())
+            .map_err(msg)
     }
     pub fn group_name(v: &str) -> Result<(), String> {
         names::resource_group_name(v).map_err(msg)

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod background;
 pub mod connectivity;
 pub mod form;
 pub mod keymap;
@@ -39,8 +40,8 @@ async fn event_loop(
     mut app: App,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
-    let (probe_tx, mut probes) = mpsc::unbounded_channel();
-    app.set_probe_sender(probe_tx);
+    let (done_tx, mut done) = mpsc::unbounded_channel();
+    app.set_background(done_tx);
     tokio::spawn(async move {
         let mut events = EventStream::new();
         while let Some(Ok(ev)) = events.next().await {
@@ -67,8 +68,8 @@ async fn event_loop(
                 }
                 draw(terminal, &app)?;
             }
-            Some(done) = probes.recv() => {
-                app.finish_test(done);
+            Some(d) = done.recv() => {
+                app.finished(d);
                 draw(terminal, &app)?;
             }
             _ = clock.tick() => {

@@ -27,8 +27,10 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let jobs_height =
-        u16::from((!app.jobs.is_empty() || app.testing.is_some()) && app.gate.is_none());
+    let jobs_height = u16::from(
+        (!app.jobs.is_empty() || app.testing.is_some() || app.sending_alerts > 0)
+            && app.gate.is_none(),
+    );
     let [header, body, jobs, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -215,10 +217,10 @@ fn draw_view(f: &mut Frame, view: &View, area: Rect) {
     if view.tabs.len() > 1 {
         let [tabs, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-        let titles: Vec<String> = view.tabs.iter().map(|t| t.title.clone()).collect();
+        let (titles, selected) = fitting_tabs(view, tabs.width);
         f.render_widget(
             Tabs::new(titles)
-                .select(view.tab)
+                .select(selected)
                 .highlight_style(Style::new().fg(ACCENT).bold().underlined()),
             tabs,
         );
@@ -428,6 +430,24 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
 }
 
 /// Running jobs, one line: what, which step, about how long is left.
+/// The tab titles that fit the width, scrolled so the selected one shows; `…` marks tabs left
+/// off at the start. Returns the titles and the selected one's index among them.
+fn fitting_tabs(view: &super::view::View, width: u16) -> (Vec<String>, usize) {
+    let titles: Vec<String> = view.tabs.iter().map(|t| t.title.clone()).collect();
+    // Tabs draws " title " and a divider between titles.
+    let need = |ts: &[String]| ts.iter().map(|t| t.chars().count() + 3).sum::<usize>();
+    let mut start = 0;
+    while start < view.tab && need(&titles[start..]) > width as usize {
+        start += 1;
+    }
+    let mut shown: Vec<String> = titles[start..].to_vec();
+    if start > 0 {
+        shown.insert(0, "…".into());
+    }
+    let selected = view.tab - start + usize::from(start > 0);
+    (shown, selected)
+}
+
 fn draw_jobs(f: &mut Frame, app: &App, area: Rect) {
     if area.height == 0 {
         return;
@@ -439,6 +459,9 @@ fn draw_jobs(f: &mut Frame, app: &App, area: Rect) {
     )];
     if let Some(t) = &app.testing {
         spans.push(Span::raw(format!("  {}", t.label())));
+    }
+    if app.sending_alerts > 0 {
+        spans.push(Span::raw("  delivering webhook alerts"));
     }
     for j in &app.jobs {
         spans.push(Span::raw(format!(

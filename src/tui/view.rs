@@ -208,6 +208,7 @@ pub fn load_page(c: &Console, s: &Session, page: usize) -> View {
                 tenant_members(c, s),
                 tenant_roles(c, s),
                 extensions(c, s),
+                outbox(c, s),
             ],
             ..Default::default()
         },
@@ -539,7 +540,7 @@ fn bills(c: &Console, s: &Session) -> Table {
 fn alerts(c: &Console, s: &Session) -> Table {
     use crate::domain::alert::Channel;
     let mut t = Table::new(
-        "Alert limits and usage",
+        "Alert limits",
         &[
             "Channel",
             "Limit per day",
@@ -558,6 +559,28 @@ fn alerts(c: &Console, s: &Session) -> Table {
                     u.sent_today.to_string(),
                     u.refused_today.to_string(),
                     u.sent_month.to_string(),
+                ]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+fn outbox(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        "Alert outbox",
+        &["Time", "Channel", "Contact", "Address", "Delivery"],
+    );
+    match c.alert_outbox(s, 200) {
+        Ok(entries) => {
+            for e in entries {
+                t.push(vec![
+                    e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    e.channel.slug().into(),
+                    e.contact,
+                    e.address,
+                    e.delivery.title(),
                 ]);
             }
             t
