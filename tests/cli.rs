@@ -1036,3 +1036,145 @@ fn a_bad_job_length_is_refused_with_its_name() {
         "{err}"
     );
 }
+
+#[test]
+fn can_explains_decisions_and_who_may_ask() {
+    let d = Dwc::demo();
+    let as_ = |user: Option<&str>, args: &[&str]| d.run_as(user, "", args);
+    // Allowed and denied, with the trace; exit 0 and 3 like kubectl auth can-i.
+    let yes = as_(
+        None,
+        &["can", "wang_admin", "DeleteProjectMember", "finance_etl"],
+    );
+    assert_eq!(yes.code, 0, "{}", yes.stderr);
+    assert!(
+        yes.stdout
+            .starts_with("allowed: wang_admin may dataworks:DeleteProjectMember")
+    );
+    assert!(yes.stdout.contains("Workspace Manager"), "{}", yes.stdout);
+    let no = as_(
+        None,
+        &["can", "alice", "dataworks:CreateDataSource", "finance_etl"],
+    );
+    assert_eq!(no.code, 3);
+    assert!(
+        no.stdout
+            .contains("implicit deny: no role of alice in finance_etl"),
+        "{}",
+        no.stdout
+    );
+    // The scope is part of the question: peggy's Scope deny blocks the OpenAPI only.
+    let api = as_(
+        None,
+        &["-o", "json", "can", "peggy", "ListProjects", "finance_etl"],
+    );
+    assert_eq!(api.code, 3);
+    let api: serde_json::Value = serde_json::from_str(&api.stdout).unwrap();
+    assert_eq!(
+        (api["allowed"].as_bool(), api["basis"].as_str()),
+        (Some(false), Some("an explicit deny"))
+    );
+    let page = as_(
+        None,
+        &[
+            "can",
+            "peggy",
+            "ListProjects",
+            "finance_etl",
+            "--scope",
+            "page",
+        ],
+    );
+    assert_eq!(page.code, 0, "{}", page.stdout);
+    // An ARN names the target as policies do.
+    let arn = as_(
+        None,
+        &[
+            "can",
+            "acme",
+            "CreateResourceGroup",
+            "acs:dataworks:cn-hangzhou:acme:dwresourcegroup/rg_new",
+        ],
+    );
+    assert_eq!(arn.code, 0, "{}", arn.stdout);
+
+    // Who may ask: oneself; the account, Tenant and Security Administrators; a workspace's
+    // manager about its members there.
+    assert_eq!(
+        as_(
+            Some("alice"),
+            &["can", "alice", "ListProjects", "finance_etl"]
+        )
+        .code,
+        0
+    );
+    let nosy = as_(
+        Some("alice"),
+        &["can", "bob", "ListProjects", "finance_etl"],
+    );
+    assert_eq!(nosy.code, 3);
+    assert!(
+        nosy.stderr.contains("anyone may ask about themself"),
+        "{}",
+        nosy.stderr
+    );
+    assert_eq!(
+        as_(Some("nora"), &["can", "bob", "ListProjects", "finance_etl"]).code,
+        0
+    );
+    assert_eq!(
+        as_(
+            Some("oscar"),
+            &["can", "bob", "ListProjects", "finance_etl"]
+        )
+        .code,
+        0
+    );
+    assert_eq!(
+        as_(
+            Some("wang_admin"),
+            &["can", "alice", "UpdateDataSource", "finance_etl"]
+        )
+        .code,
+        3,
+        "asked, and denied"
+    );
+    let elsewhere = as_(
+        Some("wang_admin"),
+        &["can", "alice", "ListProjects", "default_ws"],
+    );
+    assert_eq!(elsewhere.code, 3);
+    assert!(
+        elsewhere.stderr.contains("dwc:ExplainAccess"),
+        "{}",
+        elsewhere.stderr
+    );
+
+    // Bad questions get clear errors.
+    let bad_action = as_(None, &["can", "alice", "FlyToTheMoon", "finance_etl"]);
+    assert_eq!(bad_action.code, 5);
+    assert!(
+        bad_action
+            .stderr
+            .contains("action: unknown action \"FlyToTheMoon\"")
+    );
+    let wrong_kind = as_(
+        None,
+        &[
+            "can",
+            "alice",
+            "CreateResourceGroup",
+            "acs:dataworks:cn-hangzhou:acme:workspace/finance_etl",
+        ],
+    );
+    assert_eq!(wrong_kind.code, 5);
+    assert!(wrong_kind.stderr.contains("acts on a resource group"));
+    assert_eq!(
+        as_(None, &["can", "nobody", "ListProjects", "finance_etl"]).code,
+        4
+    );
+    assert_eq!(
+        as_(None, &["can", "alice", "ListProjects", "no_such_ws"]).code,
+        4
+    );
+}

@@ -91,6 +91,17 @@ pub enum Command {
     /// Jobs: resource-group changes, image builds and model deployments that take time
     #[command(subcommand)]
     Job(JobCmd),
+    /// May USER take ACTION on TARGET? Prints the decision and its trace; exits 0 when
+    /// allowed, 3 when denied. TARGET is a workspace or resource name, or an ARN
+    Can {
+        user: String,
+        /// Like dataworks:CreateDataSource, or CreateDataSource
+        action: String,
+        target: String,
+        /// The front end the question is about [default: openapi, the command line's]
+        #[arg(long, value_parser = ["page", "openapi"])]
+        scope: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -763,6 +774,63 @@ pub fn dispatch(cli: &Cli) -> Out {
         Command::ResourceGroup(cmd) => resource_group(cli, c, &s, cmd),
         Command::Compute(cmd) => compute(cli, c, &s, cmd),
         Command::Datasource(cmd) => datasource(cli, c, &s, cmd),
+        Command::Can {
+            user,
+            action,
+            target,
+            scope,
+        } => {
+            let scope = scope.as_deref().map(|v| {
+                if v == "page" {
+                    crate::domain::Scope::Page
+                } else {
+                    crate::domain::Scope::OpenAPI
+                }
+            });
+            let a = c.explain_access(&s, user, action, target, scope)?;
+            let v = &a.verdict;
+            let word = if v.allowed { "allowed" } else { "denied" };
+            let shown = match f {
+                output::Format::Json => {
+                    serde_json::json!({
+                        "name": a.user,
+                        "allowed": v.allowed,
+                        "action": a.action,
+                        "target": a.target,
+                        "scope": a.scope.as_str(),
+                        "basis": v.basis.title(),
+                        "trace": v.trace,
+                    })
+                    .to_string()
+                        + "\n"
+                }
+                output::Format::Table => {
+                    let (verb, why) = if v.allowed {
+                        ("may", format!(", by {}", v.basis.title()))
+                    } else {
+                        ("may not", format!(": {}", v.basis.title()))
+                    };
+                    let mut out = format!(
+                        "{word}: {} {verb} {} on {} (scope {}){why}\n",
+                        a.user, a.action, a.target, a.scope
+                    );
+                    for line in &v.trace {
+                        out.push_str(&format!("  {line}\n"));
+                    }
+                    out
+                }
+            };
+            if v.allowed {
+                return Ok(shown);
+            }
+            // The decision and its trace on stdout; exit 3 for scripts, like kubectl auth can-i.
+            print!("{shown}");
+            Err(ConsoleError::Denied {
+                action: a.action.clone(),
+                target: a.target.clone(),
+                explanation: Vec::new(),
+            })
+        }
         Command::Job(JobCmd::List { all }) => {
             let now = c.now();
             let rows: Vec<Row> = c

@@ -1,6 +1,7 @@
 //! The one API every front end calls (DESIGN §1): Session → operation → authorize → validate →
 //! transact with its audit record → typed result. Lists return only what the session may see.
 
+mod access;
 pub mod auth;
 mod catalog;
 mod connectivity;
@@ -27,6 +28,7 @@ use crate::domain::tenant_role::{CustomTenantRole, TenantRoleRef};
 use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace, WorkspaceRole};
 use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
+pub use access::AccessAnswer;
 pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};
 pub use jobs::SYSTEM;

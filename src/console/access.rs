@@ -1,0 +1,292 @@
+//! "Why, and who can" (`dwc can`): the decision and its full trace for any user, action and
+//! target — asked as that user, with their policies, tenant roles and workspace roles. Who may
+//! ask about whom is itself a rule: anyone about themself; the account, Tenant Administrators and
+//! Security Administrators about anyone; a workspace's Owner or Workspace Manager about its
+//! members, on that workspace.
+
+use crate::authz::{Basis, Op, ResourceKind, Target, Verdict, WorkspaceTarget};
+use crate::domain::audit::Outcome;
+use crate::domain::tenant_role::BuiltinTenantRole;
+use crate::domain::{Principal, Scope, TenantRole, Workspace, WorkspaceRole, WorkspaceStatus};
+use crate::store::{T, key};
+
+use super::error::{ConsoleError, Result};
+use super::records::UserRecord;
+use super::{Console, Session};
+
+/// A question about access and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessAnswer {
+    pub user: String,
+    pub action: String,
+    /// The resource name the question was decided on (an ARN).
+    pub target: String,
+    pub scope: Scope,
+    pub verdict: Verdict,
+}
+
+/// A target as named on the command line: a kind and a name, perhaps with a region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Named {
+    kind: ResourceKind,
+    name: String,
+    region: Option<String>,
+}
+
+fn kind_title(k: ResourceKind) -> &'static str {
+    match k {
+        ResourceKind::Tenant => "the tenant",
+        ResourceKind::Workspace => "a workspace",
+        ResourceKind::ResourceGroup => "a resource group",
+        ResourceKind::Image => "an image",
+        ResourceKind::ModelDeployment => "a model deployment",
+        ResourceKind::Billing => "billing",
+        ResourceKind::RamUser => "a RAM user",
+        ResourceKind::RamPolicy => "a RAM policy",
+    }
+}
+
+/// Reads `acs:SERVICE:REGION:ACCOUNT:RELATIVE` as the engine writes it (`Target::arn`).
+fn parse_arn(arn: &str) -> Result<Named> {
+    let bad = || {
+        ConsoleError::invalid(
+            "target",
+            format!(
+                "{arn:?} is not an ARN of this tenant's resources \
+                 (like acs:dataworks:cn-hangzhou:ACCOUNT:workspace/NAME)"
+            ),
+        )
+    };
+    let parts: Vec<&str> = arn.splitn(5, ':').collect();
+    let [_, service, region, _account, relative] = parts[..] else {
+        return Err(bad());
+    };
+    let (kind_part, name) = relative.split_once('/').unwrap_or((relative, ""));
+    let kind = match (service, kind_part) {
+        ("dataworks", "tenant") => ResourceKind::Tenant,
+        ("dataworks", "workspace") => ResourceKind::Workspace,
+        ("dataworks", "dwresourcegroup") => ResourceKind::ResourceGroup,
+        ("dataworks", "image") => ResourceKind::Image,
+        ("dataworks", "modeldeployment") => ResourceKind::ModelDeployment,
+        ("bss", "order") => ResourceKind::Billing,
+        ("ram", "user") => ResourceKind::RamUser,
+        ("ram", "policy") => ResourceKind::RamPolicy,
+        _ => return Err(bad()),
+    };
+    Ok(Named {
+        kind,
+        name: name.to_owned(),
+        region: (region != "*" && !region.is_empty()).then(|| region.to_owned()),
+    })
+}
+
+impl Console {
+    /// Decides `action` on `target` as `user` would be decided, and explains it. `scope` is the
+    /// front end the question is about (the asker's own when `None`).
+    pub fn explain_access(
+        &self,
+        s: &Session,
+        user: &str,
+        action: &str,
+        target: &str,
+        scope: Option<Scope>,
+    ) -> Result<AccessAnswer> {
+        let op = Op::parse(action).ok_or_else(|| {
+            ConsoleError::invalid(
+                "action",
+                format!("unknown action {action:?} (like dataworks:CreateProject or ListProjects)"),
+            )
+        })?;
+        let account = self.tenant().account;
+        let principal = if user == account {
+            Principal::Account(account.clone())
+        } else if self
+            .store
+            .get::<UserRecord>(T::Users, user.as_bytes())?
+            .is_some()
+        {
+            Principal::User(user.to_owned())
+        } else {
+            return Err(ConsoleError::NotFound(format!("user {user}")));
+        };
+        let resource = op.spec().resource;
+        let named = if target.starts_with("acs:") {
+            parse_arn(target)?
+        } else {
+            Named {
+                kind: resource,
+                name: target.to_owned(),
+                region: None,
+            }
+        };
+        if named.kind != resource {
+            return Err(ConsoleError::invalid(
+                "target",
+                format!(
+                    "{target} is {}; {} acts on {}",
+                    kind_title(named.kind),
+                    op.action(),
+                    kind_title(resource)
+                ),
+            ));
+        }
+        let subject = Session {
+            principal,
+            scope: scope.unwrap_or(s.scope),
+            region: named.region.clone().unwrap_or_else(|| s.region.clone()),
+        };
+        // The workspace, if the question is about one: the subject's roles in it matter.
+        let ws: Option<Workspace> = if resource == ResourceKind::Workspace
+            && op != Op::CreateProject
+        {
+            Some(
+                self.store
+                    .get::<Workspace>(T::Workspaces, named.name.as_bytes())?
+                    .filter(|w| w.is_live() && w.region == subject.region)
+                    .ok_or_else(|| ConsoleError::NotFound(format!("workspace {}", named.name)))?,
+            )
+        } else {
+            None
+        };
+        self.may_ask_about(s, user, ws.as_ref(), op)?;
+        let roles = match &ws {
+            Some(w) if !subject.principal.is_account() => self.roles_in(&w.name, user)?,
+            _ => None,
+        };
+        let t = match (&ws, resource) {
+            (Some(w), _) => Target::Workspace(WorkspaceTarget {
+                name: &w.name,
+                region: &w.region,
+                status: w.status,
+                roles: roles.as_deref(),
+            }),
+            (None, ResourceKind::Workspace) => Target::Workspace(WorkspaceTarget {
+                name: &named.name,
+                region: &subject.region,
+                status: WorkspaceStatus::Normal,
+                roles: None,
+            }),
+            (None, ResourceKind::ResourceGroup) => Target::ResourceGroup {
+                name: &named.name,
+                region: &subject.region,
+            },
+            (None, ResourceKind::Image) => Target::Image {
+                name: &named.name,
+                region: &subject.region,
+            },
+            (None, ResourceKind::ModelDeployment) => Target::ModelDeployment {
+                name: &named.name,
+                region: &subject.region,
+            },
+            (None, ResourceKind::Tenant) => Target::Tenant,
+            (None, ResourceKind::Billing) => Target::Billing,
+            (None, ResourceKind::RamUser) => Target::RamUser(&named.name),
+            (None, ResourceKind::RamPolicy) => Target::RamPolicy(&named.name),
+        };
+        let verdict = self.can(&subject, op, &t)?;
+        Ok(AccessAnswer {
+            user: user.to_owned(),
+            action: op.action().to_owned(),
+            target: t.arn(&account),
+            scope: subject.scope,
+            verdict,
+        })
+    }
+
+    /// Refuses (and audits) a question the asker may not ask.
+    fn may_ask_about(&self, s: &Session, user: &str, ws: Option<&Workspace>, op: Op) -> Result<()> {
+        if s.principal.is_account() || s.who() == user {
+            return Ok(());
+        }
+        let caller = self.caller(s)?;
+        let admin = caller.tenant_roles.iter().any(|r| {
+            matches!(
+                r,
+                TenantRole::Builtin(
+                    BuiltinTenantRole::TenantAdministrator
+                        | BuiltinTenantRole::SecurityAdministrator
+                )
+            )
+        });
+        if admin {
+            return Ok(());
+        }
+        if let Some(w) = ws {
+            let manages = self.roles_in(&w.name, s.who())?.is_some_and(|roles| {
+                // Project Owner or Workspace Manager.
+                roles.iter().any(WorkspaceRole::is_admin)
+            });
+            let member = user == self.tenant().account
+                || self.store.has(T::Members, &key(&[&w.name, user]))?;
+            if manages && member {
+                return Ok(());
+            }
+        }
+        let explanation = vec![
+            "anyone may ask about themself".to_owned(),
+            "the account, Tenant Administrators and Security Administrators may ask about anyone"
+                .to_owned(),
+            "a workspace's Owner or Workspace Manager may ask about its members, on that workspace"
+                .to_owned(),
+        ];
+        self.audit_attempt(
+            s.who(),
+            s.scope,
+            &s.region,
+            "dwc:ExplainAccess",
+            &format!("{} of user {user}", op.action()),
+            Outcome::Denied,
+            &explanation.join("; "),
+        );
+        Err(ConsoleError::Denied {
+            action: "dwc:ExplainAccess".into(),
+            target: format!("user {user}"),
+            explanation,
+        })
+    }
+}
+
+impl Basis {
+    pub fn title(self) -> &'static str {
+        match self {
+            Basis::Account => "the account",
+            Basis::Policy => "a policy",
+            Basis::WorkspaceRole => "a workspace role",
+            Basis::TenantRole => "a tenant role",
+            Basis::TenantMember => "tenant membership",
+            Basis::Oneself => "acting on oneself",
+            Basis::EditionGate => "the edition",
+            Basis::OtherRegion => "another region",
+            Basis::WorkspaceDisabled => "a disabled workspace",
+            Basis::ExplicitDeny => "an explicit deny",
+            Basis::NotMember => "not a member",
+            Basis::ImplicitDeny => "nothing allows it",
+            Basis::BadTarget => "a target that does not fit",
+            Basis::Assignment => "a role that may not be handed out",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_read_back() {
+        let n = parse_arn("acs:dataworks:cn-hangzhou:acme:workspace/finance_etl").unwrap();
+        assert_eq!(
+            (n.kind, n.name.as_str(), n.region.as_deref()),
+            (ResourceKind::Workspace, "finance_etl", Some("cn-hangzhou"))
+        );
+        assert_eq!(
+            parse_arn("acs:ram:*:acme:user/alice").unwrap().kind,
+            ResourceKind::RamUser
+        );
+        assert_eq!(
+            parse_arn("acs:dataworks:*:acme:tenant").unwrap().kind,
+            ResourceKind::Tenant
+        );
+        assert!(parse_arn("acs:ecs:cn-hangzhou:acme:instance/i-1").is_err());
+        assert!(parse_arn("acs:broken").is_err());
+    }
+}
