@@ -1178,3 +1178,49 @@ fn can_explains_decisions_and_who_may_ask() {
         4
     );
 }
+
+#[test]
+fn advise_reports_findings_the_session_may_see() {
+    let d = Dwc::demo();
+    let findings = |user: Option<&str>| {
+        let o = d.run_as(user, "", &["-o", "json", "advise"]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.json().as_array().unwrap().clone()
+    };
+    let all = findings(None);
+    let has = |fs: &[serde_json::Value], rule: &str, name: &str| {
+        fs.iter().any(|f| f["rule"] == rule && f["name"] == name)
+    };
+    assert!(has(&all, "group-expired", "resource group rg_legacy_hz"));
+    assert!(has(
+        &all,
+        "production-in-basic-mode",
+        "workspace sandbox_ops"
+    ));
+    assert!(has(&all, "dev-and-om-together", "workspace sandbox_ops"));
+    assert_eq!(all[0]["severity"], "high", "most severe first");
+    assert!(all.iter().all(|f| !f["fix"].as_str().unwrap().is_empty()));
+    // A developer hears only about what she can see, and asking leaves no denials behind.
+    let before = d
+        .run_as(None, "", &["-o", "json", "audit", "list", "--limit", "500"])
+        .json();
+    let alice = findings(Some("alice"));
+    assert!(!alice.is_empty());
+    assert!(
+        alice
+            .iter()
+            .all(|f| !f["name"].as_str().unwrap().contains("sandbox_ops"))
+    );
+    assert!(!has(&alice, "group-expired", "resource group rg_legacy_hz"));
+    let after = d
+        .run_as(None, "", &["-o", "json", "audit", "list", "--limit", "500"])
+        .json();
+    assert_eq!(before, after, "advise audited a denial");
+    // Fixing a finding makes it go away.
+    d.run_as(None, "", &["rg", "delete", "rg_legacy_hz"]);
+    assert!(!has(
+        &findings(None),
+        "group-expired",
+        "resource group rg_legacy_hz"
+    ));
+}

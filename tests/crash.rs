@@ -69,8 +69,18 @@ fn acknowledged_writes_survive_sigkill() {
             .filter_map(|l| l.trim().parse().ok())
             .collect();
         next = acknowledged.iter().max().map_or(next, |m| m + 1) + 1000 * (round + 1);
-        // Reopen: the store must open, and hold every acknowledged workspace.
-        let out = d.run_as(None, "", &["-o", "json", "workspace", "list"]);
+        // Reopen: the store must open, and hold every acknowledged workspace. The killed dwc
+        // (a grandchild) holds the store's lock until the kernel has finished tearing it down,
+        // which may be a moment after its shell is gone: wait for that, briefly.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let out = loop {
+            let out = d.run_as(None, "", &["-o", "json", "workspace", "list"]);
+            if out.code == 6 && out.stderr.contains("in use") && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            break out;
+        };
         assert_eq!(
             out.code, 0,
             "round {round}: the store did not reopen cleanly: {}",

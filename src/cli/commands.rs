@@ -91,6 +91,8 @@ pub enum Command {
     /// Jobs: resource-group changes, image builds and model deployments that take time
     #[command(subcommand)]
     Job(JobCmd),
+    /// Findings against the production guidelines in this region, with a suggested fix each
+    Advise,
     /// May USER take ACTION on TARGET? Prints the decision and its trace; exits 0 when
     /// allowed, 3 when denied. TARGET is a workspace or resource name, or an ARN
     Can {
@@ -830,6 +832,25 @@ pub fn dispatch(cli: &Cli) -> Out {
                 target: a.target.clone(),
                 explanation: Vec::new(),
             })
+        }
+        Command::Advise => {
+            let rows: Vec<Row> = c
+                .advise(&s)?
+                .into_iter()
+                .map(|f| {
+                    Row::new()
+                        .with("name", f.subject)
+                        .with("severity", f.severity.title())
+                        .with("rule", f.rule)
+                        .with("finding", f.message)
+                        .with("fix", f.fix)
+                })
+                .collect();
+            Ok(output::list(
+                f,
+                &rows,
+                "no findings: this region follows the guidelines",
+            ))
         }
         Command::Job(JobCmd::List { all }) => {
             let now = c.now();

@@ -2,6 +2,7 @@
 //! transact with its audit record → typed result. Lists return only what the session may see.
 
 mod access;
+mod advisor;
 pub mod auth;
 mod catalog;
 mod connectivity;
@@ -29,6 +30,7 @@ use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace,
 use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
 pub use access::AccessAnswer;
+pub use advisor::Advice;
 pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};
 pub use jobs::SYSTEM;

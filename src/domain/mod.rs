@@ -1,6 +1,7 @@
 //! The domain core: entities, names, lifecycles and editions as pure types and functions.
 //! No I/O, no clock reads (time is passed in), no async.
 
+pub mod advice;
 pub mod alert;
 pub mod audit;
 pub mod catalogue;

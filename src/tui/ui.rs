@@ -342,12 +342,15 @@ fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<u16> {
 }
 
 fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    // The top lists are short; the checklist and the advice get the room.
+    let [top, bottom] = Layout::vertical([Constraint::Length(10), Constraint::Min(0)]).areas(area);
     let [quick, frequent] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-    let [check, updates] =
+    let [check, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let [advice, updates] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(7)]).areas(right);
+    draw_advice(f, o, advice);
     let quick_lines: Vec<Line> = o
         .quick_access
         .iter()
@@ -426,6 +429,39 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
             .wrap(Wrap { trim: false })
             .block(Block::bordered().title(" Product updates ")),
         updates,
+    );
+}
+
+/// The advisor's findings, most severe first, each with its fix.
+fn draw_advice(f: &mut Frame, o: &super::view::Overview, area: Rect) {
+    use crate::domain::advice::Severity;
+    let mut lines: Vec<Line> = Vec::new();
+    if o.advice.is_empty() {
+        lines.push(Line::raw(" No findings: this follows the guidelines.").dim());
+    }
+    for (severity, what, fix) in &o.advice {
+        let color = match severity {
+            Severity::High => Color::Red,
+            Severity::Warning => Color::Yellow,
+            Severity::Info => Color::Gray,
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {:<7} ", severity.title()),
+                Style::new().fg(color).bold(),
+            ),
+            Span::raw(what.clone()),
+        ]));
+        lines.push(Line::raw(format!("         → {fix}")).dim());
+    }
+    if let Some(note) = &o.advice_note {
+        lines.push(Line::raw(format!(" {note}")).dim());
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(format!(" Advice ({}) ", o.advice.len()))),
+        area,
     );
 }
 

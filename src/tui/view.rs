@@ -106,6 +106,10 @@ pub struct Overview {
     /// When none was opened yet: some of the user's workspaces to start from.
     pub yours: Vec<String>,
     pub updates: Vec<(String, String)>,
+    /// The advisor's findings: severity, subject and message, and the fix.
+    pub advice: Vec<(crate::domain::advice::Severity, String, String)>,
+    /// Set when only some of the workspaces were checked.
+    pub advice_note: Option<String>,
     /// The readiness checklist of seed 000 for `checklist_for`.
     pub checklist_for: Option<String>,
     pub checklist: Vec<(String, bool)>,
@@ -236,6 +240,21 @@ fn overview(c: &Console, s: &Session) -> View {
         updates: crate::tui::app::updates(),
         ..Default::default()
     };
+    // The Overview checks at most this many workspaces, to open fast on a large tenant.
+    const ADVICE_WORKSPACES: usize = 50;
+    if let Ok(a) = c.advise_within(s, ADVICE_WORKSPACES) {
+        o.advice = a
+            .findings
+            .into_iter()
+            .map(|f| (f.severity, format!("{}: {}", f.subject, f.message), f.fix))
+            .collect();
+        if a.checked < a.total {
+            o.advice_note = Some(format!(
+                "{} of {} workspaces checked here; dwc advise checks all",
+                a.checked, a.total
+            ));
+        }
+    }
     let line = |r: &WorkspaceRow| {
         let roles = if r.my_roles.is_empty() {
             String::new()
