@@ -374,3 +374,61 @@ fn a_test_alert_from_the_management_center() {
         "{screen}"
     );
 }
+
+#[test]
+fn my_access_and_access_of_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("alice"));
+    app.run_command("access");
+    let panel = app.access.as_ref().expect("the access panel opens");
+    assert_eq!(panel.user, "alice");
+    let screen = tui::draw(&app, 120, 40);
+    assert!(screen.contains("Access of alice"), "{screen}");
+    assert!(screen.contains("finance_etl   RW"), "{screen}");
+    // The selected row's trace is shown beneath; Tab reaches the console actions.
+    assert!(
+        screen.contains("allowed by role Development in"),
+        "{screen}"
+    );
+    tui::key(&mut app, KeyCode::Tab);
+    tui::key(&mut app, KeyCode::Tab);
+    let screen = tui::draw(&app, 120, 40);
+    assert!(
+        screen.contains("dataworks:CreateProject          denied"),
+        "{screen}"
+    );
+    tui::key(&mut app, KeyCode::Esc);
+    assert!(app.access.is_none());
+    // Alice may not look at Bob's access.
+    app.run_command("access bob");
+    assert!(app.access.is_none());
+    assert!(matches!(&app.popup, Some(Popup::Explain(t, _)) if t.contains("dwc:ExplainAccess")));
+
+    // A Workspace Manager sees a member's access from the Members tab, in the workspaces they
+    // manage; a Visitor is not offered it.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("wang_admin"));
+    tui::keys(&mut app, "2");
+    tui::key(&mut app, KeyCode::Enter);
+    for _ in 0..4 {
+        tui::key(&mut app, KeyCode::Tab);
+    }
+    tui::keys(&mut app, "j");
+    assert_eq!(app.current_ref().selected_id().as_deref(), Some("alice"));
+    tui::keys(&mut app, "v");
+    let panel = app.access.as_ref().expect("the member's access opens");
+    assert_eq!(panel.user, "alice");
+    assert!(panel.view.tabs.len() == 1, "a manager sees workspaces only");
+    let names: Vec<&str> = panel.view.tabs[0].ids.iter().map(String::as_str).collect();
+    assert!(!names.contains(&"default_ws"), "{names:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("dave"));
+    tui::keys(&mut app, "2");
+    tui::key(&mut app, KeyCode::Enter);
+    for _ in 0..4 {
+        tui::key(&mut app, KeyCode::Tab);
+    }
+    tui::keys(&mut app, "j");
+    assert!(!tui::draw(&app, 120, 40).contains("access of member"));
+}

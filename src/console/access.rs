@@ -4,8 +4,9 @@
 //! Security Administrators about anyone; a workspace's Owner or Workspace Manager about its
 //! members, on that workspace.
 
-use crate::authz::{Basis, Op, ResourceKind, Target, Verdict, WorkspaceTarget};
+use crate::authz::{Basis, Grant, Op, ResourceKind, Target, Verdict, WorkspaceTarget};
 use crate::domain::audit::Outcome;
+use crate::domain::module::{GlobalModule, Level, Module};
 use crate::domain::tenant_role::BuiltinTenantRole;
 use crate::domain::{Principal, Scope, TenantRole, Workspace, WorkspaceRole, WorkspaceStatus};
 use crate::store::{T, key};
@@ -193,10 +194,164 @@ impl Console {
         })
     }
 
-    /// Refuses (and audits) a question the asker may not ask.
-    fn may_ask_about(&self, s: &Session, user: &str, ws: Option<&Workspace>, op: Op) -> Result<()> {
+    /// The effective access of `user` in the session's region: workspace modules per workspace,
+    /// tenant modules and console actions. A workspace's Owner or Manager sees a member's
+    /// access in the workspaces they manage only.
+    pub fn access_matrix(&self, s: &Session, user: &str) -> Result<AccessMatrix> {
+        let account = self.tenant().account;
+        let principal = if user == account {
+            Principal::Account(account.clone())
+        } else if self.store.has(T::Users, user.as_bytes())? {
+            Principal::User(user.to_owned())
+        } else {
+            return Err(ConsoleError::NotFound(format!("user {user}")));
+        };
+        let subject = Session {
+            principal,
+            scope: s.scope,
+            region: s.region.clone(),
+        };
+        let everything = self.may_ask(s, user, None)?;
+        let mut workspaces = Vec::new();
+        for row in self.list_workspaces(&subject)? {
+            let w = row.workspace;
+            if !everything && !self.may_ask(s, user, Some(&w))? {
+                continue;
+            }
+            let roles = if subject.principal.is_account() {
+                None
+            } else {
+                self.roles_in(&w.name, user)?
+            };
+            let target = Target::Workspace(WorkspaceTarget {
+                name: &w.name,
+                region: &w.region,
+                status: w.status,
+                roles: roles.as_deref(),
+            });
+            let cells = Module::ALL
+                .iter()
+                .map(|&m| {
+                    self.cell(&subject, ResourceKind::Workspace, &target, |l| {
+                        Grant::Module(m, l)
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            workspaces.push((w.name, cells));
+        }
+        if !everything && workspaces.is_empty() {
+            // Says why, and audits the refused question.
+            self.may_ask_about(s, user, None, Op::ListProjects)?;
+        }
+        let (tenant, actions) = if everything {
+            let tenant = GlobalModule::ALL
+                .iter()
+                .map(|&g| {
+                    self.cell(&subject, ResourceKind::Tenant, &Target::Tenant, |l| {
+                        Grant::Global(g, l)
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let mut actions = Vec::new();
+            for &op in MATRIX_ACTIONS {
+                let t = match op.spec().resource {
+                    ResourceKind::Workspace => Target::Workspace(WorkspaceTarget {
+                        name: "*",
+                        region: &subject.region,
+                        status: WorkspaceStatus::Normal,
+                        roles: None,
+                    }),
+                    ResourceKind::ResourceGroup => Target::ResourceGroup {
+                        name: "*",
+                        region: &subject.region,
+                    },
+                    ResourceKind::Image => Target::Image {
+                        name: "*",
+                        region: &subject.region,
+                    },
+                    ResourceKind::ModelDeployment => Target::ModelDeployment {
+                        name: "*",
+                        region: &subject.region,
+                    },
+                    ResourceKind::Billing => Target::Billing,
+                    ResourceKind::RamUser => Target::RamUser("*"),
+                    ResourceKind::RamPolicy => Target::RamPolicy("*"),
+                    ResourceKind::Tenant => Target::Tenant,
+                };
+                actions.push((op, self.can(&subject, op, &t)?));
+            }
+            (tenant, actions)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Ok(AccessMatrix {
+            user: user.to_owned(),
+            workspaces,
+            tenant,
+            actions,
+        })
+    }
+
+    /// The level a module is open at, decided on the operations that need it.
+    fn cell(
+        &self,
+        subject: &Session,
+        resource: ResourceKind,
+        target: &Target,
+        grant: impl Fn(Level) -> Grant,
+    ) -> Result<CellAccess> {
+        let write = probe(resource, grant(Level::ReadWrite));
+        let read = probe(resource, grant(Level::ReadOnly));
+        let mut last = Vec::new();
+        for (level, op) in [(Level::ReadWrite, write), (Level::ReadOnly, read)] {
+            let Some(op) = op else { continue };
+            let v = self.can(subject, op, target)?;
+            let mut trace = vec![format!("{} ({})", op.action(), level.title())];
+            trace.extend(v.trace);
+            if v.allowed {
+                return Ok(CellAccess { level, trace });
+            }
+            last = trace;
+        }
+        if last.is_empty() {
+            last.push("no operation of this console needs this module".into());
+        }
+        Ok(CellAccess {
+            level: Level::Unauthorized,
+            trace: last,
+        })
+    }
+
+    /// Whether the session may see `user`'s access from workspace `ws`, as a decision for hints.
+    pub fn can_view_access(&self, s: &Session, user: &str, ws: &str) -> Result<Verdict> {
+        let w = self
+            .store
+            .get::<Workspace>(T::Workspaces, ws.as_bytes())?
+            .filter(|w| w.is_live() && w.region == s.region);
+        let allowed = self.may_ask(s, user, w.as_ref())?;
+        Ok(Verdict {
+            allowed,
+            basis: if allowed {
+                Basis::Oneself
+            } else {
+                Basis::ImplicitDeny
+            },
+            trace: vec![if allowed {
+                format!("{} may see the access of {user}", s.who())
+            } else {
+                format!(
+                    "{} may not see the access of {user}: only themself, the account, Tenant or \
+                     Security Administrators, or a manager of {ws} may",
+                    s.who()
+                )
+            }],
+        })
+    }
+
+    /// Whether the asker may ask about `user` (on `ws`, when the question is about one).
+    fn may_ask(&self, s: &Session, user: &str, ws: Option<&Workspace>) -> Result<bool> {
         if s.principal.is_account() || s.who() == user {
-            return Ok(());
+            return Ok(true);
         }
         let caller = self.caller(s)?;
         let admin = caller.tenant_roles.iter().any(|r| {
@@ -209,18 +364,28 @@ impl Console {
             )
         });
         if admin {
-            return Ok(());
+            return Ok(true);
         }
-        if let Some(w) = ws {
-            let manages = self.roles_in(&w.name, s.who())?.is_some_and(|roles| {
-                // Project Owner or Workspace Manager.
-                roles.iter().any(WorkspaceRole::is_admin)
-            });
-            let member = user == self.tenant().account
-                || self.store.has(T::Members, &key(&[&w.name, user]))?;
-            if manages && member {
-                return Ok(());
-            }
+        let Some(w) = ws else { return Ok(false) };
+        // Project Owner or Workspace Manager of the workspace, asking about one of its members.
+        let manages = self
+            .roles_in(&w.name, s.who())?
+            .is_some_and(|roles| roles.iter().any(WorkspaceRole::is_admin));
+        let member =
+            user == self.tenant().account || self.store.has(T::Members, &key(&[&w.name, user]))?;
+        Ok(manages && member)
+    }
+
+    /// Refuses (and audits) a question the asker may not ask.
+    pub(super) fn may_ask_about(
+        &self,
+        s: &Session,
+        user: &str,
+        ws: Option<&Workspace>,
+        op: Op,
+    ) -> Result<()> {
+        if self.may_ask(s, user, ws)? {
+            return Ok(());
         }
         let explanation = vec![
             "anyone may ask about themself".to_owned(),
@@ -244,6 +409,54 @@ impl Console {
             explanation,
         })
     }
+}
+
+/// One cell of an access matrix: the effective level and the decision that set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellAccess {
+    pub level: Level,
+    pub trace: Vec<String>,
+}
+
+/// What a user may do, as decided (policies, roles, denies, edition, region all counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessMatrix {
+    pub user: String,
+    /// Each of the user's workspaces in the region with one cell per `Module::ALL`.
+    pub workspaces: Vec<(String, Vec<CellAccess>)>,
+    /// One cell per `GlobalModule::ALL` (empty when the asker may see only workspaces).
+    pub tenant: Vec<CellAccess>,
+    /// Console actions and their decisions (empty likewise).
+    pub actions: Vec<(Op, Verdict)>,
+}
+
+/// The console actions the matrix shows: what people ask "may I?" about.
+pub const MATRIX_ACTIONS: &[Op] = &[
+    Op::CreateProject,
+    Op::ListResourceGroups,
+    Op::CreateResourceGroup,
+    Op::ListImages,
+    Op::CreateImage,
+    Op::CreateModelDeployment,
+    Op::ListAlertContacts,
+    Op::SendTestAlert,
+    Op::ListAuditEvents,
+    Op::ListUsers,
+    Op::CreateUser,
+    Op::CreatePolicy,
+    Op::QueryBill,
+    Op::CreateOrder,
+];
+
+/// An operation that is granted by exactly `grant` among the module grants: deciding it says
+/// whether the module is open at that level.
+fn probe(resource: ResourceKind, grant: Grant) -> Option<Op> {
+    let is_module = |g: &Grant| matches!(g, Grant::Module(..) | Grant::Global(..));
+    let fits = |op: &Op| op.spec().resource == resource && op.spec().grants.contains(&grant);
+    Op::all()
+        .filter(fits)
+        .find(|op| op.spec().grants.iter().filter(|g| is_module(g)).count() == 1)
+        .or_else(|| Op::all().find(fits))
 }
 
 impl Basis {

@@ -29,7 +29,7 @@ use crate::domain::tenant_role::{CustomTenantRole, TenantRoleRef};
 use crate::domain::{Principal, RoleRef, Scope, TenantRole, Timestamp, Workspace, WorkspaceRole};
 use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
-pub use access::AccessAnswer;
+pub use access::{AccessAnswer, AccessMatrix, CellAccess, MATRIX_ACTIONS};
 pub use advisor::Advice;
 pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};

@@ -137,6 +137,14 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                         Op::DeleteProjectMember,
                         on_ws(Op::DeleteProjectMember),
                     );
+                    if let Some(user) = &ctx.selected {
+                        add(
+                            'v',
+                            "access of member",
+                            Op::ListProjectMembers,
+                            verdict(c.can_view_access(s, user, ws)),
+                        );
+                    }
                 }
             }
         }
@@ -233,6 +241,8 @@ pub enum Opened {
     Confirm(Confirm),
     /// Done at once (disable/enable, upgrade): a message.
     Done(String),
+    /// Show this user's access.
+    Access(String),
 }
 
 pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened, ConsoleError> {
@@ -413,6 +423,7 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                     .check(checks::env),
             ],
         )),
+        (Some((_, 4)), _, 'v') => Opened::Access(need_sel()?),
         (Some((ws, 1)), _, 't') => {
             let name = need_sel()?;
             // The first group that can run the test, as a start.

@@ -76,6 +76,8 @@ pub struct App {
     pub offers: Vec<Offer>,
     /// Jobs running in this region that the session may see, for the footer.
     pub jobs: Vec<crate::domain::job::Job>,
+    /// "My access" or "Access of member", over everything else until Esc.
+    pub access: Option<super::access::AccessPanel>,
     /// The connectivity test under way, if any.
     pub testing: Option<super::connectivity::PendingTest>,
     pub(super) next_probe: u64,
@@ -128,6 +130,7 @@ impl App {
             offers: Vec::new(),
             jobs: Vec::new(),
             testing: None,
+            access: None,
             next_probe: 0,
             background: None,
             sending_alerts: 0,
@@ -298,6 +301,7 @@ impl App {
                 self.toast = Some(msg);
                 self.reload();
             }
+            Ok(Opened::Access(user)) => self.show_access(&user),
             Err(e) => self.show_error(e),
         }
     }
@@ -436,6 +440,9 @@ impl App {
             && self.cancel_test()
         {
             return;
+        }
+        if self.access.is_some() && self.palette.is_none() {
+            return self.access_key(key);
         }
         if let Some(p) = &mut self.palette {
             match key.code {
@@ -585,6 +592,39 @@ impl App {
         }
     }
 
+    /// Opens the access panel of `user` (the session's own when empty).
+    pub fn show_access(&mut self, user: &str) {
+        let Some(s) = &self.session else { return };
+        let user = if user.is_empty() {
+            s.who().to_owned()
+        } else {
+            user.to_owned()
+        };
+        match super::access::load(&self.console, s, &user) {
+            Ok(panel) => self.access = Some(panel),
+            Err(e) => self.show_error(e),
+        }
+    }
+
+    fn access_key(&mut self, key: KeyEvent) {
+        let Some(panel) = &mut self.access else {
+            return;
+        };
+        let v = &mut panel.view;
+        match keymap::action(key) {
+            Some(Action::Back | Action::Quit) => self.access = None,
+            Some(Action::Up) => v.move_by(-1),
+            Some(Action::Down) => v.move_by(1),
+            Some(Action::Top) => v.move_to(0),
+            Some(Action::Bottom) => v.move_to(usize::MAX),
+            Some(Action::NextTab) => v.cycle_tab(1),
+            Some(Action::PrevTab) => v.cycle_tab(-1),
+            Some(Action::Palette) => self.palette = Some(Input::default()),
+            Some(Action::Help) => self.popup = Some(Popup::Help),
+            _ => {}
+        }
+    }
+
     /// Runs a palette command.
     pub fn run_command(&mut self, cmd: &str) {
         let (verb, arg) = cmd
@@ -608,6 +648,7 @@ impl App {
                     .map_or(' ', |(_, k)| *k);
                 self.try_action(key);
             }
+            "access" => self.show_access(arg),
             "region" => match crate::domain::region::region("region", arg) {
                 Ok(r) => {
                     if let Some(s) = &mut self.session {
@@ -664,6 +705,7 @@ pub fn palette_commands(offers: &[Offer]) -> Vec<String> {
         "services",
         "management",
         "audit",
+        "access",
         "help",
         "quit",
     ]

@@ -113,7 +113,7 @@ pub fn action(key: KeyEvent) -> Option<Action> {
         Char(':') => Action::Palette,
         Char('?') => Action::Help,
         Char('q') => Action::Quit,
-        Char(c @ ('n' | 'e' | 'd' | 'x' | 'u' | 'r' | 'a' | 's' | 't')) => Action::Do(c),
+        Char(c @ ('n' | 'e' | 'd' | 'x' | 'u' | 'r' | 'a' | 's' | 't' | 'v')) => Action::Do(c),
         _ => return None,
     })
 }

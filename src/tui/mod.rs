@@ -2,6 +2,7 @@
 //! state; pending input is drained before one frame is drawn (redraws coalesce), inside a
 //! synchronized update. The terminal is restored on every way out, a panic included.
 
+pub mod access;
 pub mod actions;
 pub mod app;
 pub mod background;

@@ -57,6 +57,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     if let Some(c) = &app.confirm {
         draw_confirm(f, area, c);
     }
+    if let Some(panel) = &app.access {
+        draw_access(f, panel, area);
+    }
     match &app.popup {
         Some(Popup::Help) => draw_help(f, app, area),
         Some(Popup::Explain(title, lines)) => draw_explain(f, area, title, lines),
@@ -620,6 +623,37 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
         r,
+    );
+}
+
+/// The access matrix over the console: the table above, the selected row's trace below.
+fn draw_access(f: &mut Frame, panel: &super::access::AccessPanel, area: Rect) {
+    // Everything between the header and the footer.
+    let r = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    f.render_widget(Clear, r);
+    let block = Block::bordered().title(format!(
+        " Access of {} (j/k move · Tab tabs · Esc close) ",
+        panel.user
+    ));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let [table, why] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(inner);
+    draw_view(f, &panel.view, table);
+    let lines: Vec<Line> = panel
+        .selected_trace()
+        .iter()
+        .map(|l| Line::raw(format!(" {l}")))
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::TOP).title(" Why ")),
+        why,
     );
 }
 

@@ -18,7 +18,7 @@ pub struct Table {
 }
 
 impl Table {
-    fn new(title: &str, columns: &[&'static str]) -> Table {
+    pub(super) fn new(title: &str, columns: &[&'static str]) -> Table {
         Table {
             title: title.into(),
             columns: columns.to_vec(),
@@ -26,7 +26,7 @@ impl Table {
         }
     }
 
-    fn push(&mut self, row: Vec<String>) {
+    pub(super) fn push(&mut self, row: Vec<String>) {
         self.ids.push(row.first().cloned().unwrap_or_default());
         self.rows.push(row);
     }
