@@ -1224,3 +1224,118 @@ fn advise_reports_findings_the_session_may_see() {
         "resource group rg_legacy_hz"
     ));
 }
+
+#[test]
+fn export_is_stable_complete_and_holds_no_secrets() {
+    let d = Dwc::demo();
+    let export = |user: Option<&str>, args: &[&str]| {
+        let mut all = vec!["export"];
+        all.extend_from_slice(args);
+        let o = d.run_as(user, "", &all);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout
+    };
+    let first = export(None, &[]);
+    assert_eq!(first, export(None, &[]), "two exports are the same bytes");
+    let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
+    for key in [
+        "users",
+        "policies",
+        "tenant_roles",
+        "workspaces",
+        "resource_groups",
+        "alerts",
+        "extensions",
+    ] {
+        assert!(doc.get(key).is_some(), "no {key}");
+    }
+    assert_eq!(doc["dwc_export"], 1);
+    // Workspaces from every region, members with role slugs, custom policies as JSON.
+    let names: Vec<&str> = doc["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"finance_etl") && names.contains(&"sg_ecommerce"),
+        "{names:?}"
+    );
+    let fin = doc["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "finance_etl")
+        .unwrap();
+    assert!(
+        fin["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["name"] == "alice" && m["roles"] == serde_json::json!(["development"]))
+    );
+    assert!(
+        doc["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["document"]["Statement"].is_array())
+    );
+    // Secrets are named, never given: the demo's data-source passwords are nowhere.
+    assert!(!first.contains("demo-orders-pass") && !first.contains("demo-ledger-pass"));
+    let src = fin["data_sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "orders_mysql")
+        .unwrap();
+    assert_eq!(src["secrets"], serde_json::json!(["password"]));
+    // A change shows up as a small diff.
+    d.run_as(
+        None,
+        "",
+        &[
+            "workspace",
+            "update",
+            "finance_etl",
+            "--description",
+            "Finance ETL, nightly",
+        ],
+    );
+    let second = export(None, &[]);
+    let changed: Vec<_> = first
+        .lines()
+        .zip(second.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    // One workspace; and a developer exports only what she can see.
+    let one: serde_json::Value =
+        serde_json::from_str(&export(None, &["--workspace", "finance_etl"])).unwrap();
+    assert_eq!(one["workspaces"].as_array().unwrap().len(), 1);
+    assert!(one.get("users").is_none());
+    let alice: serde_json::Value = serde_json::from_str(&export(Some("alice"), &[])).unwrap();
+    let hers: Vec<&str> = alice["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !hers.contains(&"sandbox_ops") && hers.contains(&"finance_etl"),
+        "{hers:?}"
+    );
+    assert!(
+        alice
+            .get("resource_groups")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        d.run_as(None, "", &["export", "--workspace", "nope_ws"])
+            .code,
+        4
+    );
+}

@@ -93,6 +93,12 @@ pub enum Command {
     Job(JobCmd),
     /// Findings against the production guidelines in this region, with a suggested fix each
     Advise,
+    /// The tenant (or one workspace of this region) as a stable, diff-friendly JSON document,
+    /// without secrets
+    Export {
+        #[arg(long, value_name = "W")]
+        workspace: Option<String>,
+    },
     /// May USER take ACTION on TARGET? Prints the decision and its trace; exits 0 when
     /// allowed, 3 when denied. TARGET is a workspace or resource name, or an ARN
     Can {
@@ -832,6 +838,12 @@ pub fn dispatch(cli: &Cli) -> Out {
                 target: a.target.clone(),
                 explanation: Vec::new(),
             })
+        }
+        Command::Export { workspace } => {
+            let doc = c.export(&s, workspace.as_deref())?;
+            serde_json::to_string_pretty(&doc)
+                .map(|t| t + "\n")
+                .map_err(|e| ConsoleError::Internal(e.to_string()))
         }
         Command::Advise => {
             let rows: Vec<Row> = c

@@ -5,6 +5,7 @@ mod access;
 mod advisor;
 pub mod auth;
 mod catalog;
+mod config;
 mod connectivity;
 mod demo;
 pub mod error;

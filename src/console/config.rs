@@ -1,0 +1,254 @@
+//! Configuration as code, the export half (`dwc export`): the tenant, or one workspace, as a
+//! stable, diff-friendly JSON document — keys sorted, lists sorted by name, no timestamps and no
+//! counters, so exporting twice gives the same bytes and a diff shows only what changed. Secrets
+//! never leave the store: a data source lists the names of its secret fields, not their values.
+//! Only what the session may see is exported.
+
+use serde_json::{Value, json};
+
+use crate::authz::{Op, Target};
+use crate::domain::region::REGIONS;
+use crate::domain::resource_group::Payment;
+use crate::domain::role::RoleRef;
+use crate::domain::tenant_role::TenantRoleRef;
+
+use super::error::{ConsoleError, Result};
+use super::{Console, Session};
+
+/// The document's format; `apply` will refuse any other.
+pub const EXPORT_VERSION: u32 = 1;
+
+fn role_slug(r: &RoleRef) -> String {
+    match r {
+        RoleRef::Builtin(b) => b.slug().to_owned(),
+        RoleRef::Custom(n) => n.clone(),
+    }
+}
+
+fn tenant_role_slug(r: &TenantRoleRef) -> String {
+    match r {
+        TenantRoleRef::Builtin(b) => b.slug().to_owned(),
+        TenantRoleRef::Custom(n) => n.clone(),
+    }
+}
+
+fn by_name(mut v: Vec<Value>) -> Vec<Value> {
+    v.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    v
+}
+
+impl Console {
+    /// The tenant as a document, or with `workspace` only that workspace (in the session's
+    /// region) and what hangs off it.
+    pub fn export(&self, s: &Session, workspace: Option<&str>) -> Result<Value> {
+        let tenant = self.tenant();
+        if let Some(ws) = workspace {
+            let w = self.export_workspace(s, ws)?;
+            return Ok(json!({
+                "dwc_export": EXPORT_VERSION,
+                "account": tenant.account,
+                "workspaces": [w],
+            }));
+        }
+        let mut workspaces = Vec::new();
+        let mut groups = Vec::new();
+        for region in REGIONS {
+            let rs = Session {
+                region: region.id.to_owned(),
+                ..s.clone()
+            };
+            for row in self.list_workspaces(&rs)? {
+                workspaces.push(self.export_workspace(&rs, &row.workspace.name)?);
+            }
+            let all = Target::ResourceGroup {
+                name: "*",
+                region: region.id,
+            };
+            if self.can(&rs, Op::ListResourceGroups, &all)?.allowed {
+                for g in self.list_resource_groups(&rs)? {
+                    let payment = match g.payment {
+                        Payment::PrePaid {
+                            months, auto_renew, ..
+                        } => json!({"prepaid": {"months": months, "auto_renew": auto_renew}}),
+                        Payment::PostPaid => json!("postpaid"),
+                    };
+                    groups.push(json!({
+                        "name": g.name,
+                        "region": g.region,
+                        "spec_cu": g.spec_cu,
+                        "payment": payment,
+                        "vpc": g.network.as_ref().map(|n| json!({"vpc_id": n.vpc_id, "vswitch_id": n.vswitch_id})),
+                        "attached": g.attached,
+                    }));
+                }
+            }
+        }
+        let may = |op: Op, t: &Target| self.can(s, op, t).map(|v| v.allowed);
+        let mut doc = json!({
+            "dwc_export": EXPORT_VERSION,
+            "account": tenant.account,
+            "edition": tenant.edition.slug(),
+            "workspaces": by_name(workspaces),
+            "resource_groups": by_name(groups),
+        });
+        if may(Op::ListUsers, &Target::RamUser("*"))? {
+            let mut users = Vec::new();
+            for u in self.list_users(s)? {
+                let name = u.user.name;
+                let mut policies = self.user_policies(s, &name)?;
+                policies.sort();
+                let mut roles: Vec<String> = self
+                    .user_tenant_roles(&name)?
+                    .iter()
+                    .map(tenant_role_slug)
+                    .collect();
+                roles.sort();
+                users.push(json!({
+                    "name": name,
+                    "display_name": u.user.display_name,
+                    "policies": policies,
+                    "tenant_roles": roles,
+                }));
+            }
+            doc["users"] = Value::Array(by_name(users));
+        }
+        if may(Op::ListPolicies, &Target::RamPolicy("*"))? {
+            let mut policies = Vec::new();
+            for p in self.list_policies(s)?.into_iter().filter(|p| !p.system) {
+                // The document as JSON, so a diff shows statements rather than one long string.
+                let document: Value = serde_json::from_str(&p.document)
+                    .map_err(|e| ConsoleError::Internal(format!("policy {}: {e}", p.name)))?;
+                policies.push(json!({
+                    "name": p.name,
+                    "description": p.description,
+                    "document": document,
+                }));
+            }
+            doc["policies"] = Value::Array(by_name(policies));
+        }
+        if may(Op::ListTenantRoles, &Target::Tenant)? {
+            let roles: Vec<Value> = self
+                .list_tenant_roles(s)?
+                .into_iter()
+                .filter(|r| !r.builtin)
+                .map(|r| {
+                    let levels: serde_json::Map<String, Value> = r
+                        .levels
+                        .into_iter()
+                        .map(|(m, l)| (m, Value::String(l)))
+                        .collect();
+                    json!({"name": r.name, "levels": levels})
+                })
+                .collect();
+            doc["tenant_roles"] = Value::Array(by_name(roles));
+        }
+        if may(Op::ListAlertContacts, &Target::Tenant)? {
+            let (limits, _) = self.alert_settings(s)?;
+            let contacts: Vec<Value> = self
+                .list_contacts(s)?
+                .into_iter()
+                .map(|c| {
+                    json!({"name": c.name, "phone": c.phone, "email": c.email, "webhook": c.webhook})
+                })
+                .collect();
+            let per_day: serde_json::Map<String, Value> = crate::domain::alert::Channel::ALL
+                .iter()
+                .map(|&ch| (ch.slug().to_owned(), json!(limits.get(ch))))
+                .collect();
+            doc["alerts"] = json!({"limits_per_day": per_day, "contacts": by_name(contacts)});
+        }
+        if may(Op::ListExtensions, &Target::Tenant)? {
+            let exts: Vec<Value> = self
+                .list_extensions(s)?
+                .into_iter()
+                .map(|e| {
+                    let events: Vec<&str> = e.events.iter().map(|ev| ev.slug()).collect();
+                    json!({
+                        "name": e.name,
+                        "description": e.description,
+                        "events": events,
+                        "enabled_in": e.enabled_in,
+                    })
+                })
+                .collect();
+            doc["extensions"] = Value::Array(by_name(exts));
+        }
+        Ok(doc)
+    }
+
+    fn export_workspace(&self, s: &Session, ws: &str) -> Result<Value> {
+        let row = self.get_workspace(s, ws)?;
+        let w = row.workspace;
+        let may = |op| {
+            self.can_workspace(s, op, ws)
+                .map(|v| v.allowed)
+                .unwrap_or(false)
+        };
+        let mut out = json!({
+            "name": w.name,
+            "region": w.region,
+            "display_name": w.display_name,
+            "description": w.description,
+            "mode": w.mode.title().to_ascii_lowercase(),
+            "status": w.status.title().to_ascii_lowercase(),
+            "default": w.is_default,
+        });
+        if may(Op::ListProjectMembers) {
+            let mut members: Vec<Value> = Vec::new();
+            for m in self.store.scan::<crate::domain::workspace::Member>(
+                crate::store::T::Members,
+                &crate::store::prefix(ws),
+            )? {
+                let mut roles: Vec<String> = m.roles.iter().map(role_slug).collect();
+                roles.sort();
+                members.push(json!({"name": m.user, "roles": roles}));
+            }
+            out["members"] = Value::Array(by_name(members));
+        }
+        if may(Op::ListProjectRoles) {
+            let roles: Vec<Value> = self
+                .list_roles(s, ws)?
+                .into_iter()
+                .filter(|r| !r.builtin)
+                .map(|r| {
+                    let levels: serde_json::Map<String, Value> = r
+                        .levels
+                        .into_iter()
+                        .map(|(m, l)| (m, Value::String(l)))
+                        .collect();
+                    json!({"name": r.name, "levels": levels, "compute_role": r.compute_role_dev})
+                })
+                .collect();
+            out["custom_roles"] = Value::Array(by_name(roles));
+        }
+        if may(Op::ListComputeResources) {
+            let compute: Vec<Value> = self
+                .list_compute(s, ws)?
+                .into_iter()
+                .map(|c| {
+                    json!({"name": c.name, "type": c.kind.slug(), "instance": c.instance, "env": c.env.slug()})
+                })
+                .collect();
+            out["compute"] = Value::Array(by_name(compute));
+        }
+        if may(Op::ListDataSources) {
+            let sources: Vec<Value> = self
+                .list_data_sources(s, ws)?
+                .into_iter()
+                .filter(|d| d.from_compute.is_none())
+                .map(|d| {
+                    json!({
+                        "name": d.name,
+                        "type": d.kind.slug(),
+                        "env": d.env.slug(),
+                        "description": d.description,
+                        "fields": d.fields,
+                        "secrets": d.secret_names(),
+                    })
+                })
+                .collect();
+            out["data_sources"] = Value::Array(by_name(sources));
+        }
+        Ok(out)
+    }
+}
