@@ -262,6 +262,29 @@ impl Tx<'_> {
     }
 }
 
+/// sled 0.34 writes a snapshot to `snap.LSN.generating` and renames it when complete, but on
+/// open it also considers `.generating` files — so a process killed while writing one leaves a
+/// store that no longer opens ("Read corrupted data", spacejam/sled#1527). Such a file is by
+/// construction unfinished; without it sled recovers exactly as if the kill had come a moment
+/// earlier (from the last complete snapshot and the log). Runs only under the store's lock, so
+/// no live process is writing one.
+fn discard_unfinished_snapshots(db: &Path) -> std::io::Result<()> {
+    let Ok(entries) = fs::read_dir(db) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens the store in `dir`; with `create`, makes the directory and an empty store if needed.
     /// Takes the store's lock first, so a second process is told at once and nothing is touched.
@@ -282,6 +305,7 @@ impl Store {
             Err(TryLockError::WouldBlock) => return Err(StoreError::InUse(shown)),
             Err(TryLockError::Error(e)) => return Err(io(dir, e)),
         }
+        discard_unfinished_snapshots(&dir.join("db")).map_err(|e| io(dir, e))?;
         let db = sled::Config::new()
             .path(dir.join("db"))
             .cache_capacity(CACHE_BYTES)
@@ -437,6 +461,27 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshot_left_unfinished_by_a_kill_does_not_break_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = Store::open(dir.path(), true).unwrap();
+            s.transact::<_, ()>(|tx| tx.mark(T::Users, b"alice"))
+                .unwrap();
+        }
+        // What a process killed in the middle of writing a snapshot leaves behind; sled would
+        // pick it as the newest snapshot and refuse to open.
+        std::fs::write(
+            dir.path()
+                .join("db")
+                .join("snap.FFFFFFFFFFFFFFFF.generating"),
+            b"half a snapshot",
+        )
+        .unwrap();
+        let s = Store::open(dir.path(), false).expect("the store opens");
+        assert!(s.has(T::Users, b"alice").unwrap());
+    }
 
     #[test]
     fn lock_version_and_transactions() {
