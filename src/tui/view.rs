@@ -241,7 +241,7 @@ fn overview(c: &Console, s: &Session) -> View {
         ..Default::default()
     };
     // The Overview checks at most this many workspaces, to open fast on a large tenant.
-    const ADVICE_WORKSPACES: usize = 50;
+    const ADVICE_WORKSPACES: usize = 20;
     if let Ok(a) = c.advise_within(s, ADVICE_WORKSPACES) {
         o.advice = a
             .findings
