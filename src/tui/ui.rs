@@ -76,18 +76,31 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     if area.width >= NARROW {
         spans.push(Span::raw(" DataWorks Management Console"));
     }
-    if let Some(s) = &app.session {
-        spans.push(Span::raw(format!("  │ {}  │ {}", s.region, s.who())));
-        spans.push(Span::raw(format!(" ({})", app.summary)).dim());
-    }
-    spans.push(Span::raw(format!("  │ {} edition", t.edition.title())));
+    let mut tail = vec![Span::raw(format!("  │ {} edition", t.edition.title()))];
     if t.open {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(
+        tail.push(Span::raw("  "));
+        tail.push(Span::styled(
             " DEMO ",
             Style::new().fg(Color::Black).bg(Color::Yellow).bold(),
         ));
     }
+    if let Some(s) = &app.session {
+        spans.push(Span::raw(format!("  │ {}  │ {}", s.region, s.who())));
+        // The role summary gets what is left, so the edition and DEMO always show.
+        let used: usize = spans.iter().chain(&tail).map(|sp| sp.width()).sum();
+        let room = (area.width as usize).saturating_sub(used + 3);
+        let summary: String = if app.summary.chars().count() <= room {
+            app.summary.clone()
+        } else {
+            let mut cut: String = app.summary.chars().take(room.saturating_sub(1)).collect();
+            cut.push('…');
+            cut
+        };
+        if room > 1 {
+            spans.push(Span::raw(format!(" ({summary})")).dim());
+        }
+    }
+    spans.extend(tail);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
