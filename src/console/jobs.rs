@@ -343,7 +343,11 @@ impl Console {
                 match self.rg(&m.resource_group)? {
                     Some(g) if g.is_usable() => {
                         let used = self.cu_in_use(&g.region)?;
-                        let others = used.get(&g.name).copied().unwrap_or(0) - m.cu_held();
+                        let others = used
+                            .get(&g.name)
+                            .copied()
+                            .unwrap_or(0)
+                            .saturating_sub(m.cu_held());
                         let need = m.cu_held();
                         if others + need > g.spec_cu {
                             StepResult::Fail(format!(
