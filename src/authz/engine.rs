@@ -61,7 +61,27 @@ pub enum Target<'a> {
     RamPolicy(&'a str),
 }
 
-impl Target<'_> {
+impl<'a> Target<'a> {
+    /// A target of `kind` by name alone (`*` for all of them in the region): a workspace seen
+    /// as Normal and without roles, as a question about it before it is loaded.
+    pub fn named(kind: ResourceKind, name: &'a str, region: &'a str) -> Target<'a> {
+        match kind {
+            ResourceKind::Tenant => Target::Tenant,
+            ResourceKind::Workspace => Target::Workspace(WorkspaceTarget {
+                name,
+                region,
+                status: crate::domain::WorkspaceStatus::Normal,
+                roles: None,
+            }),
+            ResourceKind::ResourceGroup => Target::ResourceGroup { name, region },
+            ResourceKind::Image => Target::Image { name, region },
+            ResourceKind::ModelDeployment => Target::ModelDeployment { name, region },
+            ResourceKind::Billing => Target::Billing,
+            ResourceKind::RamUser => Target::RamUser(name),
+            ResourceKind::RamPolicy => Target::RamPolicy(name),
+        }
+    }
+
     pub fn kind(&self) -> ResourceKind {
         match self {
             Target::Tenant => ResourceKind::Tenant,

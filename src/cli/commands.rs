@@ -701,8 +701,7 @@ fn job_out(cli: &Cli, c: &Console, s: &Session, name: &str, started: String) -> 
         None => done(
             cli,
             format!(
-                "{started}; job {} running ({}, about {} s left; --wait follows it)",
-                job.id,
+                "{started}; job running ({}, about {} s left; dwc job wait {name} follows it)",
                 job.progress(),
                 job.remaining(c.now())
             ),

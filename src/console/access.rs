@@ -8,11 +8,10 @@ use crate::authz::{Basis, Grant, Op, ResourceKind, Target, Verdict, WorkspaceTar
 use crate::domain::audit::Outcome;
 use crate::domain::module::{GlobalModule, Level, Module};
 use crate::domain::tenant_role::BuiltinTenantRole;
-use crate::domain::{Principal, Scope, TenantRole, Workspace, WorkspaceRole, WorkspaceStatus};
+use crate::domain::{Principal, Scope, TenantRole, Workspace, WorkspaceRole};
 use crate::store::{T, key};
 
 use super::error::{ConsoleError, Result};
-use super::records::UserRecord;
 use super::{Console, Session};
 
 /// A question about access and its answer.
@@ -99,17 +98,7 @@ impl Console {
             )
         })?;
         let account = self.tenant().account;
-        let principal = if user == account {
-            Principal::Account(account.clone())
-        } else if self
-            .store
-            .get::<UserRecord>(T::Users, user.as_bytes())?
-            .is_some()
-        {
-            Principal::User(user.to_owned())
-        } else {
-            return Err(ConsoleError::NotFound(format!("user {user}")));
-        };
+        let principal = self.principal_named(user)?;
         let resource = op.spec().resource;
         let named = if target.starts_with("acs:") {
             parse_arn(target)?
@@ -154,35 +143,14 @@ impl Console {
             Some(w) if !subject.principal.is_account() => self.roles_in(&w.name, user)?,
             _ => None,
         };
-        let t = match (&ws, resource) {
-            (Some(w), _) => Target::Workspace(WorkspaceTarget {
+        let t = match &ws {
+            Some(w) => Target::Workspace(WorkspaceTarget {
                 name: &w.name,
                 region: &w.region,
                 status: w.status,
                 roles: roles.as_deref(),
             }),
-            (None, ResourceKind::Workspace) => Target::Workspace(WorkspaceTarget {
-                name: &named.name,
-                region: &subject.region,
-                status: WorkspaceStatus::Normal,
-                roles: None,
-            }),
-            (None, ResourceKind::ResourceGroup) => Target::ResourceGroup {
-                name: &named.name,
-                region: &subject.region,
-            },
-            (None, ResourceKind::Image) => Target::Image {
-                name: &named.name,
-                region: &subject.region,
-            },
-            (None, ResourceKind::ModelDeployment) => Target::ModelDeployment {
-                name: &named.name,
-                region: &subject.region,
-            },
-            (None, ResourceKind::Tenant) => Target::Tenant,
-            (None, ResourceKind::Billing) => Target::Billing,
-            (None, ResourceKind::RamUser) => Target::RamUser(&named.name),
-            (None, ResourceKind::RamPolicy) => Target::RamPolicy(&named.name),
+            None => Target::named(resource, &named.name, &subject.region),
         };
         let verdict = self.can(&subject, op, &t)?;
         Ok(AccessAnswer {
@@ -194,18 +162,23 @@ impl Console {
         })
     }
 
+    /// The account or a RAM user, by name.
+    fn principal_named(&self, user: &str) -> Result<Principal> {
+        let account = self.tenant().account;
+        if user == account {
+            Ok(Principal::Account(account))
+        } else if self.store.has(T::Users, user.as_bytes())? {
+            Ok(Principal::User(user.to_owned()))
+        } else {
+            Err(ConsoleError::NotFound(format!("user {user}")))
+        }
+    }
+
     /// The effective access of `user` in the session's region: workspace modules per workspace,
     /// tenant modules and console actions. A workspace's Owner or Manager sees a member's
     /// access in the workspaces they manage only.
     pub fn access_matrix(&self, s: &Session, user: &str) -> Result<AccessMatrix> {
-        let account = self.tenant().account;
-        let principal = if user == account {
-            Principal::Account(account.clone())
-        } else if self.store.has(T::Users, user.as_bytes())? {
-            Principal::User(user.to_owned())
-        } else {
-            return Err(ConsoleError::NotFound(format!("user {user}")));
-        };
+        let principal = self.principal_named(user)?;
         let subject = Session {
             principal,
             scope: s.scope,
@@ -254,30 +227,7 @@ impl Console {
                 .collect::<Result<Vec<_>>>()?;
             let mut actions = Vec::new();
             for &op in MATRIX_ACTIONS {
-                let t = match op.spec().resource {
-                    ResourceKind::Workspace => Target::Workspace(WorkspaceTarget {
-                        name: "*",
-                        region: &subject.region,
-                        status: WorkspaceStatus::Normal,
-                        roles: None,
-                    }),
-                    ResourceKind::ResourceGroup => Target::ResourceGroup {
-                        name: "*",
-                        region: &subject.region,
-                    },
-                    ResourceKind::Image => Target::Image {
-                        name: "*",
-                        region: &subject.region,
-                    },
-                    ResourceKind::ModelDeployment => Target::ModelDeployment {
-                        name: "*",
-                        region: &subject.region,
-                    },
-                    ResourceKind::Billing => Target::Billing,
-                    ResourceKind::RamUser => Target::RamUser("*"),
-                    ResourceKind::RamPolicy => Target::RamPolicy("*"),
-                    ResourceKind::Tenant => Target::Tenant,
-                };
+                let t = Target::named(op.spec().resource, "*", &subject.region);
                 actions.push((op, self.can(&subject, op, &t)?));
             }
             (tenant, actions)

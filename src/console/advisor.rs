@@ -1,7 +1,7 @@
 //! `dwc advise` and the Overview's advice: gathers what the session may see and asks the
 //! domain's advisor about it. What the session may not see is left out, not guessed.
 
-use crate::authz::{Op, Target};
+use crate::authz::{Op, ResourceKind, Target};
 use crate::domain::advice::{Facts, Finding, WorkspaceFacts, advise};
 use crate::domain::alert::Channel;
 
@@ -27,10 +27,7 @@ impl Console {
     pub fn advise_within(&self, s: &Session, limit: usize) -> Result<Advice> {
         // Asked first, so what the session may not see is skipped without a denial in the
         // audit log on every Overview.
-        let all_groups = Target::ResourceGroup {
-            name: "*",
-            region: &s.region,
-        };
+        let all_groups = Target::named(ResourceKind::ResourceGroup, "*", &s.region);
         let groups = if self.can(s, Op::ListResourceGroups, &all_groups)?.allowed {
             self.list_resource_groups(s)?
         } else {

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::authz::{Op, Target};
+use crate::authz::{Op, ResourceKind, Target};
 use crate::domain::region::REGIONS;
 use crate::domain::resource_group::Payment;
 use crate::domain::role::RoleRef;
@@ -30,6 +30,14 @@ fn tenant_role_slug(r: &TenantRoleRef) -> String {
         TenantRoleRef::Builtin(b) => b.slug().to_owned(),
         TenantRoleRef::Custom(n) => n.clone(),
     }
+}
+
+/// A role's levels as `{module: level}`.
+fn levels_map(levels: Vec<(String, String)>) -> serde_json::Map<String, Value> {
+    levels
+        .into_iter()
+        .map(|(m, l)| (m, Value::String(l)))
+        .collect()
 }
 
 fn by_name(mut v: Vec<Value>) -> Vec<Value> {
@@ -60,10 +68,7 @@ impl Console {
             for row in self.list_workspaces(&rs)? {
                 workspaces.push(self.export_workspace(&rs, &row.workspace.name)?);
             }
-            let all = Target::ResourceGroup {
-                name: "*",
-                region: region.id,
-            };
+            let all = Target::named(ResourceKind::ResourceGroup, "*", region.id);
             if self.can(&rs, Op::ListResourceGroups, &all)?.allowed {
                 for g in self.list_resource_groups(&rs)? {
                     let payment = match g.payment {
@@ -131,14 +136,7 @@ impl Console {
                 .list_tenant_roles(s)?
                 .into_iter()
                 .filter(|r| !r.builtin)
-                .map(|r| {
-                    let levels: serde_json::Map<String, Value> = r
-                        .levels
-                        .into_iter()
-                        .map(|(m, l)| (m, Value::String(l)))
-                        .collect();
-                    json!({"name": r.name, "levels": levels})
-                })
+                .map(|r| json!({"name": r.name, "levels": levels_map(r.levels)}))
                 .collect();
             doc["tenant_roles"] = Value::Array(by_name(roles));
         }
@@ -211,12 +209,11 @@ impl Console {
                 .into_iter()
                 .filter(|r| !r.builtin)
                 .map(|r| {
-                    let levels: serde_json::Map<String, Value> = r
-                        .levels
-                        .into_iter()
-                        .map(|(m, l)| (m, Value::String(l)))
-                        .collect();
-                    json!({"name": r.name, "levels": levels, "compute_role": r.compute_role_dev})
+                    json!({
+                        "name": r.name,
+                        "levels": levels_map(r.levels),
+                        "compute_role": r.compute_role_dev,
+                    })
                 })
                 .collect();
             out["custom_roles"] = Value::Array(by_name(roles));

@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, Duration, TimeZone, Utc};
 
-use crate::authz::{Op, Target};
+use crate::authz::{Op, ResourceKind, Target};
 use crate::domain::audit::{AuditEvent, Outcome};
 use crate::domain::image::Image;
 use crate::domain::job::{Job, JobKind, JobOutcome, job_length};
@@ -566,29 +566,12 @@ impl Console {
         if job.started_by == s.who() {
             return Ok(true);
         }
-        let (op, target) = match job.kind {
-            JobKind::BuildImage { .. } => (
-                Op::ListImages,
-                Target::Image {
-                    name: "*",
-                    region: &job.region,
-                },
-            ),
-            JobKind::DeployModel => (
-                Op::ListModelDeployments,
-                Target::ModelDeployment {
-                    name: "*",
-                    region: &job.region,
-                },
-            ),
-            _ => (
-                Op::ListResourceGroups,
-                Target::ResourceGroup {
-                    name: "*",
-                    region: &job.region,
-                },
-            ),
+        let (op, kind) = match job.kind {
+            JobKind::BuildImage { .. } => (Op::ListImages, ResourceKind::Image),
+            JobKind::DeployModel => (Op::ListModelDeployments, ResourceKind::ModelDeployment),
+            _ => (Op::ListResourceGroups, ResourceKind::ResourceGroup),
         };
+        let target = Target::named(kind, "*", &job.region);
         Ok(self.can(s, op, &target)?.allowed)
     }
 
