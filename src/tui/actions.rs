@@ -32,12 +32,7 @@ pub struct Offer {
 }
 
 fn probe_ws(region: &str) -> Target<'_> {
-    Target::Workspace(crate::authz::WorkspaceTarget {
-        name: "*",
-        region,
-        status: WorkspaceStatus::Normal,
-        roles: None,
-    })
+    Target::named(crate::authz::ResourceKind::Workspace, "*", region)
 }
 
 fn verdict(r: Result<Verdict, ConsoleError>) -> Verdict {
