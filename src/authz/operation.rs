@@ -226,11 +226,13 @@ operations! {
     GetUser = "ram", RamUser, Read, NONE, [Policy, Global(G::ManagementCenter, R), Oneself];
     CreateUser = "ram", RamUser, Write, NONE, [Policy];
     DeleteUser = "ram", RamUser, Write, NONE, [Policy];
+    UpdateUser = "ram", RamUser, Write, NONE, [Policy];
     UpdateLoginProfile = "ram", RamUser, Write, NONE, [Policy, Oneself];
     ListPolicies = "ram", RamPolicy, Read, NONE, [Policy, Global(G::ManagementCenter, R)];
     GetPolicy = "ram", RamPolicy, Read, NONE, [Policy, Global(G::ManagementCenter, R)];
     CreatePolicy = "ram", RamPolicy, Write, NONE, [Policy];
     DeletePolicy = "ram", RamPolicy, Write, NONE, [Policy];
+    CreatePolicyVersion = "ram", RamPolicy, Write, NONE, [Policy];
     AttachPolicyToUser = "ram", RamPolicy, Write, NONE, [Policy];
     DetachPolicyFromUser = "ram", RamPolicy, Write, NONE, [Policy];
 }

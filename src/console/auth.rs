@@ -49,6 +49,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Encrypts and decrypts secrets with the store's key.
+#[derive(Clone)]
 pub struct Vault {
     cipher: ChaCha20Poly1305,
 }

@@ -47,7 +47,8 @@ fn by_name(mut v: Vec<Value>) -> Vec<Value> {
 
 impl Console {
     /// The tenant as a document, or with `workspace` only that workspace (in the session's
-    /// region) and what hangs off it.
+    /// region) and what hangs off it — under the key `workspace`, so applying it manages that
+    /// workspace alone and never reads the absence of the others as their deletion.
     pub fn export(&self, s: &Session, workspace: Option<&str>) -> Result<Value> {
         let tenant = self.tenant();
         if let Some(ws) = workspace {
@@ -55,7 +56,7 @@ impl Console {
             return Ok(json!({
                 "dwc_export": EXPORT_VERSION,
                 "account": tenant.account,
-                "workspaces": [w],
+                "workspace": w,
             }));
         }
         let mut workspaces = Vec::new();
@@ -174,7 +175,7 @@ impl Console {
         Ok(doc)
     }
 
-    fn export_workspace(&self, s: &Session, ws: &str) -> Result<Value> {
+    pub(super) fn export_workspace(&self, s: &Session, ws: &str) -> Result<Value> {
         let row = self.get_workspace(s, ws)?;
         let w = row.workspace;
         let may = |op| {

@@ -15,6 +15,7 @@ mod management;
 pub mod records;
 mod resources;
 mod tenant;
+mod updates;
 mod workspaces;
 
 use std::collections::HashMap;
@@ -188,6 +189,31 @@ impl Console {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// A private copy of this console to try a batch of changes on: same tenant, secrets key
+    /// and job lengths, its clock stopped at this moment so the batch happens at one instant.
+    /// Nothing done to it reaches this console until [`Console::adopt`].
+    fn shadow(&self) -> Result<Console> {
+        Ok(Console {
+            store: self.store.shadow()?,
+            clock: Box::new(ManualClock::new(self.now())),
+            tenant: RwLock::new(self.tenant()),
+            policy_cache: Mutex::default(),
+            vault: self.vault.clone(),
+            job_seconds: self.job_seconds,
+        })
+    }
+
+    /// Takes everything a shadow has become, in one transaction; returns how many records changed.
+    fn adopt(&self, shadow: Console) -> Result<usize> {
+        let n = self.store.adopt(&shadow.store)?;
+        *self.tenant.write().unwrap_or_else(|e| e.into_inner()) = shadow.tenant();
+        self.policy_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Ok(n)
     }
 
     /// Checks who someone is. `user` `None` means the account. An open store takes no password.

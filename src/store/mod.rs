@@ -185,8 +185,12 @@ pub struct Store {
     dir: PathBuf,
     db: Db,
     trees: Vec<Tree>,
+    /// Where new ids come from: this store's own database, or for a shadow the store it
+    /// shadows, so ids made in the shadow are unique in the original when adopted.
+    ids: Db,
     /// Held for the life of the store: a second process gets `InUse` instead of a sled error.
-    _lock: File,
+    /// A shadow has none: it lives in this process only.
+    _lock: Option<File>,
 }
 
 fn io(dir: &Path, e: impl std::fmt::Display) -> StoreError {
@@ -206,6 +210,7 @@ pub enum TxError<E> {
 /// The caller's view inside a transaction.
 pub struct Tx<'a> {
     trees: &'a [TransactionalTree],
+    ids: &'a Db,
 }
 
 pub type TxResult<R, E> = Result<R, ConflictableTransactionError<TxAbort<E>>>;
@@ -258,7 +263,7 @@ impl Tx<'_> {
 
     /// A new, increasing id (audit sequence numbers).
     pub fn next_id<E>(&self) -> TxResult<u64, E> {
-        Ok(self.tree(T::Audit).generate_id()?)
+        Ok(self.ids.generate_id()?)
     }
 }
 
@@ -283,6 +288,45 @@ fn discard_unfinished_snapshots(db: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Calls `out` for every key whose value differs between `a` and `b`, with `b`'s value (`None`
+/// when `b` lacks it): both trees walked once, side by side in key order.
+fn diff_tree(a: &Tree, b: &Tree, mut out: impl FnMut(sled::IVec, Option<sled::IVec>)) -> sled::Result<()> {
+    use std::cmp::Ordering;
+    let (mut xs, mut ys) = (a.iter(), b.iter());
+    let (mut x, mut y) = (xs.next().transpose()?, ys.next().transpose()?);
+    loop {
+        let order = match (&x, &y) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((ka, _)), Some((kb, _))) => ka.cmp(kb),
+        };
+        match order {
+            Ordering::Less => {
+                if let Some((k, _)) = x.take() {
+                    out(k, None);
+                }
+                x = xs.next().transpose()?;
+            }
+            Ordering::Greater => {
+                if let Some((k, v)) = y.take() {
+                    out(k, Some(v));
+                }
+                y = ys.next().transpose()?;
+            }
+            Ordering::Equal => {
+                if let (Some((_, va)), Some((k, vb))) = (x.take(), y.take())
+                    && va != vb
+                {
+                    out(k, Some(vb));
+                }
+                x = xs.next().transpose()?;
+                y = ys.next().transpose()?;
+            }
+        }
+    }
 }
 
 impl Store {
@@ -318,9 +362,10 @@ impl Store {
             .map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
+            ids: db.clone(),
             db,
             trees,
-            _lock: lock,
+            _lock: Some(lock),
         };
         match store.get::<u32>(T::Meta, VERSION_KEY)? {
             Some(v) if v > STORE_VERSION => {
@@ -422,7 +467,11 @@ impl Store {
     /// Runs `f` as one serializable transaction over every tree, then flushes, so a change
     /// reported as done survives a kill -9.
     pub fn transact<R, E>(&self, f: impl Fn(&Tx) -> TxResult<R, E>) -> Result<R, TxError<E>> {
-        let result = self.trees.as_slice().transaction(|trees| f(&Tx { trees }));
+        let ids = &self.ids;
+        let result = self
+            .trees
+            .as_slice()
+            .transaction(|trees| f(&Tx { trees, ids }));
         match result {
             Ok(r) => {
                 self.flush().map_err(TxError::Store)?;
@@ -432,6 +481,64 @@ impl Store {
             Err(TransactionError::Abort(TxAbort::Corrupt(e))) => Err(TxError::Store(e)),
             Err(TransactionError::Storage(e)) => Err(TxError::Store(io(&self.dir, e))),
         }
+    }
+
+    /// A private, temporary copy of this store to try changes on (`dwc apply`): nothing done to
+    /// it touches this store until [`Store::adopt`] takes its differences in one transaction.
+    /// Its ids come from this store, so records it numbers keep their keys when adopted.
+    pub fn shadow(&self) -> Result<Store, StoreError> {
+        let dir = &self.dir;
+        let db = sled::Config::new()
+            .temporary(true)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| io(dir, e))?;
+        let trees = T::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| io(dir, e))?;
+        for (from, to) in self.trees.iter().zip(&trees) {
+            let mut batch = sled::Batch::default();
+            for kv in from.iter() {
+                let (k, v) = kv.map_err(|e| io(dir, e))?;
+                batch.insert(k, v);
+            }
+            to.apply_batch(batch).map_err(|e| io(dir, e))?;
+        }
+        Ok(Store {
+            dir: self.dir.clone(),
+            db,
+            trees,
+            ids: self.ids.clone(),
+            _lock: None,
+        })
+    }
+
+    /// Makes this store what `shadow` has become: every key that differs is written or removed,
+    /// all in one transaction, flushed. Returns how many keys changed.
+    pub fn adopt(&self, shadow: &Store) -> Result<usize, StoreError> {
+        let dir = &self.dir;
+        let mut changes: Vec<(usize, sled::IVec, Option<sled::IVec>)> = Vec::new();
+        for (i, (mine, theirs)) in self.trees.iter().zip(&shadow.trees).enumerate() {
+            diff_tree(mine, theirs, |k, v| changes.push((i, k, v))).map_err(|e| io(dir, e))?;
+        }
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let result: Result<(), TransactionError<()>> =
+            self.trees.as_slice().transaction(|trees| {
+                for (i, k, v) in &changes {
+                    match v {
+                        Some(v) => trees[*i].insert(k, v.clone())?,
+                        None => trees[*i].remove(k)?,
+                    };
+                }
+                Ok(())
+            });
+        result.map_err(|e| io(dir, format!("{e:?}")))?;
+        self.flush()?;
+        Ok(changes.len())
     }
 
     /// Writes many records without a transaction (bulk loads of a new store), then flushes.
