@@ -99,6 +99,17 @@ pub enum Command {
         #[arg(long, value_name = "W")]
         workspace: Option<String>,
     },
+    /// Brings the store to what an export document says: prints the plan (create / update /
+    /// delete per item) and applies it as you, every change authorized and audited, all in one
+    /// transaction. Sections the file leaves out are left alone
+    Apply {
+        /// The document, as `dwc export` writes it
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// Print the plan and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// May USER take ACTION on TARGET? Prints the decision and its trace; exits 0 when
     /// allowed, 3 when denied. TARGET is a workspace or resource name, or an ARN
     Can {
@@ -843,6 +854,17 @@ pub fn dispatch(cli: &Cli) -> Out {
             serde_json::to_string_pretty(&doc)
                 .map(|t| t + "\n")
                 .map_err(|e| ConsoleError::Internal(e.to_string()))
+        }
+        Command::Apply { file, dry_run } => {
+            let source = file.display().to_string();
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| ConsoleError::invalid(&source, format!("cannot read it: {e}")))?;
+            let report = c.apply(&s, &source, &text, *dry_run).inspect_err(|_| {
+                if f == Format::Table {
+                    eprintln!("dwc: nothing was applied; the store is as it was");
+                }
+            })?;
+            Ok(apply_report(f, &report, &source, *dry_run))
         }
         Command::Advise => {
             let rows: Vec<Row> = c
@@ -1995,4 +2017,75 @@ fn extension(cli: &Cli, c: &Console, s: &Session, cmd: &ExtensionCmd) -> Out {
             done(cli, format!("disabled {name} in {workspace}"), name)
         }
     }
+}
+
+/// The plan as people read it (one line per step, then a summary), or as JSON for programs.
+fn apply_report(
+    f: Format,
+    report: &crate::console::ApplyReport,
+    source: &str,
+    dry_run: bool,
+) -> String {
+    use crate::console::Verb;
+    if f == Format::Json {
+        let doc = serde_json::json!({
+            "applied": report.applied,
+            "dry_run": dry_run,
+            "plan": report.plan,
+            "created": report.count(Verb::Create),
+            "updated": report.count(Verb::Update),
+            "deleted": report.count(Verb::Delete),
+            "waiting": report.count(Verb::Wait),
+        });
+        return serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+    }
+    let mut out = String::new();
+    for line in &report.plan {
+        let mark = match line.action {
+            Verb::Create => '+',
+            Verb::Update => '~',
+            Verb::Delete => '-',
+            Verb::Wait => '·',
+        };
+        let detail = if line.detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", line.detail)
+        };
+        out.push_str(&format!(
+            "{mark} {:<7} {}{detail}\n",
+            line.action.word(),
+            line.item
+        ));
+    }
+    let waiting = report.count(Verb::Wait);
+    if report.changes() == 0 {
+        if waiting > 0 {
+            out.push_str(&format!(
+                "No changes now: {waiting} step(s) wait for running jobs; apply {source} again when they end\n"
+            ));
+        } else {
+            out.push_str(&format!("No changes: the store already matches {source}\n"));
+        }
+        return out;
+    }
+    out.push_str(&format!(
+        "\nPlan: {} to create, {} to update, {} to delete",
+        report.count(Verb::Create),
+        report.count(Verb::Update),
+        report.count(Verb::Delete)
+    ));
+    if waiting > 0 {
+        out.push_str(&format!(", {waiting} waiting for jobs"));
+    }
+    out.push('\n');
+    if dry_run {
+        out.push_str("Dry run: nothing changed.\n");
+    } else {
+        out.push_str(&format!(
+            "Applied in one transaction ({} records written).\n",
+            report.records
+        ));
+    }
+    out
 }

@@ -18,14 +18,14 @@ use super::{Console, Session};
 /// The document's format; `apply` will refuse any other.
 pub const EXPORT_VERSION: u32 = 1;
 
-fn role_slug(r: &RoleRef) -> String {
+pub(super) fn role_slug(r: &RoleRef) -> String {
     match r {
         RoleRef::Builtin(b) => b.slug().to_owned(),
         RoleRef::Custom(n) => n.clone(),
     }
 }
 
-fn tenant_role_slug(r: &TenantRoleRef) -> String {
+pub(super) fn tenant_role_slug(r: &TenantRoleRef) -> String {
     match r {
         TenantRoleRef::Builtin(b) => b.slug().to_owned(),
         TenantRoleRef::Custom(n) => n.clone(),

@@ -3,6 +3,7 @@
 
 mod access;
 mod advisor;
+mod apply;
 pub mod auth;
 mod catalog;
 mod config;
@@ -33,6 +34,7 @@ use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
 pub use access::{AccessAnswer, AccessMatrix, CellAccess, MATRIX_ACTIONS};
 pub use advisor::Advice;
+pub use apply::{ApplyReport, PlanLine, Verb};
 pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};
 pub use jobs::SYSTEM;

@@ -53,12 +53,18 @@ impl Console {
     pub fn update_user(&self, s: &Session, name: &str, display_name: &str) -> Result<RamUser> {
         let label = format!("user {name}");
         self.require(s, Op::UpdateUser, &Target::RamUser(name), &label)?;
-        let rec: UserRecord =
-            self.update_record(s, Op::UpdateUser, &label, T::Users, name.as_bytes(), |u: &mut UserRecord| {
+        let rec: UserRecord = self.update_record(
+            s,
+            Op::UpdateUser,
+            &label,
+            T::Users,
+            name.as_bytes(),
+            |u: &mut UserRecord| {
                 names::text_line("display_name", display_name, 1, 64)?;
                 u.user.display_name = display_name.to_owned();
                 Ok(())
-            })?;
+            },
+        )?;
         Ok(rec.user)
     }
 
@@ -84,13 +90,21 @@ impl Console {
             );
         }
         let op = Op::CreatePolicyVersion;
-        self.update_record(s, op, &label, T::Policies, name.as_bytes(), |p: &mut PolicyRecord| {
-            names::text_line("description", description, 0, 256)?;
-            Policy::parse(document).map_err(|e| ConsoleError::invalid("document", e.to_string()))?;
-            p.description = description.to_owned();
-            p.document = document.to_owned();
-            Ok(())
-        })?;
+        self.update_record(
+            s,
+            op,
+            &label,
+            T::Policies,
+            name.as_bytes(),
+            |p: &mut PolicyRecord| {
+                names::text_line("description", description, 0, 256)?;
+                Policy::parse(document)
+                    .map_err(|e| ConsoleError::invalid("document", e.to_string()))?;
+                p.description = description.to_owned();
+                p.document = document.to_owned();
+                Ok(())
+            },
+        )?;
         self.forget_policy(name);
         Ok(())
     }
@@ -153,11 +167,18 @@ impl Console {
         let label = format!("extension {name}");
         self.require(s, Op::UpdateExtension, &Target::Tenant, &label)?;
         let k = name.as_bytes();
-        self.update_record(s, Op::UpdateExtension, &label, T::Extensions, k, |e: &mut Extension| {
-            let fresh = Extension::new(name, description, events, e.created_at)?;
-            e.description = fresh.description;
-            e.events = fresh.events;
-            Ok(())
-        })
+        self.update_record(
+            s,
+            Op::UpdateExtension,
+            &label,
+            T::Extensions,
+            k,
+            |e: &mut Extension| {
+                let fresh = Extension::new(name, description, events, e.created_at)?;
+                e.description = fresh.description;
+                e.events = fresh.events;
+                Ok(())
+            },
+        )
     }
 }

@@ -185,9 +185,11 @@ pub struct Store {
     dir: PathBuf,
     db: Db,
     trees: Vec<Tree>,
-    /// Where new ids come from: this store's own database, or for a shadow the store it
-    /// shadows, so ids made in the shadow are unique in the original when adopted.
-    ids: Db,
+    /// Added to the ids this store's database makes. Zero, except in a shadow: there it starts
+    /// past every id the original had made, so ids made in the shadow stay unique when adopted.
+    /// (The shadow cannot ask the original for ids: inside a transaction sled holds a
+    /// process-wide lock that `Db::generate_id` waits for.)
+    id_base: u64,
     /// Held for the life of the store: a second process gets `InUse` instead of a sled error.
     /// A shadow has none: it lives in this process only.
     _lock: Option<File>,
@@ -210,7 +212,7 @@ pub enum TxError<E> {
 /// The caller's view inside a transaction.
 pub struct Tx<'a> {
     trees: &'a [TransactionalTree],
-    ids: &'a Db,
+    id_base: u64,
 }
 
 pub type TxResult<R, E> = Result<R, ConflictableTransactionError<TxAbort<E>>>;
@@ -263,7 +265,7 @@ impl Tx<'_> {
 
     /// A new, increasing id (audit sequence numbers).
     pub fn next_id<E>(&self) -> TxResult<u64, E> {
-        Ok(self.ids.generate_id()?)
+        Ok(self.id_base + self.tree(T::Audit).generate_id()?)
     }
 }
 
@@ -292,7 +294,11 @@ fn discard_unfinished_snapshots(db: &Path) -> std::io::Result<()> {
 
 /// Calls `out` for every key whose value differs between `a` and `b`, with `b`'s value (`None`
 /// when `b` lacks it): both trees walked once, side by side in key order.
-fn diff_tree(a: &Tree, b: &Tree, mut out: impl FnMut(sled::IVec, Option<sled::IVec>)) -> sled::Result<()> {
+fn diff_tree(
+    a: &Tree,
+    b: &Tree,
+    mut out: impl FnMut(sled::IVec, Option<sled::IVec>),
+) -> sled::Result<()> {
     use std::cmp::Ordering;
     let (mut xs, mut ys) = (a.iter(), b.iter());
     let (mut x, mut y) = (xs.next().transpose()?, ys.next().transpose()?);
@@ -362,7 +368,7 @@ impl Store {
             .map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
-            ids: db.clone(),
+            id_base: 0,
             db,
             trees,
             _lock: Some(lock),
@@ -467,11 +473,11 @@ impl Store {
     /// Runs `f` as one serializable transaction over every tree, then flushes, so a change
     /// reported as done survives a kill -9.
     pub fn transact<R, E>(&self, f: impl Fn(&Tx) -> TxResult<R, E>) -> Result<R, TxError<E>> {
-        let ids = &self.ids;
+        let id_base = self.id_base;
         let result = self
             .trees
             .as_slice()
-            .transaction(|trees| f(&Tx { trees, ids }));
+            .transaction(|trees| f(&Tx { trees, id_base }));
         match result {
             Ok(r) => {
                 self.flush().map_err(TxError::Store)?;
@@ -485,9 +491,10 @@ impl Store {
 
     /// A private, temporary copy of this store to try changes on (`dwc apply`): nothing done to
     /// it touches this store until [`Store::adopt`] takes its differences in one transaction.
-    /// Its ids come from this store, so records it numbers keep their keys when adopted.
+    /// Its ids continue this store's, so records it numbers keep their keys when adopted.
     pub fn shadow(&self) -> Result<Store, StoreError> {
         let dir = &self.dir;
+        let id_base = self.id_base + self.db.generate_id().map_err(|e| io(dir, e))? + 1;
         let db = sled::Config::new()
             .temporary(true)
             .cache_capacity(CACHE_BYTES)
@@ -510,7 +517,7 @@ impl Store {
             dir: self.dir.clone(),
             db,
             trees,
-            ids: self.ids.clone(),
+            id_base,
             _lock: None,
         })
     }
@@ -526,17 +533,20 @@ impl Store {
         if changes.is_empty() {
             return Ok(0);
         }
-        let result: Result<(), TransactionError<()>> =
-            self.trees.as_slice().transaction(|trees| {
-                for (i, k, v) in &changes {
-                    match v {
-                        Some(v) => trees[*i].insert(k, v.clone())?,
-                        None => trees[*i].remove(k)?,
-                    };
-                }
-                Ok(())
-            });
+        let result: Result<(), TransactionError<()>> = self.trees.as_slice().transaction(|trees| {
+            for (i, k, v) in &changes {
+                match v {
+                    Some(v) => trees[*i].insert(k, v.clone())?,
+                    None => trees[*i].remove(k)?,
+                };
+            }
+            Ok(())
+        });
         result.map_err(|e| io(dir, format!("{e:?}")))?;
+        // Move this store's ids past every id the shadow made.
+        let next_of = |s: &Store| s.db.generate_id().map(|id| s.id_base + id);
+        let last = next_of(shadow).map_err(|e| io(dir, e))?;
+        while next_of(self).map_err(|e| io(dir, e))? < last {}
         self.flush()?;
         Ok(changes.len())
     }

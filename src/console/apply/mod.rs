@@ -1,0 +1,1185 @@
+//! Configuration as code, the apply half (`dwc apply`): bring the store to what an export
+//! document says. Every step is an ordinary console call made as the session's user, so each is
+//! authorized, validated and audited exactly as if typed by hand. The steps run on a shadow copy
+//! of the store; only when all of them succeeded, and planning again on the result finds
+//! nothing left to do, does the store adopt the shadow — in one transaction. A dry run plans on
+//! the shadow and throws it away, so even a dry run sees what an earlier step would make (a
+//! member of a workspace the file creates).
+
+mod desired;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::domain::audit::Outcome;
+use crate::domain::compute::ComputeType;
+use crate::domain::datasource::ConnectionInput;
+use crate::domain::module::GlobalLevels;
+use crate::domain::region::REGIONS;
+use crate::domain::resource_group::{
+    NewResourceGroup, Payment as RgPayment, ResourceGroup, RgStatus,
+};
+use crate::domain::role::RoleRef;
+use crate::domain::tenant_role::TenantRoleRef;
+use crate::domain::workspace::{NewWorkspace, WorkspaceMode, WorkspacePatch};
+
+use self::desired::{Desired, Group, Payment, User, Workspace};
+use super::error::{ConsoleError, Result};
+use super::resources::{DataSourceInput, NewCompute};
+use super::{Console, Session};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verb {
+    Create,
+    Update,
+    Delete,
+    /// Cannot happen yet (a resource group still being created); a later apply will do it.
+    Wait,
+}
+
+impl Verb {
+    pub fn word(self) -> &'static str {
+        match self {
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Delete => "delete",
+            Verb::Wait => "wait",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanLine {
+    pub action: Verb,
+    pub item: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplyReport {
+    pub plan: Vec<PlanLine>,
+    /// False for a dry run, and when there was nothing to change.
+    pub applied: bool,
+    /// Store records the transaction wrote or removed (audit events included).
+    pub records: usize,
+}
+
+impl ApplyReport {
+    pub fn count(&self, verb: Verb) -> usize {
+        self.plan.iter().filter(|l| l.action == verb).count()
+    }
+
+    pub fn changes(&self) -> usize {
+        self.plan.iter().filter(|l| l.action != Verb::Wait).count()
+    }
+}
+
+impl Console {
+    /// Applies the export document `text` (read from `source`, which names it in messages).
+    /// A failure changes nothing and is audited as a failed `dwc:Apply`.
+    pub fn apply(
+        &self,
+        s: &Session,
+        source: &str,
+        text: &str,
+        dry_run: bool,
+    ) -> Result<ApplyReport> {
+        let result = self.apply_text(s, source, text, dry_run);
+        if let Err(e) = &result {
+            let outcome = match e {
+                ConsoleError::Denied { .. } => Outcome::Denied,
+                _ => Outcome::Failed,
+            };
+            self.audit_attempt(
+                s.who(),
+                s.scope,
+                &s.region,
+                "dwc:Apply",
+                source,
+                outcome,
+                &format!("{e}; nothing was applied"),
+            );
+        }
+        result
+    }
+
+    fn apply_text(
+        &self,
+        s: &Session,
+        source: &str,
+        text: &str,
+        dry_run: bool,
+    ) -> Result<ApplyReport> {
+        let parsed = desired::parse_text(source, text)?;
+        let account = self.tenant().account;
+        if parsed.account != account {
+            return Err(ConsoleError::invalid(
+                "account",
+                format!(
+                    "the document is for account {}; this store belongs to {account}",
+                    parsed.account
+                ),
+            ));
+        }
+        let want = parsed.desired;
+        let shadow = self.shadow()?;
+        let mut run = Applier::new(&shadow, s, true);
+        run.all(&want)?;
+        let mut check = Applier::new(&shadow, s, false);
+        check.all(&want)?;
+        if let Some(left) = check.plan.iter().find(|l| l.action != Verb::Wait) {
+            return Err(ConsoleError::Internal(format!(
+                "apply does not converge: after applying, it would still {} {} ({})",
+                left.action.word(),
+                left.item,
+                left.detail
+            )));
+        }
+        let mut report = ApplyReport {
+            plan: run.plan,
+            applied: false,
+            records: 0,
+        };
+        if dry_run || report.changes() == 0 {
+            return Ok(report);
+        }
+        shadow.audit_attempt(
+            s.who(),
+            s.scope,
+            &s.region,
+            "dwc:Apply",
+            source,
+            Outcome::Ok,
+            &format!(
+                "{} created, {} updated, {} deleted",
+                report.count(Verb::Create),
+                report.count(Verb::Update),
+                report.count(Verb::Delete)
+            ),
+        );
+        report.records = self.adopt(shadow)?;
+        report.applied = true;
+        Ok(report)
+    }
+}
+
+/// Says which step failed while keeping the error's kind (and so the CLI's exit code).
+fn in_step(e: ConsoleError, verb: Verb, item: &str) -> ConsoleError {
+    let during = |m: String| format!("{m} (while trying to {} {item})", verb.word());
+    match e {
+        ConsoleError::NotFound(m) => ConsoleError::NotFound(during(m)),
+        ConsoleError::Invalid { field, reason } => ConsoleError::Invalid {
+            field,
+            reason: during(reason),
+        },
+        ConsoleError::Conflict(m) => ConsoleError::Conflict(during(m)),
+        ConsoleError::Unavailable(m) => ConsoleError::Unavailable(during(m)),
+        ConsoleError::Store(m) => ConsoleError::Store(during(m)),
+        ConsoleError::Internal(m) => ConsoleError::Internal(during(m)),
+        e @ (ConsoleError::Denied { .. } | ConsoleError::Unauthenticated) => e,
+    }
+}
+
+/// What apply will not do from a file, with what to do instead.
+fn refuse(item: &str, why: &str) -> ConsoleError {
+    ConsoleError::Conflict(format!("{item}: {why}"))
+}
+
+fn quoted(v: &Option<String>) -> String {
+    match v {
+        Some(v) => format!("{v:?}"),
+        None => "none".to_owned(),
+    }
+}
+
+/// What to add to `have` and take from it to make `want`.
+fn set_diff<'x>(
+    want: &'x BTreeSet<String>,
+    have: &'x BTreeSet<String>,
+) -> (Vec<&'x String>, Vec<&'x String>) {
+    (
+        want.difference(have).collect(),
+        have.difference(want).collect(),
+    )
+}
+
+/// Walks the document section by section, in the order that dependencies need (a policy before
+/// the user it is attached to, a custom role before the member holding it, members removed
+/// before the users), either doing each step (`run`) or only listing it.
+struct Applier<'a> {
+    c: &'a Console,
+    s: &'a Session,
+    run: bool,
+    plan: Vec<PlanLine>,
+}
+
+impl<'a> Applier<'a> {
+    fn new(c: &'a Console, s: &'a Session, run: bool) -> Self {
+        Applier {
+            c,
+            s,
+            run,
+            plan: Vec::new(),
+        }
+    }
+
+    fn at(&self, region: &str) -> Session {
+        Session {
+            region: region.to_owned(),
+            ..self.s.clone()
+        }
+    }
+
+    fn step(
+        &mut self,
+        verb: Verb,
+        item: String,
+        detail: String,
+        f: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        if self.run && verb != Verb::Wait {
+            f().map_err(|e| in_step(e, verb, &item))?;
+        }
+        self.plan.push(PlanLine {
+            action: verb,
+            item,
+            detail,
+        });
+        Ok(())
+    }
+
+    fn all(&mut self, want: &Desired) -> Result<()> {
+        let tenant_wide = want.users.is_some()
+            || want.policies.is_some()
+            || want.tenant_roles.is_some()
+            || want.workspaces.is_some()
+            || want.groups.is_some()
+            || want.limits.is_some()
+            || want.contacts.is_some()
+            || want.extensions.is_some();
+        // A one-workspace document never needs the whole tenant read.
+        let have = if tenant_wide {
+            desired::parse_value(self.c.export(self.s, None)?)?
+        } else {
+            Desired::default()
+        };
+        self.edition(want)?;
+        self.policies(want, &have)?;
+        self.tenant_roles(want, &have)?;
+        self.users(want, &have)?;
+        self.workspaces(want, &have)?;
+        self.groups(want)?;
+        self.alerts(want, &have)?;
+        self.extensions(want, &have)?;
+        self.deletions(want, &have)
+    }
+
+    fn edition(&mut self, want: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        let Some(e) = want.edition else { return Ok(()) };
+        let now = c.tenant().edition;
+        if e != now {
+            let detail = format!("{} → {}", now.title(), e.title());
+            self.step(Verb::Update, "edition".into(), detail, || {
+                c.set_edition(s, e)
+            })?;
+        }
+        Ok(())
+    }
+
+    fn policies(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        let Some(want) = &want.policies else {
+            return Ok(());
+        };
+        let none = BTreeMap::new();
+        let have = have.policies.as_ref().unwrap_or(&none);
+        for (name, p) in want {
+            let doc = serde_json::to_string_pretty(&p.document)
+                .map_err(|e| ConsoleError::Internal(e.to_string()))?;
+            let item = format!("policy {name}");
+            match have.get(name) {
+                None => self.step(Verb::Create, item, String::new(), || {
+                    c.create_policy(s, name, &p.description, &doc)
+                })?,
+                Some(h) if h != p => {
+                    let mut what = Vec::new();
+                    if h.description != p.description {
+                        what.push(format!(
+                            "description {:?} → {:?}",
+                            h.description, p.description
+                        ));
+                    }
+                    if h.document != p.document {
+                        what.push("a new document version".to_owned());
+                    }
+                    self.step(Verb::Update, item, what.join(", "), || {
+                        c.update_policy(s, name, &p.description, &doc)
+                    })?
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn tenant_roles(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        let Some(want) = &want.tenant_roles else {
+            return Ok(());
+        };
+        let none = BTreeMap::new();
+        let have = have.tenant_roles.as_ref().unwrap_or(&none);
+        for (name, levels) in want {
+            let item = format!("tenant role {name}");
+            match have.get(name) {
+                None => self.step(Verb::Create, item, String::new(), || {
+                    c.create_tenant_role(s, name, *levels)
+                })?,
+                Some(h) if h != levels => {
+                    let detail = global_changes(h, levels);
+                    self.step(Verb::Update, item, detail, || {
+                        c.update_tenant_role(s, name, *levels)
+                    })?
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn users(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        let Some(want) = &want.users else {
+            return Ok(());
+        };
+        let none = BTreeMap::new();
+        let have_all = have.users.as_ref().unwrap_or(&none);
+        for (name, u) in want {
+            let item = format!("user {name}");
+            let display = u.display_name.clone().unwrap_or_else(|| name.clone());
+            let have = match have_all.get(name) {
+                Some(h) => h.clone(),
+                None => {
+                    self.step(
+                        Verb::Create,
+                        item.clone(),
+                        format!("display name {display:?}"),
+                        || c.create_user(s, name, &display, None).map(drop),
+                    )?;
+                    self.fresh_user(name, &display)?
+                }
+            };
+            if u.display_name.is_some() && u.display_name != have.display_name {
+                let detail = format!(
+                    "display name {} → {}",
+                    quoted(&have.display_name),
+                    quoted(&u.display_name)
+                );
+                self.step(Verb::Update, item.clone(), detail, || {
+                    c.update_user(s, name, &display).map(drop)
+                })?;
+            }
+            if let (Some(want), Some(have)) = (&u.policies, &have.policies) {
+                let (add, remove) = set_diff(want, have);
+                for p in add {
+                    self.step(
+                        Verb::Update,
+                        item.clone(),
+                        format!("attach policy {p}"),
+                        || c.attach_policy(s, p, name),
+                    )?;
+                }
+                for p in remove {
+                    self.step(
+                        Verb::Update,
+                        item.clone(),
+                        format!("detach policy {p}"),
+                        || c.detach_policy(s, p, name),
+                    )?;
+                }
+            }
+            if let (Some(want), Some(have)) = (&u.tenant_roles, &have.tenant_roles) {
+                let (add, remove) = set_diff(want, have);
+                for r in add {
+                    let role = TenantRoleRef::parse(r)?;
+                    self.step(
+                        Verb::Update,
+                        item.clone(),
+                        format!("grant tenant role {r}"),
+                        || c.grant_tenant_role(s, name, role),
+                    )?;
+                }
+                for r in remove {
+                    let role = TenantRoleRef::parse(r)?;
+                    self.step(
+                        Verb::Update,
+                        item.clone(),
+                        format!("revoke tenant role {r}"),
+                        || c.revoke_tenant_role(s, name, role),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A user just created (or, when only planning, about to be): what it has from birth.
+    fn fresh_user(&self, name: &str, display: &str) -> Result<User> {
+        let mut user = User {
+            display_name: Some(display.to_owned()),
+            policies: Some(BTreeSet::new()),
+            tenant_roles: Some(BTreeSet::new()),
+        };
+        if self.run {
+            user.policies = Some(self.c.user_policies(self.s, name)?.into_iter().collect());
+            let roles = self.c.user_tenant_roles(name)?;
+            user.tenant_roles = Some(roles.iter().map(super::config::tenant_role_slug).collect());
+        }
+        Ok(user)
+    }
+
+    /// The workspace as the store has it now, if it exists (in that region).
+    fn current_ws(&self, region: &str, name: &str) -> Result<Option<Workspace>> {
+        let rs = self.at(region);
+        match self.c.get_workspace(&rs, name) {
+            Ok(_) => Ok(Some(desired::parse_workspace(
+                self.c.export_workspace(&rs, name)?,
+            )?)),
+            Err(ConsoleError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn workspaces(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let listed: Vec<(&String, &Workspace)> = match (&want.workspaces, &want.workspace) {
+            (Some(all), _) => all.iter().collect(),
+            (None, Some((name, one))) => vec![(name, one)],
+            (None, None) => return Ok(()),
+        };
+        for (name, w) in listed {
+            self.workspace(name, w)?;
+        }
+        if let (Some(want_all), Some(have_all)) = (&want.workspaces, &have.workspaces) {
+            for (name, h) in have_all {
+                if !want_all.contains_key(name) {
+                    let (c, rs) = (self.c, self.at(&h.region));
+                    let detail = format!("to the recycle bin (region {})", h.region);
+                    self.step(Verb::Delete, format!("workspace {name}"), detail, || {
+                        c.delete_workspace(&rs, name).map(drop)
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn workspace(&mut self, name: &str, w: &Workspace) -> Result<()> {
+        let c = self.c;
+        let rs = self.at(&w.region);
+        let item = format!("workspace {name}");
+        let have = self.current_ws(&w.region, name)?;
+        let have = match have {
+            Some(h) => {
+                if w.default.is_some_and(|d| Some(d) != h.default) {
+                    return Err(refuse(
+                        &item,
+                        "the default workspace is the one the tenant was opened with; a file cannot change which it is",
+                    ));
+                }
+                if h.disabled == Some(true) && w.disabled == Some(false) {
+                    self.step(Verb::Update, item.clone(), "enable".into(), || {
+                        c.enable_workspace(&rs, name).map(drop)
+                    })?;
+                }
+                match (h.mode, w.mode) {
+                    (Some(WorkspaceMode::Basic), Some(WorkspaceMode::Standard)) => self.step(
+                        Verb::Update,
+                        item.clone(),
+                        "upgrade Basic → Standard".into(),
+                        || c.upgrade_workspace(&rs, name).map(drop),
+                    )?,
+                    (Some(WorkspaceMode::Standard), Some(WorkspaceMode::Basic)) => {
+                        return Err(refuse(
+                            &item,
+                            "a Standard-mode workspace cannot go back to Basic",
+                        ));
+                    }
+                    _ => {}
+                }
+                let mut patch = WorkspacePatch::default();
+                let mut what = Vec::new();
+                if w.display_name.is_some() && w.display_name != h.display_name {
+                    what.push(format!(
+                        "display name {} → {}",
+                        quoted(&h.display_name),
+                        quoted(&w.display_name)
+                    ));
+                    patch.display_name = w.display_name.clone();
+                }
+                if w.description.is_some() && w.description != h.description {
+                    what.push("description".to_owned());
+                    patch.description = w.description.clone();
+                }
+                if !what.is_empty() {
+                    self.step(Verb::Update, item.clone(), what.join(", "), || {
+                        c.update_workspace(&rs, name, patch).map(drop)
+                    })?;
+                }
+                h
+            }
+            None => {
+                if w.default == Some(true) {
+                    return Err(refuse(
+                        &item,
+                        "a new workspace cannot be the default one; write \"default\": false",
+                    ));
+                }
+                let input = NewWorkspace {
+                    name: name.to_owned(),
+                    display_name: w.display_name.clone().unwrap_or_else(|| name.to_owned()),
+                    description: w.description.clone().unwrap_or_default(),
+                    mode: w.mode,
+                };
+                let detail = format!(
+                    "in {}{}",
+                    w.region,
+                    w.mode
+                        .map(|m| format!(", {} mode", m.title()))
+                        .unwrap_or_default()
+                );
+                self.step(Verb::Create, item.clone(), detail, || {
+                    c.create_workspace(&rs, input).map(drop)
+                })?;
+                match self.current_ws(&w.region, name)? {
+                    Some(h) if self.run => h,
+                    // Only planning: compare the insides with nothing, which lists them all.
+                    _ => Workspace::empty(&w.region),
+                }
+            }
+        };
+        self.workspace_insides(name, w, &have)?;
+        if have.disabled != Some(true) && w.disabled == Some(true) {
+            self.step(Verb::Update, item, "disable".into(), || {
+                c.disable_workspace(&rs, name).map(drop)
+            })?;
+        }
+        Ok(())
+    }
+
+    fn workspace_insides(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
+        let c = self.c;
+        let rs = self.at(&w.region);
+        let rs = &rs;
+        let empty = BTreeMap::new();
+        if let Some(want) = &w.custom_roles {
+            let have = have.custom_roles.as_ref().unwrap_or(&empty);
+            for (name, r) in want {
+                let item = format!("role {name} in {ws}");
+                let role = r.compute_role.as_deref();
+                match have.get(name) {
+                    None => self.step(Verb::Create, item, String::new(), || {
+                        c.create_role(rs, ws, name, r.levels, role)
+                    })?,
+                    Some(h) if h != r => {
+                        let mut detail = module_changes(&h.levels, &r.levels);
+                        if h.compute_role != r.compute_role {
+                            detail.push_str(&format!(
+                                " compute role {} → {}",
+                                quoted(&h.compute_role),
+                                quoted(&r.compute_role)
+                            ));
+                        }
+                        self.step(Verb::Update, item, detail.trim().to_owned(), || {
+                            c.update_role(rs, ws, name, r.levels, role)
+                        })?
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let no_members = BTreeMap::new();
+        if let Some(want) = &w.members {
+            let have_m = have.members.as_ref().unwrap_or(&no_members);
+            for (user, roles) in want {
+                let item = format!("member {user} of {ws}");
+                match have_m.get(user) {
+                    None => {
+                        let refs = roles
+                            .iter()
+                            .map(|r| RoleRef::parse(r))
+                            .collect::<std::result::Result<Vec<_>, _>>()?;
+                        let detail = roles.iter().cloned().collect::<Vec<_>>().join(", ");
+                        self.step(Verb::Create, item, detail, || {
+                            c.add_member(rs, ws, user, refs)
+                        })?
+                    }
+                    Some(h) => {
+                        let (add, remove) = set_diff(roles, h);
+                        for r in add {
+                            let role = RoleRef::parse(r)?;
+                            self.step(Verb::Update, item.clone(), format!("grant {r}"), || {
+                                c.grant_role(rs, ws, user, role)
+                            })?;
+                        }
+                        for r in remove {
+                            let role = RoleRef::parse(r)?;
+                            self.step(Verb::Update, item.clone(), format!("revoke {r}"), || {
+                                c.revoke_role(rs, ws, user, role)
+                            })?;
+                        }
+                    }
+                }
+            }
+            for user in have_m.keys().filter(|u| !want.contains_key(*u)) {
+                self.step(
+                    Verb::Delete,
+                    format!("member {user} of {ws}"),
+                    String::new(),
+                    || c.remove_member(rs, ws, user),
+                )?;
+            }
+        }
+        // Custom roles go after the members, who may have held them until now.
+        if let (Some(want), Some(have)) = (&w.custom_roles, &have.custom_roles) {
+            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+                self.step(
+                    Verb::Delete,
+                    format!("role {name} in {ws}"),
+                    String::new(),
+                    || c.delete_role(rs, ws, name),
+                )?;
+            }
+        }
+        let no_compute = BTreeMap::new();
+        if let Some(want) = &w.compute {
+            let have = have.compute.as_ref().unwrap_or(&no_compute);
+            for (name, x) in want {
+                let item = format!("compute {name} in {ws}");
+                let input = || NewCompute {
+                    name: name.clone(),
+                    kind: x.kind,
+                    instance: x.instance.clone(),
+                    env: x.env,
+                };
+                let detail = compute_detail(x.kind, &x.instance, x.env);
+                match have.get(name) {
+                    None => self.step(Verb::Create, item, detail, || {
+                        c.attach_compute(rs, ws, input()).map(drop)
+                    })?,
+                    Some(h) if h != x => {
+                        let detail = format!(
+                            "rebind: {} → {detail}",
+                            compute_detail(h.kind, &h.instance, h.env)
+                        );
+                        self.step(Verb::Update, item, detail, || {
+                            c.detach_compute(rs, ws, name)?;
+                            c.attach_compute(rs, ws, input()).map(drop)
+                        })?
+                    }
+                    Some(_) => {}
+                }
+            }
+            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+                self.step(
+                    Verb::Delete,
+                    format!("compute {name} in {ws}"),
+                    "unbind".into(),
+                    || c.detach_compute(rs, ws, name),
+                )?;
+            }
+        }
+        let no_sources = BTreeMap::new();
+        if let Some(want) = &w.data_sources {
+            let have = have.data_sources.as_ref().unwrap_or(&no_sources);
+            for (name, d) in want {
+                let item = format!("data source {name} in {ws}");
+                match have.get(name) {
+                    None => {
+                        if !d.secrets.is_empty() {
+                            let list: Vec<&str> = d.secrets.iter().map(String::as_str).collect();
+                            return Err(refuse(
+                                &item,
+                                &format!(
+                                    "it has secret fields ({}), and a file never carries secrets; create it with `dwc ds create` and apply again",
+                                    list.join(", ")
+                                ),
+                            ));
+                        }
+                        let input = DataSourceInput {
+                            name: name.clone(),
+                            kind: d.kind,
+                            env: d.env,
+                            description: d.description.clone(),
+                            connection: ConnectionInput {
+                                fields: d.fields.clone(),
+                                secrets: BTreeMap::new(),
+                            },
+                        };
+                        let detail = format!("{} ({})", d.kind.slug(), d.env.slug());
+                        self.step(Verb::Create, item, detail, || {
+                            c.create_data_source(rs, ws, input).map(drop)
+                        })?
+                    }
+                    Some(h) if h != d => {
+                        if h.kind != d.kind {
+                            return Err(refuse(
+                                &item,
+                                "its type cannot change; delete it and create a new one",
+                            ));
+                        }
+                        if h.secrets != d.secrets {
+                            return Err(refuse(
+                                &item,
+                                "secret fields are set with `dwc ds update`, never from a file; list the secrets the store has",
+                            ));
+                        }
+                        if let Some(gone) = h.fields.keys().find(|k| !d.fields.contains_key(*k)) {
+                            return Err(refuse(
+                                &item,
+                                &format!("field {gone} cannot be removed; give it a value"),
+                            ));
+                        }
+                        let mut what: Vec<String> = d
+                            .fields
+                            .iter()
+                            .filter(|(k, v)| h.fields.get(*k) != Some(v))
+                            .map(|(k, _)| k.clone())
+                            .collect();
+                        if h.description != d.description {
+                            what.push("description".into());
+                        }
+                        if h.env != d.env {
+                            what.push(format!("env {} → {}", h.env.slug(), d.env.slug()));
+                        }
+                        let connection = ConnectionInput {
+                            fields: d.fields.clone(),
+                            secrets: BTreeMap::new(),
+                        };
+                        self.step(Verb::Update, item, what.join(", "), || {
+                            c.update_data_source(
+                                rs,
+                                ws,
+                                name,
+                                connection,
+                                Some(d.description.clone()),
+                                Some(d.env),
+                            )
+                            .map(drop)
+                        })?
+                    }
+                    Some(_) => {}
+                }
+            }
+            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+                self.step(
+                    Verb::Delete,
+                    format!("data source {name} in {ws}"),
+                    String::new(),
+                    || c.delete_data_source(rs, ws, name),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resource groups as the store has them now, visible to the session, by name.
+    fn current_groups(&self) -> Result<BTreeMap<String, ResourceGroup>> {
+        let mut out = BTreeMap::new();
+        for region in REGIONS {
+            let rs = self.at(region.id);
+            let all = crate::authz::Target::named(
+                crate::authz::ResourceKind::ResourceGroup,
+                "*",
+                region.id,
+            );
+            if !self
+                .c
+                .can(&rs, crate::authz::Op::ListResourceGroups, &all)?
+                .allowed
+            {
+                continue;
+            }
+            for g in self.c.list_resource_groups(&rs)? {
+                out.insert(g.name.clone(), g);
+            }
+        }
+        Ok(out)
+    }
+
+    fn groups(&mut self, want: &Desired) -> Result<()> {
+        let c = self.c;
+        let Some(want) = &want.groups else {
+            return Ok(());
+        };
+        let mut have = self.current_groups()?;
+        for (name, g) in want {
+            let item = format!("resource group {name}");
+            let rs = self.at(&g.region);
+            let rs = &rs;
+            if !have.contains_key(name) {
+                let (months, auto_renew) = match g.payment {
+                    Payment::PostPaid => (None, false),
+                    Payment::PrePaid { months, auto_renew } => (Some(months), auto_renew),
+                };
+                let input = NewResourceGroup {
+                    name: name.clone(),
+                    spec_cu: g.spec_cu,
+                    prepaid_months: months,
+                    auto_renew,
+                    vpc_id: g.vpc.as_ref().map(|v| v.vpc_id.clone()),
+                    vswitch_id: g.vpc.as_ref().map(|v| v.vswitch_id.clone()),
+                };
+                let detail = format!(
+                    "{} CU in {}, {}",
+                    g.spec_cu,
+                    g.region,
+                    payment_word(&g.payment)
+                );
+                self.step(Verb::Create, item.clone(), detail, || {
+                    c.create_resource_group(rs, input).map(drop)
+                })?;
+                if !self.run {
+                    for ws in &g.attached {
+                        self.step(
+                            Verb::Update,
+                            item.clone(),
+                            format!("attach to {ws}"),
+                            || Ok(()),
+                        )?;
+                    }
+                    continue;
+                }
+                have = self.current_groups()?;
+            }
+            let Some(h) = have.get(name) else {
+                return Err(ConsoleError::Internal(format!(
+                    "{item} vanished while applying"
+                )));
+            };
+            self.group(name, g, h)?;
+        }
+        for (name, h) in &have {
+            if !want.contains_key(name) && h.status != RgStatus::Deleting {
+                let rs = self.at(&h.region);
+                self.step(
+                    Verb::Delete,
+                    format!("resource group {name}"),
+                    "release".into(),
+                    || c.delete_resource_group(&rs, name).map(drop),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn group(&mut self, name: &str, g: &Group, h: &ResourceGroup) -> Result<()> {
+        let c = self.c;
+        let item = format!("resource group {name}");
+        let rs = self.at(&g.region);
+        let rs = &rs;
+        if h.region != g.region {
+            return Err(refuse(
+                &item,
+                &format!(
+                    "it is in {}; a resource group cannot move regions",
+                    h.region
+                ),
+            ));
+        }
+        let have_vpc = h
+            .network
+            .as_ref()
+            .map(|n| (n.vpc_id.as_str(), n.vswitch_id.as_str()));
+        let want_vpc = g
+            .vpc
+            .as_ref()
+            .map(|v| (v.vpc_id.as_str(), v.vswitch_id.as_str()));
+        if have_vpc != want_vpc {
+            return Err(refuse(
+                &item,
+                "its network is chosen when it is bought and cannot change",
+            ));
+        }
+        let auto_renew = match (&h.payment, &g.payment) {
+            (RgPayment::PostPaid, Payment::PostPaid) => None,
+            (
+                RgPayment::PrePaid {
+                    months, auto_renew, ..
+                },
+                Payment::PrePaid {
+                    months: m,
+                    auto_renew: a,
+                },
+            ) if months == m => (auto_renew != a).then_some(*a),
+            _ => {
+                return Err(refuse(
+                    &item,
+                    &format!(
+                        "it is {}; payment is chosen when it is bought (renew with `dwc rg renew`)",
+                        payment_title(&h.payment)
+                    ),
+                ));
+            }
+        };
+        let ready = h.status == RgStatus::Normal;
+        let wait = |what: &str| {
+            format!(
+                "{what} when it is Normal (now {}); `dwc job wait {name}`, then apply again",
+                h.status.title()
+            )
+        };
+        if let Some(on) = auto_renew {
+            let detail = format!("auto-renew {}", if on { "on" } else { "off" });
+            self.step(Verb::Update, item.clone(), detail, || {
+                c.set_auto_renew(rs, name, on).map(drop)
+            })?;
+        }
+        if h.spec_cu != g.spec_cu {
+            let what = format!("spec {} → {} CU", h.spec_cu, g.spec_cu);
+            if ready {
+                self.step(Verb::Update, item.clone(), what, || {
+                    c.scale_resource_group(rs, name, g.spec_cu).map(drop)
+                })?;
+            } else {
+                self.step(Verb::Wait, item.clone(), wait(&what), || Ok(()))?;
+            }
+        }
+        let have_att: BTreeSet<String> = h.attached.iter().cloned().collect();
+        let (add, remove) = set_diff(&g.attached, &have_att);
+        for ws in remove {
+            self.step(
+                Verb::Update,
+                item.clone(),
+                format!("detach from {ws}"),
+                || c.detach_resource_group(rs, name, ws).map(drop),
+            )?;
+        }
+        for ws in add {
+            let what = format!("attach to {ws}");
+            if ready {
+                self.step(Verb::Update, item.clone(), what, || {
+                    c.attach_resource_group(rs, name, ws).map(drop)
+                })?;
+            } else {
+                self.step(Verb::Wait, item.clone(), wait(&what), || Ok(()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn alerts(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        if let Some(limits) = &want.limits {
+            let none = BTreeMap::new();
+            let have = have.limits.as_ref().unwrap_or(&none);
+            for (&ch, &limit) in limits {
+                let now = have.get(&ch).copied().flatten();
+                if now != limit {
+                    let show =
+                        |l: Option<u32>| l.map_or("no limit".to_owned(), |n| format!("{n}/day"));
+                    let detail = format!("{} → {}", show(now), show(limit));
+                    self.step(
+                        Verb::Update,
+                        format!("alert limit {}", ch.slug()),
+                        detail,
+                        || c.set_alert_limit(s, ch, limit).map(drop),
+                    )?;
+                }
+            }
+        }
+        let Some(want) = &want.contacts else {
+            return Ok(());
+        };
+        let none = BTreeMap::new();
+        let have = have.contacts.as_ref().unwrap_or(&none);
+        for (name, x) in want {
+            let item = format!("alert contact {name}");
+            let (p, e, w) = (x.phone.as_deref(), x.email.as_deref(), x.webhook.as_deref());
+            match have.get(name) {
+                None => self.step(Verb::Create, item, String::new(), || {
+                    c.create_contact(s, name, p, e, w).map(drop)
+                })?,
+                Some(h) if h != x => {
+                    let mut what = Vec::new();
+                    for (field, a, b) in [
+                        ("phone", &h.phone, &x.phone),
+                        ("email", &h.email, &x.email),
+                        ("webhook", &h.webhook, &x.webhook),
+                    ] {
+                        if a != b {
+                            what.push(format!("{field} {} → {}", quoted(a), quoted(b)));
+                        }
+                    }
+                    self.step(Verb::Update, item, what.join(", "), || {
+                        c.update_contact(s, name, p, e, w).map(drop)
+                    })?
+                }
+                Some(_) => {}
+            }
+        }
+        for name in have.keys().filter(|n| !want.contains_key(*n)) {
+            self.step(
+                Verb::Delete,
+                format!("alert contact {name}"),
+                String::new(),
+                || c.delete_contact(s, name),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The region of a workspace the document or the store knows, for the per-workspace calls.
+    fn region_of(&self, ws: &str, want: &Desired, have: &Desired) -> Result<String> {
+        [&want.workspaces, &have.workspaces]
+            .into_iter()
+            .flatten()
+            .find_map(|all| all.get(ws).map(|w| w.region.clone()))
+            .ok_or_else(|| ConsoleError::NotFound(format!("workspace {ws}")))
+    }
+
+    fn extensions(&mut self, want_doc: &Desired, have_doc: &Desired) -> Result<()> {
+        let c = self.c;
+        let s = self.s;
+        let Some(want) = &want_doc.extensions else {
+            return Ok(());
+        };
+        let none = BTreeMap::new();
+        let have = have_doc.extensions.as_ref().unwrap_or(&none);
+        for (name, x) in want {
+            let item = format!("extension {name}");
+            let events: Vec<_> = x.events.iter().copied().collect();
+            let enabled = match have.get(name) {
+                None => {
+                    let detail = x
+                        .events
+                        .iter()
+                        .map(|e| e.slug())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.step(Verb::Create, item.clone(), detail, || {
+                        c.create_extension(s, name, &x.description, &events)
+                            .map(drop)
+                    })?;
+                    BTreeSet::new()
+                }
+                Some(h) => {
+                    if h.description != x.description || h.events != x.events {
+                        let mut what = Vec::new();
+                        if h.description != x.description {
+                            what.push("description".to_owned());
+                        }
+                        if h.events != x.events {
+                            let list = x
+                                .events
+                                .iter()
+                                .map(|e| e.slug())
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            what.push(format!("events {list}"));
+                        }
+                        self.step(Verb::Update, item.clone(), what.join(", "), || {
+                            c.update_extension(s, name, &x.description, &events)
+                                .map(drop)
+                        })?;
+                    }
+                    h.enabled_in.clone()
+                }
+            };
+            let (on, off) = set_diff(&x.enabled_in, &enabled);
+            for (list, flag, word) in [(on, true, "enable in"), (off, false, "disable in")] {
+                for ws in list {
+                    let rs = self.at(&self.region_of(ws, want_doc, have_doc)?);
+                    self.step(Verb::Update, item.clone(), format!("{word} {ws}"), || {
+                        c.enable_extension(&rs, name, ws, flag).map(drop)
+                    })?;
+                }
+            }
+        }
+        for name in have.keys().filter(|n| !want.contains_key(*n)) {
+            self.step(
+                Verb::Delete,
+                format!("extension {name}"),
+                String::new(),
+                || c.delete_extension(s, name),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Users, tenant roles and policies the file no longer lists go last: by now nothing that
+    /// the file keeps refers to them.
+    fn deletions(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        if let (Some(want), Some(have)) = (&want.users, &have.users) {
+            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+                self.step(Verb::Delete, format!("user {name}"), String::new(), || {
+                    c.delete_user(s, name)
+                })?;
+            }
+        }
+        if let (Some(want), Some(have)) = (&want.tenant_roles, &have.tenant_roles) {
+            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+                self.step(
+                    Verb::Delete,
+                    format!("tenant role {name}"),
+                    String::new(),
+                    || c.delete_tenant_role(s, name),
+                )?;
+            }
+        }
+        if let (Some(want), Some(have)) = (&want.policies, &have.policies) {
+            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+                self.step(
+                    Verb::Delete,
+                    format!("policy {name}"),
+                    String::new(),
+                    || c.delete_policy(s, name),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn compute_detail(kind: ComputeType, instance: &str, env: crate::domain::workspace::Env) -> String {
+    format!("{} {instance} ({})", kind.slug(), env.slug())
+}
+
+fn payment_word(p: &Payment) -> String {
+    match p {
+        Payment::PostPaid => "postpaid".to_owned(),
+        Payment::PrePaid { months, .. } => format!("prepaid {months} months"),
+    }
+}
+
+fn payment_title(p: &RgPayment) -> String {
+    match p {
+        RgPayment::PostPaid => "postpaid".to_owned(),
+        RgPayment::PrePaid { months, .. } => format!("prepaid for {months} months"),
+    }
+}
+
+/// `module old → new` for each module whose level differs.
+fn module_changes(
+    a: &crate::domain::module::ModuleLevels,
+    b: &crate::domain::module::ModuleLevels,
+) -> String {
+    crate::domain::Module::ALL
+        .iter()
+        .filter(|m| a.of(**m) != b.of(**m))
+        .map(|m| format!("{} {} → {}", m.slug(), a.of(*m).slug(), b.of(*m).slug()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn global_changes(a: &GlobalLevels, b: &GlobalLevels) -> String {
+    crate::domain::GlobalModule::ALL
+        .iter()
+        .filter(|m| a.of(**m) != b.of(**m))
+        .map(|m| format!("{} {} → {}", m.slug(), a.of(*m).slug(), b.of(*m).slug()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
