@@ -1340,3 +1340,280 @@ fn export_is_stable_complete_and_holds_no_secrets() {
         4
     );
 }
+
+/// The item named `name` in the list at `list` of a document.
+fn item<'a>(doc: &'a mut serde_json::Value, list: &str, name: &str) -> &'a mut serde_json::Value {
+    doc.pointer_mut(list)
+        .and_then(|l| l.as_array_mut())
+        .and_then(|l| l.iter_mut().find(|i| i["name"] == name))
+        .unwrap_or_else(|| panic!("no {name} in {list}"))
+}
+
+/// Adds `value` to the list at `list`, kept sorted by name as the export writes it.
+fn insert_sorted(doc: &mut serde_json::Value, list: &str, value: serde_json::Value) {
+    let l = doc.pointer_mut(list).unwrap().as_array_mut().unwrap();
+    l.push(value);
+    l.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+}
+
+fn write_doc(d: &Dwc, name: &str, doc: &serde_json::Value) -> String {
+    policy_file(d, name, &serde_json::to_string_pretty(doc).unwrap())
+}
+
+#[test]
+fn apply_plans_applies_in_one_go_and_is_idempotent() {
+    let d = Dwc::demo();
+    let export = || {
+        let o = d.run_as(None, "", &["export"]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout
+    };
+    let apply = |file: &str, extra: &[&str]| {
+        let mut args = vec!["apply", "-f", file];
+        args.extend_from_slice(extra);
+        d.run_as(None, "", &args)
+    };
+    // An export applied back is no change at all.
+    let before = export();
+    let same = policy_file(&d, "same", &before);
+    let o = apply(&same, &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("No changes"), "{}", o.stdout);
+
+    // Edit the document the way a person would.
+    let mut doc: serde_json::Value = serde_json::from_str(&before).unwrap();
+    item(&mut doc, "/users", "alice")["display_name"] = "Alice (renamed)".into();
+    insert_sorted(
+        &mut doc,
+        "/policies",
+        serde_json::json!({"name": "apply-read-only", "description": "from a file",
+            "document": {"Version": "1", "Statement": [
+                {"Effect": "Allow", "Action": ["dataworks:List*"], "Resource": "*"}]}}),
+    );
+    let fin = item(&mut doc, "/workspaces", "finance_etl");
+    item(fin, "/members", "dave")["roles"] = serde_json::json!(["development", "visitor"]);
+    item(fin, "/custom_roles", "etl_reviewer")["levels"]["data-quality"] = "read".into();
+    let mut levels = serde_json::Map::new();
+    for m in [
+        "data-analysis",
+        "data-governance",
+        "data-integration",
+        "data-modeling",
+        "data-quality",
+        "data-service",
+        "deployment",
+        "management",
+        "operation-center",
+        "security-guard",
+    ] {
+        levels.insert(m.into(), "none".into());
+    }
+    levels.insert("data-studio".into(), "read".into());
+    insert_sorted(
+        &mut doc,
+        "/workspaces",
+        serde_json::json!({"name": "apply_ws", "region": "cn-hangzhou",
+            "display_name": "Applied", "description": "made by apply", "mode": "standard",
+            "status": "normal", "default": false,
+            "members": [{"name": "alice", "roles": ["auditor"]}],
+            "custom_roles": [{"name": "auditor", "levels": levels, "compute_role": null}],
+            "compute": [], "data_sources": []}),
+    );
+    let contacts = doc["alerts"]["contacts"].as_array_mut().unwrap();
+    let gone = contacts.remove(0)["name"].as_str().unwrap().to_owned();
+    let file = write_doc(&d, "edited", &doc);
+
+    // The dry run lists every change and changes nothing.
+    let o = apply(&file, &["--dry-run"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for line in [
+        "+ create  policy apply-read-only",
+        "~ update  user alice: display name",
+        "~ update  member dave of finance_etl: grant development",
+        "~ update  role etl_reviewer in finance_etl: data-quality none → read",
+        "+ create  workspace apply_ws",
+        "+ create  role auditor in apply_ws",
+        "+ create  member alice of apply_ws: auditor",
+        &format!("- delete  alert contact {gone}"),
+        "Plan: 4 to create, 3 to update, 1 to delete",
+        "Dry run: nothing changed.",
+    ] {
+        assert!(o.stdout.contains(line), "no {line:?} in\n{}", o.stdout);
+    }
+    assert_eq!(export(), before, "a dry run changes nothing");
+
+    // Applied, the store exports exactly the file; a second apply has nothing to do.
+    let o = apply(&file, &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("Applied in one transaction"),
+        "{}",
+        o.stdout
+    );
+    let after: serde_json::Value = serde_json::from_str(&export()).unwrap();
+    assert_eq!(after, doc);
+    let o = apply(&file, &["-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let j = o.json();
+    assert_eq!(j["applied"], false);
+    assert_eq!(j["plan"], serde_json::json!([]));
+
+    // Each change is in the audit log as the session's own action, then the apply itself.
+    let o = d.run_as(None, "", &["-o", "json", "audit", "list"]);
+    let actions: Vec<String> = o
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["name"].as_str().unwrap(),
+                e["target"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for a in [
+        "ram:UpdateUser user alice",
+        "ram:CreatePolicy policy apply-read-only",
+        "dataworks:CreateProject workspace apply_ws",
+        "dataworks:UpdateProjectRole role etl_reviewer in finance_etl",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "no {a} in {actions:?}");
+    }
+    assert!(actions[0].starts_with("dwc:Apply"), "{actions:?}");
+
+    // Taking a workspace out of a whole-tenant document deletes it (to the recycle bin); a
+    // one-workspace document leaves the others alone.
+    let ws = doc["workspaces"].as_array_mut().unwrap();
+    ws.retain(|w| w["name"] != "apply_ws");
+    let file = write_doc(&d, "fewer", &doc);
+    let o = apply(&file, &[]);
+    assert!(
+        o.stdout.contains("- delete  workspace apply_ws"),
+        "{}",
+        o.stdout
+    );
+    let o = d.run_as(None, "", &["export", "--workspace", "finance_etl"]);
+    let mut one: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    one["workspace"]["description"] = "only this one".into();
+    let file = write_doc(&d, "one", &one);
+    let o = apply(&file, &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("Plan: 0 to create, 1 to update, 0 to delete"),
+        "{}",
+        o.stdout
+    );
+    let names = d
+        .run_as(None, "", &["-o", "json", "workspace", "list"])
+        .names();
+    assert!(names.contains(&"marketing_dw".to_owned()), "{names:?}");
+}
+
+#[test]
+fn apply_refuses_bad_documents_and_denied_steps_and_changes_nothing() {
+    let d = Dwc::demo();
+    let export = || d.run_as(None, "", &["export"]).stdout;
+    let before = export();
+    let apply_as = |user: Option<&str>, name: &str, text: &str| {
+        let f = policy_file(&d, name, text);
+        d.run_as(user, "", &["apply", "-f", &f])
+    };
+    let mut doc: serde_json::Value = serde_json::from_str(&before).unwrap();
+    item(&mut doc, "/users", "bob")["display_name"] = "Bob (changed)".into();
+    let edited = serde_json::to_string_pretty(&doc).unwrap();
+
+    // Malformed: truncated, an unknown field, another version, another account, a name twice.
+    let cases = [
+        (
+            "truncated",
+            edited[..edited.len() / 2].to_owned(),
+            "ends early",
+        ),
+        (
+            "unknown",
+            edited.replacen("\"display_name\"", "\"colour\": 1, \"display_name\"", 1),
+            "unknown field `colour`",
+        ),
+        (
+            "version",
+            edited.replacen("\"dwc_export\": 1", "\"dwc_export\": 2", 1),
+            "version 1",
+        ),
+        (
+            "account",
+            edited.replacen(
+                &format!("\"account\": {}", doc["account"]),
+                "\"account\": \"other\"",
+                1,
+            ),
+            "account other",
+        ),
+        (
+            "level",
+            edited.replacen("\"data-studio\": \"read\"", "\"data-studio\": \"loud\"", 1),
+            "level must be none, read or write",
+        ),
+    ];
+    for (name, text, why) in cases {
+        let o = apply_as(None, name, &text);
+        assert_eq!(o.code, 5, "{name}: {}", o.stderr);
+        assert!(o.stderr.contains(why), "{name}: {}", o.stderr);
+        assert!(o.stderr.contains("nothing was applied"), "{}", o.stderr);
+    }
+    let mut twice = doc.clone();
+    let bob = item(&mut twice, "/users", "bob").clone();
+    twice["users"].as_array_mut().unwrap().push(bob);
+    let o = apply_as(None, "twice", &twice.to_string());
+    assert_eq!(o.code, 5);
+    assert!(o.stderr.contains("bob is listed twice"), "{}", o.stderr);
+    assert_eq!(export(), before);
+
+    // A step that fails after others succeeded: the earlier ones are not kept either.
+    let mut failing = doc.clone();
+    insert_sorted(
+        &mut failing,
+        "/workspaces",
+        serde_json::json!({"name": "half_ws", "region": "cn-hangzhou",
+            "members": [{"name": "nobody_here", "roles": ["development"]}]}),
+    );
+    let o = apply_as(None, "failing", &failing.to_string());
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("while trying to create member nobody_here of half_ws"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        export(),
+        before,
+        "the user rename and the workspace were not kept"
+    );
+
+    // A user who may not make a change is denied (exit 3), the whole apply with it, and the
+    // attempt is audited in her name.
+    let o = apply_as(Some("alice"), "alice", &edited);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(o.stderr.contains("ram:UpdateUser"), "{}", o.stderr);
+    assert_eq!(export(), before);
+    let audit = d.run_as(None, "", &["-o", "json", "audit", "list"]).json();
+    let last = &audit[0];
+    assert_eq!(last["name"], "dwc:Apply");
+    assert_eq!(last["principal"], "alice");
+    assert_eq!(last["outcome"], "denied");
+    // What a file cannot do is refused with what to do instead.
+    let mut region = doc.clone();
+    item(&mut region, "/resource_groups", "rg_adhoc_hz")["payment"] =
+        serde_json::json!({"prepaid": {"months": 1, "auto_renew": false}});
+    let o = apply_as(None, "payment", &region.to_string());
+    assert_eq!(o.code, 5);
+    assert!(
+        o.stderr.contains("payment is chosen when it is bought"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(export(), before);
+}

@@ -601,6 +601,41 @@ mod tests {
     }
 
     #[test]
+    fn a_shadow_is_private_until_adopted_and_its_ids_stay_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path(), true).unwrap();
+        let put = |st: &Store, k: &str, v: u32| {
+            st.transact::<_, ()>(|tx| {
+                let id = tx.next_id()?;
+                tx.put(T::Users, k.as_bytes(), &v)?;
+                tx.put(T::Audit, &id.to_be_bytes(), &k.to_owned())?;
+                Ok(id)
+            })
+            .unwrap()
+        };
+        let first = put(&s, "alice", 1);
+        put(&s, "bob", 2);
+        let shadow = s.shadow().unwrap();
+        let in_shadow = put(&shadow, "alice", 10);
+        shadow
+            .transact::<_, ()>(|tx| tx.del(T::Users, b"bob"))
+            .unwrap();
+        assert!(in_shadow > first);
+        // The original does not see the shadow's changes.
+        assert_eq!(s.get::<u32>(T::Users, b"alice").unwrap(), Some(1));
+        assert!(s.has(T::Users, b"bob").unwrap());
+        // Adopting takes exactly the differences: alice, bob and one audit record.
+        assert_eq!(s.adopt(&shadow).unwrap(), 3);
+        assert_eq!(s.get::<u32>(T::Users, b"alice").unwrap(), Some(10));
+        assert!(!s.has(T::Users, b"bob").unwrap());
+        assert_eq!(s.adopt(&shadow).unwrap(), 0);
+        // Ids made after adopting do not reuse the shadow's.
+        assert!(put(&s, "carol", 3) > in_shadow);
+        let audit: Vec<String> = s.scan(T::Audit, b"").unwrap();
+        assert_eq!(audit.len(), 4, "{audit:?}");
+    }
+
+    #[test]
     fn lock_version_and_transactions() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
