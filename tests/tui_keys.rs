@@ -390,6 +390,29 @@ fn my_access_and_access_of_member() {
         screen.contains("allowed by role Development in"),
         "{screen}"
     );
+    // h/l pick a cell of the row; Enter shows that cell's trace in a window of its own.
+    assert!(screen.contains("Why: "), "{screen}");
+    tui::keys(&mut app, "ll");
+    let screen = tui::draw(&app, 120, 40);
+    assert!(screen.contains("· Operation Center: "), "{screen}");
+    tui::key(&mut app, KeyCode::Enter);
+    match &app.popup {
+        Some(Popup::Explain(title, lines)) => {
+            assert!(
+                title.starts_with("Why ") && title.contains("Operation Center"),
+                "{title}"
+            );
+            assert!(!lines.is_empty());
+        }
+        other => panic!("no trace window: {}", other.is_some()),
+    }
+    tui::key(&mut app, KeyCode::Esc);
+    assert!(
+        app.popup.is_none() && app.access.is_some(),
+        "Esc closes the window only"
+    );
+    tui::keys(&mut app, "hhhhh");
+    assert!(tui::draw(&app, 120, 40).contains("· Data Studio: "));
     tui::key(&mut app, KeyCode::Tab);
     tui::key(&mut app, KeyCode::Tab);
     let screen = tui::draw(&app, 120, 40);
@@ -397,6 +420,12 @@ fn my_access_and_access_of_member() {
         screen.contains("dataworks:CreateProject          denied"),
         "{screen}"
     );
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&app.popup, Some(Popup::Explain(t, _)) if t.contains(": denied")),
+        "a row of the actions tab explains itself on Enter"
+    );
+    tui::key(&mut app, KeyCode::Esc);
     tui::key(&mut app, KeyCode::Esc);
     assert!(app.access.is_none());
     // Alice may not look at Bob's access.

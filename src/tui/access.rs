@@ -1,27 +1,47 @@
 //! "My access" and "Access of member": the effective matrix the console decides — workspace
-//! modules per workspace, tenant modules, console actions — with the trace of the selected row
-//! shown beneath it.
+//! modules per workspace, tenant modules, console actions — with the trace of the selected cell
+//! beneath it, and on Enter in a window of its own.
 
 use crate::console::{AccessMatrix, Console, ConsoleError, Session};
 use crate::domain::module::{GlobalModule, Level, Module};
 
 use super::view::{Table, View};
 
+/// What one cell of the matrix says and why.
+pub struct Why {
+    pub title: String,
+    pub trace: Vec<String>,
+}
+
 pub struct AccessPanel {
     pub user: String,
     pub view: View,
-    /// Per tab, per row: the lines that explain it.
-    pub traces: Vec<Vec<Vec<String>>>,
+    /// Per tab, per row, per cell that has one: its explanation. The workspace tab has one per
+    /// module column; the others one per row.
+    pub whys: Vec<Vec<Vec<Why>>>,
 }
 
 impl AccessPanel {
-    /// The explanation of the selected row.
-    pub fn selected_trace(&self) -> &[String] {
+    /// The selected cell's title and trace.
+    pub fn selected_why(&self) -> (&str, &[String]) {
         let t = self.view.table();
-        t.visible(&self.view.filter)
+        let cell = t
+            .visible(&self.view.filter)
             .get(t.selected)
-            .and_then(|i| self.traces.get(self.view.tab)?.get(i))
-            .map_or(&[], Vec::as_slice)
+            .and_then(|i| self.whys.get(self.view.tab)?.get(i))
+            .and_then(|cells| cells.get(t.selected_col.map_or(0, |c| c.saturating_sub(1))));
+        cell.map_or(("", &[]), |w| (w.title.as_str(), w.trace.as_slice()))
+    }
+
+    /// Moves the selected cell along the row, on tables with more than one (h/l, ←/→).
+    pub fn move_col(&mut self, by: isize) {
+        let Some(t) = self.view.table_mut() else {
+            return;
+        };
+        if let Some(col) = &mut t.selected_col {
+            let last = t.columns.len().saturating_sub(1);
+            *col = col.saturating_add_signed(by).clamp(1, last.max(1));
+        }
     }
 }
 
@@ -60,20 +80,25 @@ pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, Console
         ),
         &columns,
     );
-    let mut ws_traces = Vec::new();
+    // The first module column starts selected; column 0 is the workspace's name.
+    ws.selected_col = Some(1);
+    let mut ws_whys = Vec::new();
     for (name, cells) in &m.workspaces {
         let mut row = vec![name.clone()];
         row.extend(cells.iter().map(|c| mark(c.level).to_owned()));
         ws.push(row);
-        let mut lines = Vec::new();
-        for (module, cell) in Module::ALL.iter().zip(cells) {
-            lines.push(format!("{}: {}", module.title(), cell.level.title()));
-            lines.extend(cell.trace.iter().map(|t| format!("    {t}")));
-        }
-        ws_traces.push(lines);
+        let whys = Module::ALL
+            .iter()
+            .zip(cells)
+            .map(|(module, cell)| Why {
+                title: format!("{name} · {}: {}", module.title(), cell.level.title()),
+                trace: cell.trace.clone(),
+            })
+            .collect();
+        ws_whys.push(whys);
     }
     let mut tabs = vec![ws];
-    let mut traces = vec![ws_traces];
+    let mut whys = vec![ws_whys];
     if !m.tenant.is_empty() {
         let mut t = Table::new("Tenant modules", &["Module", "Level", "Why"]);
         let mut tr = Vec::new();
@@ -85,10 +110,13 @@ pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, Console
                 .cloned()
                 .unwrap_or_default();
             t.push(vec![g.title().into(), cell.level.title().into(), why]);
-            tr.push(cell.trace.clone());
+            tr.push(vec![Why {
+                title: format!("{}: {}", g.title(), cell.level.title()),
+                trace: cell.trace.clone(),
+            }]);
         }
         tabs.push(t);
-        traces.push(tr);
+        whys.push(tr);
         let mut a = Table::new("Console actions", &["Action", "Decision", "Why"]);
         let mut tr = Vec::new();
         for (op, v) in &m.actions {
@@ -98,10 +126,13 @@ pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, Console
                 decision.into(),
                 v.trace.first().cloned().unwrap_or_default(),
             ]);
-            tr.push(v.trace.clone());
+            tr.push(vec![Why {
+                title: format!("{}: {decision}", op.action()),
+                trace: v.trace.clone(),
+            }]);
         }
         tabs.push(a);
-        traces.push(tr);
+        whys.push(tr);
     }
     Ok(AccessPanel {
         user: m.user,
@@ -109,6 +140,6 @@ pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, Console
             tabs,
             ..Default::default()
         },
-        traces,
+        whys,
     })
 }

@@ -610,9 +610,20 @@ impl App {
         let Some(panel) = &mut self.access else {
             return;
         };
+        match key.code {
+            KeyCode::Left | KeyCode::Char('h') => return panel.move_col(-1),
+            KeyCode::Right | KeyCode::Char('l') => return panel.move_col(1),
+            _ => {}
+        }
         let v = &mut panel.view;
         match keymap::action(key) {
             Some(Action::Back | Action::Quit) => self.access = None,
+            Some(Action::Open) => {
+                let (title, trace) = panel.selected_why();
+                if !title.is_empty() {
+                    self.popup = Some(Popup::Explain(format!("Why {title}"), trace.to_vec()));
+                }
+            }
             Some(Action::Up) => v.move_by(-1),
             Some(Action::Down) => v.move_by(1),
             Some(Action::Top) => v.move_to(0),

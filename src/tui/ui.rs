@@ -285,8 +285,16 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let row = Row::new(t.rows[i].iter().take(n).map(|c| Cell::from(c.as_str())));
-            if offset + k == t.selected {
+            let here = offset + k == t.selected;
+            let row = Row::new(t.rows[i].iter().take(n).enumerate().map(|(j, c)| {
+                let cell = Cell::from(c.as_str());
+                if here && t.selected_col == Some(j) {
+                    cell.style(Style::new().fg(ACCENT).bg(Color::Black).bold().underlined())
+                } else {
+                    cell
+                }
+            }));
+            if here {
                 row.style(Style::new().fg(Color::Black).bg(ACCENT))
             } else {
                 row
@@ -649,7 +657,7 @@ fn draw_access(f: &mut Frame, panel: &super::access::AccessPanel, area: Rect) {
     };
     f.render_widget(Clear, r);
     let block = Block::bordered().title(format!(
-        " Access of {} (j/k move · Tab tabs · Esc close) ",
+        " Access of {} (j/k row · h/l cell · Enter why · Tab tabs · Esc close) ",
         panel.user
     ));
     let inner = block.inner(r);
@@ -657,15 +665,14 @@ fn draw_access(f: &mut Frame, panel: &super::access::AccessPanel, area: Rect) {
     let [table, why] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(inner);
     draw_view(f, &panel.view, table);
-    let lines: Vec<Line> = panel
-        .selected_trace()
-        .iter()
-        .map(|l| Line::raw(format!(" {l}")))
-        .collect();
+    let (title, trace) = panel.selected_why();
+    let lines: Vec<Line> = trace.iter().map(|l| Line::raw(format!(" {l}"))).collect();
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::TOP).title(" Why ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(format!(" Why: {title} ")),
+        ),
         why,
     );
 }

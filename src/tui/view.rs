@@ -15,6 +15,9 @@ pub struct Table {
     /// Why there are no rows: the console's refusal, line by line.
     pub error: Option<Vec<String>>,
     pub selected: usize,
+    /// A selected cell within the selected row, for tables whose cells each mean something
+    /// (the access matrix).
+    pub selected_col: Option<usize>,
 }
 
 impl Table {
@@ -129,7 +132,7 @@ impl View {
         self.tabs.get(self.tab).unwrap_or(&EMPTY)
     }
 
-    fn table_mut(&mut self) -> Option<&mut Table> {
+    pub(super) fn table_mut(&mut self) -> Option<&mut Table> {
         self.tabs.get_mut(self.tab)
     }
 
