@@ -195,6 +195,11 @@ pub struct Store {
     _lock: Option<File>,
 }
 
+/// One sled tree per `T`, in `T::ALL`'s order (a store's trees are indexed by it).
+fn open_trees(db: &Db) -> sled::Result<Vec<Tree>> {
+    T::ALL.iter().map(|t| db.open_tree(t.name())).collect()
+}
+
 fn io(dir: &Path, e: impl std::fmt::Display) -> StoreError {
     StoreError::Io {
         dir: dir.display().to_string(),
@@ -361,11 +366,7 @@ impl Store {
             .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| io(dir, e))?;
-        let trees = T::ALL
-            .iter()
-            .map(|t| db.open_tree(t.name()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| io(dir, e))?;
+        let trees = open_trees(&db).map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
             id_base: 0,
@@ -500,11 +501,7 @@ impl Store {
             .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| io(dir, e))?;
-        let trees = T::ALL
-            .iter()
-            .map(|t| db.open_tree(t.name()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| io(dir, e))?;
+        let trees = open_trees(&db).map_err(|e| io(dir, e))?;
         for (from, to) in self.trees.iter().zip(&trees) {
             let mut batch = sled::Batch::default();
             for kv in from.iter() {

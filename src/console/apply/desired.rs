@@ -337,12 +337,16 @@ fn at(path: String) -> impl Fn(DomainError) -> ConsoleError {
     }
 }
 
-/// Items by name; the same name twice is an error rather than a silent last-one-wins.
+/// A section's items by name (`None` when the document leaves the section out); the same name
+/// twice is an error rather than a silent last-one-wins.
 fn by_name<I, T>(
     section: &str,
-    items: Vec<I>,
+    items: Option<Vec<I>>,
     f: impl Fn(I) -> Result<(String, T)>,
-) -> Result<BTreeMap<String, T>> {
+) -> Result<Option<BTreeMap<String, T>>> {
+    let Some(items) = items else {
+        return Ok(None);
+    };
     let mut out = BTreeMap::new();
     for item in items {
         let (name, value) = f(item)?;
@@ -354,7 +358,7 @@ fn by_name<I, T>(
         }
         out.insert(name, value);
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 fn set_of(
@@ -415,64 +419,50 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
             .transpose()?,
         ..Desired::default()
     };
-    if let Some(users) = doc.users {
-        d.users = Some(by_name("users", users, |u| {
-            let path = format!("users.{}", u.name);
-            let user = User {
-                display_name: u.display_name,
-                policies: u.policies.map(|p| p.into_iter().collect()),
-                tenant_roles: u
-                    .tenant_roles
-                    .map(|r| {
-                        set_of(&path, r, |x| {
-                            TenantRoleRef::parse(x).map(|r| tenant_role_slug(&r))
-                        })
+    d.users = by_name("users", doc.users, |u| {
+        let path = format!("users.{}", u.name);
+        let user = User {
+            display_name: u.display_name,
+            policies: u.policies.map(|p| p.into_iter().collect()),
+            tenant_roles: u
+                .tenant_roles
+                .map(|r| {
+                    set_of(&path, r, |x| {
+                        TenantRoleRef::parse(x).map(|r| tenant_role_slug(&r))
                     })
-                    .transpose()?,
-            };
-            Ok((u.name, user))
-        })?);
-    }
-    if let Some(policies) = doc.policies {
-        d.policies = Some(by_name("policies", policies, |p| {
-            Ok((
-                p.name,
-                PolicyDoc {
-                    description: p.description,
-                    document: p.document,
-                },
-            ))
-        })?);
-    }
-    if let Some(roles) = doc.tenant_roles {
-        d.tenant_roles = Some(by_name("tenant_roles", roles, |r| {
-            let levels = global_levels(&format!("tenant_roles.{}", r.name), &r.levels)?;
-            Ok((r.name, levels))
-        })?);
-    }
-    if let Some(ws) = doc.workspaces {
-        d.workspaces = Some(by_name("workspaces", ws, workspace)?);
-    }
-    if let Some(w) = doc.workspace {
-        d.workspace = Some(workspace(w)?);
-    }
-    if let Some(groups) = doc.resource_groups {
-        d.groups = Some(by_name("resource_groups", groups, |g| {
-            let group = Group {
-                region: g.region,
-                spec_cu: g.spec_cu,
-                payment: match g.payment {
-                    PaymentIn::Postpaid => Payment::PostPaid,
-                    PaymentIn::Prepaid { months, auto_renew } => {
-                        Payment::PrePaid { months, auto_renew }
-                    }
-                },
-                vpc: g.vpc,
-                attached: g.attached.into_iter().collect(),
-            };
-            Ok((g.name, group))
-        })?);
-    }
+                })
+                .transpose()?,
+        };
+        Ok((u.name, user))
+    })?;
+    d.policies = by_name("policies", doc.policies, |p| {
+        let policy = PolicyDoc {
+            description: p.description,
+            document: p.document,
+        };
+        Ok((p.name, policy))
+    })?;
+    d.tenant_roles = by_name("tenant_roles", doc.tenant_roles, |r| {
+        let levels = global_levels(&format!("tenant_roles.{}", r.name), &r.levels)?;
+        Ok((r.name, levels))
+    })?;
+    d.workspaces = by_name("workspaces", doc.workspaces, workspace)?;
+    d.workspace = doc.workspace.map(workspace).transpose()?;
+    d.groups = by_name("resource_groups", doc.resource_groups, |g| {
+        let group = Group {
+            region: g.region,
+            spec_cu: g.spec_cu,
+            payment: match g.payment {
+                PaymentIn::Postpaid => Payment::PostPaid,
+                PaymentIn::Prepaid { months, auto_renew } => {
+                    Payment::PrePaid { months, auto_renew }
+                }
+            },
+            vpc: g.vpc,
+            attached: g.attached.into_iter().collect(),
+        };
+        Ok((g.name, group))
+    })?;
     if let Some(alerts) = doc.alerts {
         if let Some(limits) = alerts.limits_per_day {
             let mut out = BTreeMap::new();
@@ -481,33 +471,29 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
             }
             d.limits = Some(out);
         }
-        if let Some(contacts) = alerts.contacts {
-            d.contacts = Some(by_name("alerts.contacts", contacts, |c| {
-                let contact = Contact {
-                    phone: c.phone,
-                    email: c.email,
-                    webhook: c.webhook,
-                };
-                Ok((c.name, contact))
-            })?);
-        }
-    }
-    if let Some(exts) = doc.extensions {
-        d.extensions = Some(by_name("extensions", exts, |e| {
-            let path = format!("extensions.{}", e.name);
-            let events = e
-                .events
-                .iter()
-                .map(|ev| ExtensionEvent::parse("events", ev).map_err(at(path.clone())))
-                .collect::<Result<_>>()?;
-            let ext = ExtensionDoc {
-                description: e.description,
-                events,
-                enabled_in: e.enabled_in.into_iter().collect(),
+        d.contacts = by_name("alerts.contacts", alerts.contacts, |c| {
+            let contact = Contact {
+                phone: c.phone,
+                email: c.email,
+                webhook: c.webhook,
             };
-            Ok((e.name, ext))
-        })?);
+            Ok((c.name, contact))
+        })?;
     }
+    d.extensions = by_name("extensions", doc.extensions, |e| {
+        let path = format!("extensions.{}", e.name);
+        let events = e
+            .events
+            .iter()
+            .map(|ev| ExtensionEvent::parse("events", ev).map_err(at(path.clone())))
+            .collect::<Result<_>>()?;
+        let ext = ExtensionDoc {
+            description: e.description,
+            events,
+            enabled_in: e.enabled_in.into_iter().collect(),
+        };
+        Ok((e.name, ext))
+    })?;
     Ok(Parsed {
         account: doc.account,
         desired: d,
@@ -527,60 +513,40 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
             ));
         }
     };
-    let members = w
-        .members
-        .map(|ms| {
-            by_name(&format!("{path}.members"), ms, |m| {
-                let roles = set_of(&format!("{path}.members.{}", m.name), m.roles, |r| {
-                    RoleRef::parse(r).map(|r| role_slug(&r))
-                })?;
-                Ok((m.name, roles))
-            })
-        })
-        .transpose()?;
-    let custom_roles = w
-        .custom_roles
-        .map(|rs| {
-            by_name(&format!("{path}.custom_roles"), rs, |r| {
-                let p = format!("{path}.custom_roles.{}", r.name);
-                let role = CustomRole {
-                    levels: module_levels(&p, &r.levels)?,
-                    compute_role: r.compute_role,
-                };
-                Ok((r.name, role))
-            })
-        })
-        .transpose()?;
-    let compute = w
-        .compute
-        .map(|cs| {
-            by_name(&format!("{path}.compute"), cs, |c| {
-                let p = format!("{path}.compute.{}", c.name);
-                let compute = Compute {
-                    kind: ComputeType::parse("type", &c.kind).map_err(at(p.clone()))?,
-                    instance: c.instance,
-                    env: Env::parse("env", &c.env).map_err(at(p))?,
-                };
-                Ok((c.name, compute))
-            })
-        })
-        .transpose()?;
-    let data_sources = w
-        .data_sources
-        .map(|ds| {
-            by_name(&format!("{path}.data_sources"), ds, |d| {
-                let p = format!("{path}.data_sources.{}", d.name);
-                let source = DataSourceDoc {
-                    kind: DataSourceType::parse("type", &d.kind).map_err(at(p.clone()))?,
-                    env: Env::parse("env", &d.env).map_err(at(p))?,
-                    description: d.description,
-                    fields: d.fields,
-                    secrets: d.secrets.into_iter().collect(),
-                };
-                Ok((d.name, source))
-            })
-        })
-        .transpose()?;
+    let members = by_name(&format!("{path}.members"), w.members, |m| {
+        let roles = set_of(&format!("{path}.members.{}", m.name), m.roles, |r| {
+            RoleRef::parse(r).map(|r| role_slug(&r))
+        })?;
+        Ok((m.name, roles))
+    })?;
+    let custom_roles = by_name(&format!("{path}.custom_roles"), w.custom_roles, |r| {
+        let p = format!("{path}.custom_roles.{}", r.name);
+        let role = CustomRole {
+            levels: module_levels(&p, &r.levels)?,
+            compute_role: r.compute_role,
+        };
+        Ok((r.name, role))
+    })?;
+    let compute = by_name(&format!("{path}.compute"), w.compute, |c| {
+        let p = format!("{path}.compute.{}", c.name);
+        let compute = Compute {
+            kind: ComputeType::parse("type", &c.kind).map_err(at(p.clone()))?,
+            instance: c.instance,
+            env: Env::parse("env", &c.env).map_err(at(p))?,
+        };
+        Ok((c.name, compute))
+    })?;
+    let data_sources = by_name(&format!("{path}.data_sources"), w.data_sources, |d| {
+        let p = format!("{path}.data_sources.{}", d.name);
+        let source = DataSourceDoc {
+            kind: DataSourceType::parse("type", &d.kind).map_err(at(p.clone()))?,
+            env: Env::parse("env", &d.env).map_err(at(p))?,
+            description: d.description,
+            fields: d.fields,
+            secrets: d.secrets.into_iter().collect(),
+        };
+        Ok((d.name, source))
+    })?;
     crate::domain::region::region("region", &w.region).map_err(at(path.clone()))?;
     let ws = Workspace {
         region: w.region,

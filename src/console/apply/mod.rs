@@ -194,6 +194,46 @@ fn quoted(v: &Option<String>) -> String {
     }
 }
 
+/// How one item the document lists differs from the store: missing there, or there but
+/// otherwise (what the document wants, then what the store has).
+enum Change<'x, T> {
+    Create(&'x String, &'x T),
+    Update(&'x String, &'x T, &'x T),
+}
+
+impl<'x, T> Change<'x, T> {
+    fn wanted(&self) -> (&'x String, &'x T) {
+        match *self {
+            Change::Create(name, w) | Change::Update(name, w, _) => (name, w),
+        }
+    }
+}
+
+/// The items of `want` that the store (`have`, `None` when it has none) lacks or has otherwise.
+fn changes<'x, T: PartialEq>(
+    want: &'x BTreeMap<String, T>,
+    have: Option<&'x BTreeMap<String, T>>,
+) -> Vec<Change<'x, T>> {
+    want.iter()
+        .filter_map(|(name, w)| match have.and_then(|h| h.get(name)) {
+            None => Some(Change::Create(name, w)),
+            Some(h) if h != w => Some(Change::Update(name, w, h)),
+            Some(_) => None,
+        })
+        .collect()
+}
+
+/// What the store has that `want` no longer lists.
+fn dropped<'x, T, U>(
+    want: &BTreeMap<String, T>,
+    have: Option<&'x BTreeMap<String, U>>,
+) -> Vec<&'x String> {
+    have.into_iter()
+        .flat_map(|h| h.keys())
+        .filter(|n| !want.contains_key(*n))
+        .collect()
+}
+
 /// What to add to `have` and take from it to make `want`.
 fn set_diff<'x>(
     want: &'x BTreeSet<String>,
@@ -294,17 +334,16 @@ impl<'a> Applier<'a> {
         let Some(want) = &want.policies else {
             return Ok(());
         };
-        let none = BTreeMap::new();
-        let have = have.policies.as_ref().unwrap_or(&none);
-        for (name, p) in want {
+        for change in changes(want, have.policies.as_ref()) {
+            let (name, p) = change.wanted();
             let doc = serde_json::to_string_pretty(&p.document)
                 .map_err(|e| ConsoleError::Internal(e.to_string()))?;
             let item = format!("policy {name}");
-            match have.get(name) {
-                None => self.step(Verb::Create, item, String::new(), || {
+            match change {
+                Change::Create(..) => self.step(Verb::Create, item, String::new(), || {
                     c.create_policy(s, name, &p.description, &doc)
                 })?,
-                Some(h) if h != p => {
+                Change::Update(_, _, h) => {
                     let mut what = Vec::new();
                     if h.description != p.description {
                         what.push(format!(
@@ -319,7 +358,6 @@ impl<'a> Applier<'a> {
                         c.update_policy(s, name, &p.description, &doc)
                     })?
                 }
-                Some(_) => {}
             }
         }
         Ok(())
@@ -330,21 +368,18 @@ impl<'a> Applier<'a> {
         let Some(want) = &want.tenant_roles else {
             return Ok(());
         };
-        let none = BTreeMap::new();
-        let have = have.tenant_roles.as_ref().unwrap_or(&none);
-        for (name, levels) in want {
+        for change in changes(want, have.tenant_roles.as_ref()) {
+            let (name, levels) = change.wanted();
             let item = format!("tenant role {name}");
-            match have.get(name) {
-                None => self.step(Verb::Create, item, String::new(), || {
+            match change {
+                Change::Create(..) => self.step(Verb::Create, item, String::new(), || {
                     c.create_tenant_role(s, name, *levels)
                 })?,
-                Some(h) if h != levels => {
-                    let detail = global_changes(h, levels);
-                    self.step(Verb::Update, item, detail, || {
+                Change::Update(_, _, h) => {
+                    self.step(Verb::Update, item, global_changes(h, levels), || {
                         c.update_tenant_role(s, name, *levels)
                     })?
                 }
-                Some(_) => {}
             }
         }
         Ok(())
@@ -570,217 +605,231 @@ impl<'a> Applier<'a> {
     }
 
     fn workspace_insides(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
-        let c = self.c;
-        let rs = self.at(&w.region);
-        let rs = &rs;
-        let empty = BTreeMap::new();
-        if let Some(want) = &w.custom_roles {
-            let have = have.custom_roles.as_ref().unwrap_or(&empty);
-            for (name, r) in want {
-                let item = format!("role {name} in {ws}");
-                let role = r.compute_role.as_deref();
-                match have.get(name) {
-                    None => self.step(Verb::Create, item, String::new(), || {
-                        c.create_role(rs, ws, name, r.levels, role)
-                    })?,
-                    Some(h) if h != r => {
-                        let mut detail = module_changes(&h.levels, &r.levels);
-                        if h.compute_role != r.compute_role {
-                            detail.push_str(&format!(
-                                " compute role {} → {}",
-                                quoted(&h.compute_role),
-                                quoted(&r.compute_role)
-                            ));
-                        }
-                        self.step(Verb::Update, item, detail.trim().to_owned(), || {
-                            c.update_role(rs, ws, name, r.levels, role)
-                        })?
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        let no_members = BTreeMap::new();
-        if let Some(want) = &w.members {
-            let have_m = have.members.as_ref().unwrap_or(&no_members);
-            for (user, roles) in want {
-                let item = format!("member {user} of {ws}");
-                match have_m.get(user) {
-                    None => {
-                        let refs = roles
-                            .iter()
-                            .map(|r| RoleRef::parse(r))
-                            .collect::<std::result::Result<Vec<_>, _>>()?;
-                        let detail = roles.iter().cloned().collect::<Vec<_>>().join(", ");
-                        self.step(Verb::Create, item, detail, || {
-                            c.add_member(rs, ws, user, refs)
-                        })?
-                    }
-                    Some(h) => {
-                        let (add, remove) = set_diff(roles, h);
-                        for r in add {
-                            let role = RoleRef::parse(r)?;
-                            self.step(Verb::Update, item.clone(), format!("grant {r}"), || {
-                                c.grant_role(rs, ws, user, role)
-                            })?;
-                        }
-                        for r in remove {
-                            let role = RoleRef::parse(r)?;
-                            self.step(Verb::Update, item.clone(), format!("revoke {r}"), || {
-                                c.revoke_role(rs, ws, user, role)
-                            })?;
-                        }
-                    }
-                }
-            }
-            for user in have_m.keys().filter(|u| !want.contains_key(*u)) {
-                self.step(
-                    Verb::Delete,
-                    format!("member {user} of {ws}"),
-                    String::new(),
-                    || c.remove_member(rs, ws, user),
-                )?;
-            }
-        }
+        self.custom_roles(ws, w, have)?;
+        self.members(ws, w, have)?;
         // Custom roles go after the members, who may have held them until now.
-        if let (Some(want), Some(have)) = (&w.custom_roles, &have.custom_roles) {
-            for name in have.keys().filter(|n| !want.contains_key(*n)) {
+        if let Some(want) = &w.custom_roles {
+            let (c, rs) = (self.c, self.at(&w.region));
+            for name in dropped(want, have.custom_roles.as_ref()) {
                 self.step(
                     Verb::Delete,
                     format!("role {name} in {ws}"),
                     String::new(),
-                    || c.delete_role(rs, ws, name),
+                    || c.delete_role(&rs, ws, name),
                 )?;
             }
         }
-        let no_compute = BTreeMap::new();
-        if let Some(want) = &w.compute {
-            let have = have.compute.as_ref().unwrap_or(&no_compute);
-            for (name, x) in want {
-                let item = format!("compute {name} in {ws}");
-                let input = || NewCompute {
-                    name: name.clone(),
-                    kind: x.kind,
-                    instance: x.instance.clone(),
-                    env: x.env,
-                };
-                let detail = compute_detail(x.kind, &x.instance, x.env);
-                match have.get(name) {
-                    None => self.step(Verb::Create, item, detail, || {
-                        c.attach_compute(rs, ws, input()).map(drop)
-                    })?,
-                    Some(h) if h != x => {
-                        let detail = format!(
-                            "rebind: {} → {detail}",
-                            compute_detail(h.kind, &h.instance, h.env)
-                        );
-                        self.step(Verb::Update, item, detail, || {
-                            c.detach_compute(rs, ws, name)?;
-                            c.attach_compute(rs, ws, input()).map(drop)
-                        })?
+        self.compute(ws, w, have)?;
+        self.data_sources(ws, w, have)
+    }
+
+    fn custom_roles(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
+        let Some(want) = &w.custom_roles else {
+            return Ok(());
+        };
+        let (c, rs) = (self.c, self.at(&w.region));
+        for change in changes(want, have.custom_roles.as_ref()) {
+            let (name, r) = change.wanted();
+            let item = format!("role {name} in {ws}");
+            let role = r.compute_role.as_deref();
+            match change {
+                Change::Create(..) => self.step(Verb::Create, item, String::new(), || {
+                    c.create_role(&rs, ws, name, r.levels, role)
+                })?,
+                Change::Update(_, _, h) => {
+                    let mut what = vec![module_changes(&h.levels, &r.levels)];
+                    if h.compute_role != r.compute_role {
+                        what.push(format!(
+                            "compute role {} → {}",
+                            quoted(&h.compute_role),
+                            quoted(&r.compute_role)
+                        ));
                     }
-                    Some(_) => {}
+                    what.retain(|x| !x.is_empty());
+                    self.step(Verb::Update, item, what.join(", "), || {
+                        c.update_role(&rs, ws, name, r.levels, role)
+                    })?
                 }
             }
-            for name in have.keys().filter(|n| !want.contains_key(*n)) {
-                self.step(
-                    Verb::Delete,
-                    format!("compute {name} in {ws}"),
-                    "unbind".into(),
-                    || c.detach_compute(rs, ws, name),
-                )?;
+        }
+        Ok(())
+    }
+
+    fn members(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
+        let Some(want) = &w.members else {
+            return Ok(());
+        };
+        let (c, rs) = (self.c, self.at(&w.region));
+        for change in changes(want, have.members.as_ref()) {
+            let (user, roles) = change.wanted();
+            let item = format!("member {user} of {ws}");
+            match change {
+                Change::Create(..) => {
+                    let refs = roles
+                        .iter()
+                        .map(|r| RoleRef::parse(r))
+                        .collect::<std::result::Result<Vec<_>, _>>()?;
+                    let detail = roles.iter().cloned().collect::<Vec<_>>().join(", ");
+                    self.step(Verb::Create, item, detail, || {
+                        c.add_member(&rs, ws, user, refs)
+                    })?
+                }
+                Change::Update(_, _, h) => {
+                    // Grants first, so a member never passes through having no role.
+                    let (add, remove) = set_diff(roles, h);
+                    for r in add {
+                        let role = RoleRef::parse(r)?;
+                        self.step(Verb::Update, item.clone(), format!("grant {r}"), || {
+                            c.grant_role(&rs, ws, user, role)
+                        })?;
+                    }
+                    for r in remove {
+                        let role = RoleRef::parse(r)?;
+                        self.step(Verb::Update, item.clone(), format!("revoke {r}"), || {
+                            c.revoke_role(&rs, ws, user, role)
+                        })?;
+                    }
+                }
             }
         }
-        let no_sources = BTreeMap::new();
-        if let Some(want) = &w.data_sources {
-            let have = have.data_sources.as_ref().unwrap_or(&no_sources);
-            for (name, d) in want {
-                let item = format!("data source {name} in {ws}");
-                match have.get(name) {
-                    None => {
-                        if !d.secrets.is_empty() {
-                            let list: Vec<&str> = d.secrets.iter().map(String::as_str).collect();
-                            return Err(refuse(
-                                &item,
-                                &format!(
-                                    "it has secret fields ({}), and a file never carries secrets; create it with `dwc ds create` and apply again",
-                                    list.join(", ")
-                                ),
-                            ));
-                        }
-                        let input = DataSourceInput {
-                            name: name.clone(),
-                            kind: d.kind,
-                            env: d.env,
-                            description: d.description.clone(),
-                            connection: ConnectionInput {
-                                fields: d.fields.clone(),
-                                secrets: BTreeMap::new(),
-                            },
-                        };
-                        let detail = format!("{} ({})", d.kind.slug(), d.env.slug());
-                        self.step(Verb::Create, item, detail, || {
-                            c.create_data_source(rs, ws, input).map(drop)
-                        })?
+        for user in dropped(want, have.members.as_ref()) {
+            self.step(
+                Verb::Delete,
+                format!("member {user} of {ws}"),
+                String::new(),
+                || c.remove_member(&rs, ws, user),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn compute(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
+        let Some(want) = &w.compute else {
+            return Ok(());
+        };
+        let (c, rs) = (self.c, self.at(&w.region));
+        for change in changes(want, have.compute.as_ref()) {
+            let (name, x) = change.wanted();
+            let item = format!("compute {name} in {ws}");
+            let input = || NewCompute {
+                name: name.clone(),
+                kind: x.kind,
+                instance: x.instance.clone(),
+                env: x.env,
+            };
+            let detail = compute_detail(x.kind, &x.instance, x.env);
+            match change {
+                Change::Create(..) => self.step(Verb::Create, item, detail, || {
+                    c.attach_compute(&rs, ws, input()).map(drop)
+                })?,
+                Change::Update(_, _, h) => {
+                    let was = compute_detail(h.kind, &h.instance, h.env);
+                    self.step(
+                        Verb::Update,
+                        item,
+                        format!("rebind: {was} → {detail}"),
+                        || {
+                            c.detach_compute(&rs, ws, name)?;
+                            c.attach_compute(&rs, ws, input()).map(drop)
+                        },
+                    )?
+                }
+            }
+        }
+        for name in dropped(want, have.compute.as_ref()) {
+            self.step(
+                Verb::Delete,
+                format!("compute {name} in {ws}"),
+                "unbind".into(),
+                || c.detach_compute(&rs, ws, name),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn data_sources(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
+        let Some(want) = &w.data_sources else {
+            return Ok(());
+        };
+        let (c, rs) = (self.c, self.at(&w.region));
+        for change in changes(want, have.data_sources.as_ref()) {
+            let (name, d) = change.wanted();
+            let item = format!("data source {name} in {ws}");
+            // Secrets never travel in a file: only the fields are given, secrets kept as stored.
+            let connection = ConnectionInput {
+                fields: d.fields.clone(),
+                secrets: BTreeMap::new(),
+            };
+            match change {
+                Change::Create(..) => {
+                    if !d.secrets.is_empty() {
+                        let list: Vec<&str> = d.secrets.iter().map(String::as_str).collect();
+                        return Err(refuse(
+                            &item,
+                            &format!(
+                                "it has secret fields ({}), and a file never carries secrets; create it with `dwc ds create` and apply again",
+                                list.join(", ")
+                            ),
+                        ));
                     }
-                    Some(h) if h != d => {
-                        if h.kind != d.kind {
-                            return Err(refuse(
-                                &item,
-                                "its type cannot change; delete it and create a new one",
-                            ));
-                        }
-                        if h.secrets != d.secrets {
-                            return Err(refuse(
-                                &item,
-                                "secret fields are set with `dwc ds update`, never from a file; list the secrets the store has",
-                            ));
-                        }
-                        if let Some(gone) = h.fields.keys().find(|k| !d.fields.contains_key(*k)) {
-                            return Err(refuse(
-                                &item,
-                                &format!("field {gone} cannot be removed; give it a value"),
-                            ));
-                        }
-                        let mut what: Vec<String> = d
-                            .fields
-                            .iter()
-                            .filter(|(k, v)| h.fields.get(*k) != Some(v))
-                            .map(|(k, _)| k.clone())
-                            .collect();
-                        if h.description != d.description {
-                            what.push("description".into());
-                        }
-                        if h.env != d.env {
-                            what.push(format!("env {} → {}", h.env.slug(), d.env.slug()));
-                        }
-                        let connection = ConnectionInput {
-                            fields: d.fields.clone(),
-                            secrets: BTreeMap::new(),
-                        };
-                        self.step(Verb::Update, item, what.join(", "), || {
-                            c.update_data_source(
-                                rs,
-                                ws,
-                                name,
-                                connection,
-                                Some(d.description.clone()),
-                                Some(d.env),
-                            )
+                    let input = DataSourceInput {
+                        name: name.clone(),
+                        kind: d.kind,
+                        env: d.env,
+                        description: d.description.clone(),
+                        connection,
+                    };
+                    let detail = format!("{} ({})", d.kind.slug(), d.env.slug());
+                    self.step(Verb::Create, item, detail, || {
+                        c.create_data_source(&rs, ws, input).map(drop)
+                    })?
+                }
+                Change::Update(_, _, h) => {
+                    if h.kind != d.kind {
+                        return Err(refuse(
+                            &item,
+                            "its type cannot change; delete it and create a new one",
+                        ));
+                    }
+                    if h.secrets != d.secrets {
+                        return Err(refuse(
+                            &item,
+                            "secret fields are set with `dwc ds update`, never from a file; list the secrets the store has",
+                        ));
+                    }
+                    if let Some(gone) = h.fields.keys().find(|k| !d.fields.contains_key(*k)) {
+                        return Err(refuse(
+                            &item,
+                            &format!("field {gone} cannot be removed; give it a value"),
+                        ));
+                    }
+                    let mut what: Vec<String> = d
+                        .fields
+                        .iter()
+                        .filter(|(k, v)| h.fields.get(*k) != Some(v))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    if h.description != d.description {
+                        what.push("description".into());
+                    }
+                    if h.env != d.env {
+                        what.push(format!("env {} → {}", h.env.slug(), d.env.slug()));
+                    }
+                    let description = Some(d.description.clone());
+                    self.step(Verb::Update, item, what.join(", "), || {
+                        c.update_data_source(&rs, ws, name, connection, description, Some(d.env))
                             .map(drop)
-                        })?
-                    }
-                    Some(_) => {}
+                    })?
                 }
             }
-            for name in have.keys().filter(|n| !want.contains_key(*n)) {
-                self.step(
-                    Verb::Delete,
-                    format!("data source {name} in {ws}"),
-                    String::new(),
-                    || c.delete_data_source(rs, ws, name),
-                )?;
-            }
+        }
+        for name in dropped(want, have.data_sources.as_ref()) {
+            self.step(
+                Verb::Delete,
+                format!("data source {name} in {ws}"),
+                String::new(),
+                || c.delete_data_source(&rs, ws, name),
+            )?;
         }
         Ok(())
     }
@@ -973,54 +1022,50 @@ impl<'a> Applier<'a> {
     fn alerts(&mut self, want: &Desired, have: &Desired) -> Result<()> {
         let (c, s) = (self.c, self.s);
         if let Some(limits) = &want.limits {
-            let none = BTreeMap::new();
-            let have = have.limits.as_ref().unwrap_or(&none);
             for (&ch, &limit) in limits {
-                let now = have.get(&ch).copied().flatten();
+                let now = have
+                    .limits
+                    .as_ref()
+                    .and_then(|l| l.get(&ch).copied().flatten());
                 if now != limit {
                     let show =
                         |l: Option<u32>| l.map_or("no limit".to_owned(), |n| format!("{n}/day"));
                     let detail = format!("{} → {}", show(now), show(limit));
-                    self.step(
-                        Verb::Update,
-                        format!("alert limit {}", ch.slug()),
-                        detail,
-                        || c.set_alert_limit(s, ch, limit).map(drop),
-                    )?;
+                    let item = format!("alert limit {}", ch.slug());
+                    self.step(Verb::Update, item, detail, || {
+                        c.set_alert_limit(s, ch, limit).map(drop)
+                    })?;
                 }
             }
         }
         let Some(want) = &want.contacts else {
             return Ok(());
         };
-        let none = BTreeMap::new();
-        let have = have.contacts.as_ref().unwrap_or(&none);
-        for (name, x) in want {
+        for change in changes(want, have.contacts.as_ref()) {
+            let (name, x) = change.wanted();
             let item = format!("alert contact {name}");
             let (p, e, w) = (x.phone.as_deref(), x.email.as_deref(), x.webhook.as_deref());
-            match have.get(name) {
-                None => self.step(Verb::Create, item, String::new(), || {
+            match change {
+                Change::Create(..) => self.step(Verb::Create, item, String::new(), || {
                     c.create_contact(s, name, p, e, w).map(drop)
                 })?,
-                Some(h) if h != x => {
-                    let mut what = Vec::new();
-                    for (field, a, b) in [
+                Change::Update(_, _, h) => {
+                    let what: Vec<String> = [
                         ("phone", &h.phone, &x.phone),
                         ("email", &h.email, &x.email),
                         ("webhook", &h.webhook, &x.webhook),
-                    ] {
-                        if a != b {
-                            what.push(format!("{field} {} → {}", quoted(a), quoted(b)));
-                        }
-                    }
+                    ]
+                    .into_iter()
+                    .filter(|(_, a, b)| a != b)
+                    .map(|(field, a, b)| format!("{field} {} → {}", quoted(a), quoted(b)))
+                    .collect();
                     self.step(Verb::Update, item, what.join(", "), || {
                         c.update_contact(s, name, p, e, w).map(drop)
                     })?
                 }
-                Some(_) => {}
             }
         }
-        for name in have.keys().filter(|n| !want.contains_key(*n)) {
+        for name in dropped(want, have.contacts.as_ref()) {
             self.step(
                 Verb::Delete,
                 format!("alert contact {name}"),
