@@ -1616,4 +1616,22 @@ fn apply_refuses_bad_documents_and_denied_steps_and_changes_nothing() {
         o.stderr
     );
     assert_eq!(export(), before);
+    let mut moved = doc.clone();
+    let ws = &mut moved["workspaces"][0];
+    let from = ws["region"].as_str().unwrap().to_owned();
+    let to = if from == "cn-hangzhou" {
+        "cn-shanghai"
+    } else {
+        "cn-hangzhou"
+    };
+    ws["region"] = to.into();
+    let o = apply_as(None, "moved", &moved.to_string());
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains(&format!("it is in {from}; a workspace cannot move regions")),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(export(), before);
 }

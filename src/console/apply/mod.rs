@@ -124,6 +124,17 @@ impl Console {
             ));
         }
         let want = parsed.desired;
+        // Planning alone reads the store and changes nothing: when it finds nothing to do, no
+        // shadow is needed (on a large tenant the copy is most of an apply's time).
+        let mut plan = Applier::new(self, s, false);
+        plan.all(&want)?;
+        if plan.plan.iter().all(|l| l.action == Verb::Wait) {
+            return Ok(ApplyReport {
+                plan: plan.plan,
+                applied: false,
+                records: 0,
+            });
+        }
         let shadow = self.shadow()?;
         let mut run = Applier::new(&shadow, s, true);
         run.all(&want)?;
@@ -495,7 +506,13 @@ impl<'a> Applier<'a> {
             (None, None) => return Ok(()),
         };
         for (name, w) in listed {
-            self.workspace(name, w)?;
+            // A whole-tenant plan already read every workspace the session sees; a
+            // one-workspace plan reads just its own.
+            let known = match &have.workspaces {
+                Some(all) => all.get(name.as_str()).cloned(),
+                None => self.current_ws(&w.region, name)?,
+            };
+            self.workspace(name, w, known)?;
         }
         if let (Some(want_all), Some(have_all)) = (&want.workspaces, &have.workspaces) {
             for (name, h) in have_all {
@@ -511,13 +528,18 @@ impl<'a> Applier<'a> {
         Ok(())
     }
 
-    fn workspace(&mut self, name: &str, w: &Workspace) -> Result<()> {
+    fn workspace(&mut self, name: &str, w: &Workspace, have: Option<Workspace>) -> Result<()> {
         let c = self.c;
         let rs = self.at(&w.region);
         let item = format!("workspace {name}");
-        let have = self.current_ws(&w.region, name)?;
         let have = match have {
             Some(h) => {
+                if h.region != w.region {
+                    return Err(refuse(
+                        &item,
+                        &format!("it is in {}; a workspace cannot move regions", h.region),
+                    ));
+                }
                 if w.default.is_some_and(|d| Some(d) != h.default) {
                     return Err(refuse(
                         &item,
