@@ -193,7 +193,7 @@ impl Console {
         &self.store
     }
 
-    /// A private copy of this console to try a batch of changes on: same tenant, secrets key
+    /// A private view of this console to try a batch of changes on: same tenant, secrets key
     /// and job lengths, its clock stopped at this moment so the batch happens at one instant.
     /// Nothing done to it reaches this console until [`Console::adopt`].
     fn shadow(&self) -> Result<Console> {

@@ -4,15 +4,19 @@
 
 mod codec;
 
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::transaction::{
     ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
 };
-use sled::{Db, Tree};
+use sled::{Db, IVec, Tree};
 use thiserror::Error;
 
 pub use codec::{SCHEMA_VERSION, decode, encode};
@@ -185,14 +189,79 @@ pub struct Store {
     dir: PathBuf,
     db: Db,
     trees: Vec<Tree>,
-    /// Added to the ids this store's database makes. Zero, except in a shadow: there it starts
-    /// past every id the original had made, so ids made in the shadow stay unique when adopted.
-    /// (The shadow cannot ask the original for ids: inside a transaction sled holds a
-    /// process-wide lock that `Db::generate_id` waits for.)
-    id_base: u64,
+    /// In a shadow: what it has written since it was taken, laid over the trees it shares with
+    /// its original, which it never writes. `None` in a store itself.
+    overlay: Option<RwLock<Changes>>,
     /// Held for the life of the store: a second process gets `InUse` instead of a sled error.
     /// A shadow has none: it lives in this process only.
     _lock: Option<File>,
+}
+
+/// Per tree (in `T::ALL`'s order), each key written (`Some`) or removed (`None`).
+type Changes = Vec<BTreeMap<Vec<u8>, Option<IVec>>>;
+
+fn no_changes() -> Changes {
+    vec![BTreeMap::new(); T::ALL.len()]
+}
+
+fn read(c: &RwLock<Changes>) -> RwLockReadGuard<'_, Changes> {
+    c.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write(c: &RwLock<Changes>) -> RwLockWriteGuard<'_, Changes> {
+    c.write().unwrap_or_else(|e| e.into_inner())
+}
+
+type Kv = (IVec, IVec);
+
+/// Which keys a scan visits.
+#[derive(Clone, Copy)]
+enum Span<'a> {
+    Prefix(&'a [u8]),
+    Before(&'a [u8]),
+}
+
+/// `base` in key order (or reversed, with `rev`) with `over`, in the same order, laid over it:
+/// an overlaid key replaces the base's, a removed one hides it.
+fn lay_over(
+    base: impl Iterator<Item = sled::Result<Kv>>,
+    over: Vec<(Vec<u8>, Option<IVec>)>,
+    rev: bool,
+) -> impl Iterator<Item = sled::Result<Kv>> {
+    enum Next {
+        Base,
+        Both,
+        Over,
+    }
+    let mut base = base.peekable();
+    let mut over = over.into_iter().peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let next = match (base.peek(), over.peek()) {
+                (None, None) => return None,
+                (Some(Err(_)), _) | (Some(_), None) => Next::Base,
+                (None, Some(_)) => Next::Over,
+                (Some(Ok((kb, _))), Some((ko, _))) => {
+                    let order = kb.as_ref().cmp(ko.as_slice());
+                    match if rev { order.reverse() } else { order } {
+                        Ordering::Less => Next::Base,
+                        Ordering::Equal => Next::Both,
+                        Ordering::Greater => Next::Over,
+                    }
+                }
+            };
+            match next {
+                Next::Base => return base.next(),
+                Next::Both => {
+                    base.next();
+                }
+                Next::Over => {}
+            }
+            if let Some((k, Some(v))) = over.next() {
+                return Some(Ok((IVec::from(k), v)));
+            }
+        }
+    })
 }
 
 /// One sled tree per `T`, in `T::ALL`'s order (a store's trees are indexed by it).
@@ -216,8 +285,20 @@ pub enum TxError<E> {
 
 /// The caller's view inside a transaction.
 pub struct Tx<'a> {
-    trees: &'a [TransactionalTree],
-    id_base: u64,
+    on: On<'a>,
+}
+
+enum On<'a> {
+    Sled(&'a [TransactionalTree]),
+    /// A shadow's transaction: its writes wait here until it commits into the overlay.
+    Shadow {
+        store: &'a Store,
+        pending: &'a RefCell<Changes>,
+    },
+}
+
+fn corrupt<E>(e: StoreError) -> ConflictableTransactionError<TxAbort<E>> {
+    ConflictableTransactionError::Abort(TxAbort::Corrupt(e))
 }
 
 pub type TxResult<R, E> = Result<R, ConflictableTransactionError<TxAbort<E>>>;
@@ -235,42 +316,58 @@ pub fn abort<R, E>(e: E) -> TxResult<R, E> {
 }
 
 impl Tx<'_> {
-    fn tree(&self, t: T) -> &TransactionalTree {
-        &self.trees[t as usize]
+    fn raw<E>(&self, t: T, k: &[u8]) -> TxResult<Option<IVec>, E> {
+        match &self.on {
+            On::Sled(trees) => Ok(trees[t as usize].get(k)?),
+            On::Shadow { store, pending } => match pending.borrow()[t as usize].get(k) {
+                Some(v) => Ok(v.clone()),
+                None => store.raw(t, k).map_err(corrupt),
+            },
+        }
+    }
+
+    fn set<E>(&self, t: T, k: &[u8], v: Option<IVec>) -> TxResult<(), E> {
+        match (&self.on, v) {
+            (On::Sled(trees), Some(v)) => trees[t as usize].insert(k, v).map(drop)?,
+            (On::Sled(trees), None) => trees[t as usize].remove(k).map(drop)?,
+            (On::Shadow { pending, .. }, v) => {
+                pending.borrow_mut()[t as usize].insert(k.to_vec(), v);
+            }
+        }
+        Ok(())
     }
 
     pub fn get<V: DeserializeOwned, E>(&self, t: T, k: &[u8]) -> TxResult<Option<V>, E> {
-        match self.tree(t).get(k)? {
+        match self.raw(t, k)? {
             None => Ok(None),
-            Some(bytes) => decode(t.name(), k, &bytes)
-                .map(Some)
-                .map_err(|e| ConflictableTransactionError::Abort(TxAbort::Corrupt(e))),
+            Some(bytes) => decode(t.name(), k, &bytes).map(Some).map_err(corrupt),
         }
     }
 
     pub fn has<E>(&self, t: T, k: &[u8]) -> TxResult<bool, E> {
-        Ok(self.tree(t).get(k)?.is_some())
+        Ok(self.raw(t, k)?.is_some())
     }
 
     pub fn put<V: Serialize, E>(&self, t: T, k: &[u8], v: &V) -> TxResult<(), E> {
-        self.tree(t).insert(k, encode(v))?;
-        Ok(())
+        self.set(t, k, Some(IVec::from(encode(v))))
     }
 
     /// An index entry: the key is the information.
     pub fn mark<E>(&self, t: T, k: &[u8]) -> TxResult<(), E> {
-        self.tree(t).insert(k, &[] as &[u8])?;
-        Ok(())
+        self.set(t, k, Some(IVec::default()))
     }
 
     pub fn del<E>(&self, t: T, k: &[u8]) -> TxResult<(), E> {
-        self.tree(t).remove(k)?;
-        Ok(())
+        self.set(t, k, None)
     }
 
-    /// A new, increasing id (audit sequence numbers).
+    /// A new, increasing id (audit sequence numbers). A shadow takes its ids from the store it
+    /// shadows, so they stay unique when it is adopted.
     pub fn next_id<E>(&self) -> TxResult<u64, E> {
-        Ok(self.id_base + self.tree(T::Audit).generate_id()?)
+        Ok(match &self.on {
+            On::Sled(trees) => trees[T::Audit as usize].generate_id()?,
+            On::Shadow { store, .. } => store.db.generate_id()?,
+        })
     }
 }
 
@@ -295,49 +392,6 @@ fn discard_unfinished_snapshots(db: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Calls `out` for every key whose value differs between `a` and `b`, with `b`'s value (`None`
-/// when `b` lacks it): both trees walked once, side by side in key order.
-fn diff_tree(
-    a: &Tree,
-    b: &Tree,
-    mut out: impl FnMut(sled::IVec, Option<sled::IVec>),
-) -> sled::Result<()> {
-    use std::cmp::Ordering;
-    let (mut xs, mut ys) = (a.iter(), b.iter());
-    let (mut x, mut y) = (xs.next().transpose()?, ys.next().transpose()?);
-    loop {
-        let order = match (&x, &y) {
-            (None, None) => return Ok(()),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (Some((ka, _)), Some((kb, _))) => ka.cmp(kb),
-        };
-        match order {
-            Ordering::Less => {
-                if let Some((k, _)) = x.take() {
-                    out(k, None);
-                }
-                x = xs.next().transpose()?;
-            }
-            Ordering::Greater => {
-                if let Some((k, v)) = y.take() {
-                    out(k, Some(v));
-                }
-                y = ys.next().transpose()?;
-            }
-            Ordering::Equal => {
-                if let (Some((_, va)), Some((k, vb))) = (x.take(), y.take())
-                    && va != vb
-                {
-                    out(k, Some(vb));
-                }
-                x = xs.next().transpose()?;
-                y = ys.next().transpose()?;
-            }
-        }
-    }
 }
 
 impl Store {
@@ -369,9 +423,9 @@ impl Store {
         let trees = open_trees(&db).map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
-            id_base: 0,
             db,
             trees,
+            overlay: None,
             _lock: Some(lock),
         };
         match store.get::<u32>(T::Meta, VERSION_KEY)? {
@@ -405,23 +459,69 @@ impl Store {
         self.db.flush().map(|_| ()).map_err(|e| io(&self.dir, e))
     }
 
+    /// A record's bytes, as a shadow sees them when this is one.
+    fn raw(&self, t: T, k: &[u8]) -> Result<Option<IVec>, StoreError> {
+        if let Some(over) = &self.overlay
+            && let Some(v) = read(over)[t as usize].get(k)
+        {
+            return Ok(v.clone());
+        }
+        self.tree(t).get(k).map_err(|e| io(&self.dir, e))
+    }
+
+    /// The entries of a span in key order (or reversed, with `rev`), as a shadow sees them when
+    /// this is one.
+    fn entries<'s>(
+        &'s self,
+        t: T,
+        span: Span<'_>,
+        rev: bool,
+    ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
+        let tree = self.tree(t);
+        let base = match span {
+            Span::Prefix(p) => tree.scan_prefix(p),
+            Span::Before(end) => tree.range(..end),
+        };
+        let base: Box<dyn Iterator<Item = sled::Result<Kv>> + 's> = match rev {
+            true => Box::new(base.rev()),
+            false => Box::new(base),
+        };
+        let Some(over) = &self.overlay else {
+            return Box::new(base.map(|r| r.map_err(|e| io(&self.dir, e))));
+        };
+        let changes = read(over);
+        let mine = &changes[t as usize];
+        let visit = |(k, v): (&Vec<u8>, &Option<IVec>)| (k.clone(), v.clone());
+        let mut over: Vec<_> = match span {
+            Span::Prefix(p) => mine
+                .range(p.to_vec()..)
+                .take_while(|(k, _)| k.starts_with(p))
+                .map(visit)
+                .collect(),
+            Span::Before(end) => mine.range(..end.to_vec()).map(visit).collect(),
+        };
+        if rev {
+            over.reverse();
+        }
+        Box::new(lay_over(base, over, rev).map(|r| r.map_err(|e| io(&self.dir, e))))
+    }
+
     pub fn get<V: DeserializeOwned>(&self, t: T, k: &[u8]) -> Result<Option<V>, StoreError> {
-        match self.tree(t).get(k).map_err(|e| io(&self.dir, e))? {
+        match self.raw(t, k)? {
             None => Ok(None),
             Some(bytes) => decode(t.name(), k, &bytes).map(Some),
         }
     }
 
     pub fn has(&self, t: T, k: &[u8]) -> Result<bool, StoreError> {
-        self.tree(t).contains_key(k).map_err(|e| io(&self.dir, e))
+        Ok(self.raw(t, k)?.is_some())
     }
 
     /// Records under a key prefix, in key order.
     pub fn scan<V: DeserializeOwned>(&self, t: T, p: &[u8]) -> Result<Vec<V>, StoreError> {
-        self.tree(t)
-            .scan_prefix(p)
+        self.entries(t, Span::Prefix(p), false)
             .map(|r| {
-                let (k, v) = r.map_err(|e| io(&self.dir, e))?;
+                let (k, v) = r?;
                 decode(t.name(), &k, &v)
             })
             .collect()
@@ -429,43 +529,37 @@ impl Store {
 
     /// Keys under a prefix (index trees), in key order.
     pub fn keys(&self, t: T, p: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.tree(t)
-            .scan_prefix(p)
-            .keys()
-            .map(|r| r.map(|k| k.to_vec()).map_err(|e| io(&self.dir, e)))
+        self.entries(t, Span::Prefix(p), false)
+            .map(|r| r.map(|(k, _)| k.to_vec()))
             .collect()
     }
 
     /// Up to `limit` keys that sort before `end`, in key order (the due-time index).
     pub fn keys_before(&self, t: T, end: &[u8], limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.tree(t)
-            .range(..end)
-            .keys()
+        self.entries(t, Span::Before(end), false)
             .take(limit)
-            .map(|r| r.map(|k| k.to_vec()).map_err(|e| io(&self.dir, e)))
+            .map(|r| r.map(|(k, _)| k.to_vec()))
             .collect()
     }
 
     /// The first key of a tree, if any (the next thing due).
     pub fn first_key(&self, t: T) -> Result<Option<Vec<u8>>, StoreError> {
-        self.tree(t)
-            .first()
+        self.entries(t, Span::Prefix(b""), false)
+            .next()
+            .transpose()
             .map(|o| o.map(|(k, _)| k.to_vec()))
-            .map_err(|e| io(&self.dir, e))
     }
 
     pub fn count(&self, t: T, p: &[u8]) -> usize {
-        self.tree(t).scan_prefix(p).keys().count()
+        self.entries(t, Span::Prefix(p), false).count()
     }
 
     /// The last `n` records of a tree, newest first (audit log).
     pub fn last<V: DeserializeOwned>(&self, t: T, n: usize) -> Result<Vec<V>, StoreError> {
-        self.tree(t)
-            .iter()
-            .rev()
+        self.entries(t, Span::Prefix(b""), true)
             .take(n)
             .map(|r| {
-                let (k, v) = r.map_err(|e| io(&self.dir, e))?;
+                let (k, v) = r?;
                 decode(t.name(), &k, &v)
             })
             .collect()
@@ -474,11 +568,14 @@ impl Store {
     /// Runs `f` as one serializable transaction over every tree, then flushes, so a change
     /// reported as done survives a kill -9.
     pub fn transact<R, E>(&self, f: impl Fn(&Tx) -> TxResult<R, E>) -> Result<R, TxError<E>> {
-        let id_base = self.id_base;
-        let result = self
-            .trees
-            .as_slice()
-            .transaction(|trees| f(&Tx { trees, id_base }));
+        if let Some(over) = &self.overlay {
+            return self.transact_shadow(over, f);
+        }
+        let result = self.trees.as_slice().transaction(|trees| {
+            f(&Tx {
+                on: On::Sled(trees),
+            })
+        });
         match result {
             Ok(r) => {
                 self.flush().map_err(TxError::Store)?;
@@ -490,64 +587,94 @@ impl Store {
         }
     }
 
-    /// A private, temporary copy of this store to try changes on (`dwc apply`): nothing done to
-    /// it touches this store until [`Store::adopt`] takes its differences in one transaction.
-    /// Its ids continue this store's, so records it numbers keep their keys when adopted.
-    pub fn shadow(&self) -> Result<Store, StoreError> {
-        let dir = &self.dir;
-        let id_base = self.id_base + self.db.generate_id().map_err(|e| io(dir, e))? + 1;
-        let db = sled::Config::new()
-            .temporary(true)
-            .mode(sled::Mode::HighThroughput)
-            .flush_every_ms(None)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| io(dir, e))?;
-        let trees = open_trees(&db).map_err(|e| io(dir, e))?;
-        // One batch per tree: copying is most of what a shadow costs, and a batch is sled's
-        // cheapest way in (copying trees on parallel threads measured no faster, and larger).
-        for (from, to) in self.trees.iter().zip(&trees) {
-            let mut batch = sled::Batch::default();
-            for kv in from.iter() {
-                let (k, v) = kv.map_err(|e| io(dir, e))?;
-                batch.insert(k, v);
+    /// A shadow's transaction: nothing else writes a shadow (it lives in one call of one
+    /// process), so its writes are simply kept aside and laid over it when `f` succeeds.
+    fn transact_shadow<R, E>(
+        &self,
+        over: &RwLock<Changes>,
+        f: impl Fn(&Tx) -> TxResult<R, E>,
+    ) -> Result<R, TxError<E>> {
+        let pending = RefCell::new(no_changes());
+        let result = f(&Tx {
+            on: On::Shadow {
+                store: self,
+                pending: &pending,
+            },
+        });
+        match result {
+            Ok(r) => {
+                let mut changes = write(over);
+                for (mine, new) in changes.iter_mut().zip(pending.into_inner()) {
+                    mine.extend(new);
+                }
+                Ok(r)
             }
-            to.apply_batch(batch).map_err(|e| io(dir, e))?;
+            Err(ConflictableTransactionError::Abort(TxAbort::Caller(e))) => Err(TxError::Abort(e)),
+            Err(ConflictableTransactionError::Abort(TxAbort::Corrupt(e))) => Err(TxError::Store(e)),
+            Err(ConflictableTransactionError::Storage(e)) => Err(TxError::Store(io(&self.dir, e))),
+            // Only sled's own transactions conflict.
+            Err(_) => Err(TxError::Store(io(
+                &self.dir,
+                "a shadow's transaction conflicted",
+            ))),
         }
+    }
+
+    /// A private view of this store to try changes on (`dwc apply`): it reads what this store
+    /// holds, and its own writes are kept aside, so it costs nothing to take however large the
+    /// store. Nothing done to it touches this store until [`Store::adopt`] writes its changes
+    /// in one transaction.
+    pub fn shadow(&self) -> Result<Store, StoreError> {
+        let changes = match &self.overlay {
+            Some(over) => read(over).clone(),
+            None => no_changes(),
+        };
         Ok(Store {
             dir: self.dir.clone(),
-            db,
-            trees,
-            id_base,
+            db: self.db.clone(),
+            trees: self.trees.clone(),
+            overlay: Some(RwLock::new(changes)),
             _lock: None,
         })
     }
 
-    /// Makes this store what `shadow` has become: every key that differs is written or removed,
-    /// all in one transaction, flushed. Returns how many keys changed.
+    /// Makes this store what `shadow` has become: every record it wrote or removed that differs
+    /// here, all in one transaction, flushed. Returns how many records changed. The shadow is
+    /// left with nothing more to adopt.
     pub fn adopt(&self, shadow: &Store) -> Result<usize, StoreError> {
         let dir = &self.dir;
-        let mut changes: Vec<(usize, sled::IVec, Option<sled::IVec>)> = Vec::new();
-        for (i, (mine, theirs)) in self.trees.iter().zip(&shadow.trees).enumerate() {
-            diff_tree(mine, theirs, |k, v| changes.push((i, k, v))).map_err(|e| io(dir, e))?;
+        let Some(theirs) = &shadow.overlay else {
+            return Ok(0);
+        };
+        let taken = std::mem::replace(&mut *write(theirs), no_changes());
+        let mut changes: Vec<(usize, Vec<u8>, Option<IVec>)> = Vec::new();
+        for (i, (t, tree)) in T::ALL.iter().zip(taken).enumerate() {
+            for (k, v) in tree {
+                if self.raw(*t, &k)? != v {
+                    changes.push((i, k, v));
+                }
+            }
         }
         if changes.is_empty() {
             return Ok(0);
         }
+        if let Some(mine) = &self.overlay {
+            let mut mine = write(mine);
+            for (i, k, v) in &changes {
+                mine[*i].insert(k.clone(), v.clone());
+            }
+            return Ok(changes.len());
+        }
         let result: Result<(), TransactionError<()>> = self.trees.as_slice().transaction(|trees| {
             for (i, k, v) in &changes {
                 match v {
-                    Some(v) => trees[*i].insert(k, v.clone())?,
-                    None => trees[*i].remove(k)?,
+                    Some(v) => trees[*i].insert(k.as_slice(), v.clone())?,
+                    None => trees[*i].remove(k.as_slice())?,
                 };
             }
             Ok(())
         });
         result.map_err(|e| io(dir, format!("{e:?}")))?;
-        // Move this store's ids past every id the shadow made.
-        let next_of = |s: &Store| s.db.generate_id().map(|id| s.id_base + id);
-        let last = next_of(shadow).map_err(|e| io(dir, e))?;
-        while next_of(self).map_err(|e| io(dir, e))? < last {}
         self.flush()?;
         Ok(changes.len())
     }
@@ -558,6 +685,13 @@ impl Store {
         t: T,
         items: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
     ) -> Result<(), StoreError> {
+        if let Some(over) = &self.overlay {
+            let mut over = write(over);
+            for (k, v) in items {
+                over[t as usize].insert(k, Some(IVec::from(v)));
+            }
+            return Ok(());
+        }
         // Chunks with a flush between keep sled's write buffers from growing with the load.
         const CHUNK: usize = 5_000;
         let mut batch = sled::Batch::default();
@@ -634,6 +768,59 @@ mod tests {
         assert!(put(&s, "carol", 3) > in_shadow);
         let audit: Vec<String> = s.scan(T::Audit, b"").unwrap();
         assert_eq!(audit.len(), 4, "{audit:?}");
+    }
+
+    /// Everything a shadow reads — records, keys, counts, ranges, newest first — is what the
+    /// store itself would read after the same writes.
+    fn same_view(a: &Store, b: &Store, t: T) {
+        assert_eq!(a.keys(t, b"").unwrap(), b.keys(t, b"").unwrap());
+        for p in [&b"a"[..], b"b", b"ab", b"z"] {
+            assert_eq!(a.scan::<u8>(t, p).unwrap(), b.scan::<u8>(t, p).unwrap());
+            assert_eq!(a.count(t, p), b.count(t, p));
+            assert_eq!(
+                a.keys_before(t, p, 3).unwrap(),
+                b.keys_before(t, p, 3).unwrap()
+            );
+        }
+        assert_eq!(a.last::<u8>(t, 4).unwrap(), b.last::<u8>(t, 4).unwrap());
+        assert_eq!(a.first_key(t).unwrap(), b.first_key(t).unwrap());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn a_shadow_reads_as_the_store_would_after_its_writes(
+            before in proptest::collection::vec(("[ab]{1,3}", proptest::option::of(0u8..9)), 0..12),
+            after in proptest::collection::vec(
+                proptest::collection::vec(("[ab]{1,3}", proptest::option::of(0u8..9)), 0..6),
+                0..4,
+            ),
+        ) {
+            let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let (a, b) = (Store::open(d1.path(), true).unwrap(), Store::open(d2.path(), true).unwrap());
+            let write = |st: &Store, ops: &[(String, Option<u8>)]| {
+                st.transact::<_, ()>(|tx| {
+                    for (k, v) in ops {
+                        match v {
+                            Some(v) => tx.put(T::Users, k.as_bytes(), v)?,
+                            None => tx.del(T::Users, k.as_bytes())?,
+                        }
+                    }
+                    Ok(())
+                })
+                .unwrap()
+            };
+            write(&a, &before);
+            write(&b, &before);
+            let shadow = a.shadow().unwrap();
+            for ops in &after {
+                write(&shadow, ops);
+                write(&b, ops);
+            }
+            same_view(&shadow, &b, T::Users);
+            a.adopt(&shadow).unwrap();
+            same_view(&a, &b, T::Users);
+        }
     }
 
     #[test]

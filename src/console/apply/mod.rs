@@ -1,10 +1,11 @@
 //! Configuration as code, the apply half (`dwc apply`): bring the store to what an export
 //! document says. Every step is an ordinary console call made as the session's user, so each is
-//! authorized, validated and audited exactly as if typed by hand. The steps run on a shadow copy
-//! of the store; only when all of them succeeded, and planning again on the result finds
-//! nothing left to do, does the store adopt the shadow — in one transaction. A dry run plans on
-//! the shadow and throws it away, so even a dry run sees what an earlier step would make (a
-//! member of a workspace the file creates).
+//! authorized, validated and audited exactly as if typed by hand. The steps run on a shadow of
+//! the store (its writes kept aside, laid over what the store holds); only when all of them
+//! succeeded, and planning again on the result finds nothing left to do, does the store adopt
+//! the shadow's writes — in one transaction. A dry run plans on the shadow and throws it away,
+//! so even a dry run sees what an earlier step would make (a member of a workspace the file
+//! creates).
 
 mod desired;
 
@@ -125,9 +126,10 @@ impl Console {
         }
         let want = parsed.desired;
         // Planning alone reads the store and changes nothing: when it finds nothing to do, no
-        // shadow is needed (on a large tenant the copy is most of an apply's time).
+        // shadow is needed.
         let mut plan = Applier::new(self, s, false);
-        plan.all(&want)?;
+        let have = plan.read(&want)?;
+        plan.all_from(&want, &have)?;
         if plan.plan.iter().all(|l| l.action == Verb::Wait) {
             return Ok(ApplyReport {
                 plan: plan.plan,
@@ -135,9 +137,10 @@ impl Console {
                 records: 0,
             });
         }
+        // The shadow reads as the store does until it writes, so what the plan read it holds.
         let shadow = self.shadow()?;
         let mut run = Applier::new(&shadow, s, true);
-        run.all(&want)?;
+        run.all_from(&want, &have)?;
         let mut check = Applier::new(&shadow, s, false);
         check.all(&want)?;
         if let Some(left) = check.plan.iter().find(|l| l.action != Verb::Wait) {
@@ -302,6 +305,12 @@ impl<'a> Applier<'a> {
     }
 
     fn all(&mut self, want: &Desired) -> Result<()> {
+        let have = self.read(want)?;
+        self.all_from(want, &have)
+    }
+
+    /// What the store holds of the sections `want` manages.
+    fn read(&self, want: &Desired) -> Result<Desired> {
         let tenant_wide = want.users.is_some()
             || want.policies.is_some()
             || want.tenant_roles.is_some()
@@ -311,20 +320,24 @@ impl<'a> Applier<'a> {
             || want.contacts.is_some()
             || want.extensions.is_some();
         // A one-workspace document never needs the whole tenant read.
-        let have = if tenant_wide {
-            desired::parse_value(self.c.export(self.s, None)?)?
+        if tenant_wide {
+            desired::parse_value(self.c.export(self.s, None)?)
         } else {
-            Desired::default()
-        };
+            Ok(Desired::default())
+        }
+    }
+
+    /// Plans (and, when running, takes) every step from `want` and what the store held.
+    fn all_from(&mut self, want: &Desired, have: &Desired) -> Result<()> {
         self.edition(want)?;
-        self.policies(want, &have)?;
-        self.tenant_roles(want, &have)?;
-        self.users(want, &have)?;
-        self.workspaces(want, &have)?;
+        self.policies(want, have)?;
+        self.tenant_roles(want, have)?;
+        self.users(want, have)?;
+        self.workspaces(want, have)?;
         self.groups(want)?;
-        self.alerts(want, &have)?;
-        self.extensions(want, &have)?;
-        self.deletions(want, &have)
+        self.alerts(want, have)?;
+        self.extensions(want, have)?;
+        self.deletions(want, have)
     }
 
     fn edition(&mut self, want: &Desired) -> Result<()> {
