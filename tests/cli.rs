@@ -1616,6 +1616,25 @@ fn apply_refuses_bad_documents_and_denied_steps_and_changes_nothing() {
         o.stderr
     );
     assert_eq!(export(), before);
+    // A system policy is RAM's own: a file cannot make or change one, nor can a command delete it.
+    let mut system = doc.clone();
+    insert_sorted(
+        &mut system,
+        "/policies",
+        serde_json::json!({"name": "AliyunDataWorksFullAccess", "description": "mine now",
+            "document": {"Version": "1", "Statement": []}}),
+    );
+    let o = apply_as(None, "system", &system.to_string());
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(o.stderr.contains("is a system policy"), "{}", o.stderr);
+    let o = d.run_as(None, "", &["policy", "delete", "AliyunDataWorksFullAccess"]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("system policy; it cannot be deleted"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(export(), before);
     let mut moved = doc.clone();
     let ws = &mut moved["workspaces"][0];
     let from = ws["region"].as_str().unwrap().to_owned();

@@ -235,20 +235,32 @@ impl Console {
         Ok(())
     }
 
+    /// System policies are RAM's own: a change to one is refused, and the attempt audited.
+    pub(super) fn not_system_policy(
+        &self,
+        s: &Session,
+        op: Op,
+        name: &str,
+        done: &str,
+    ) -> Result<()> {
+        if !system::is_system(name) {
+            return Ok(());
+        }
+        self.checked(
+            s,
+            op,
+            &format!("policy {name}"),
+            Err(ConsoleError::Conflict(format!(
+                "{name} is a system policy; it cannot be {done}"
+            ))),
+        )
+    }
+
     /// Deletes a custom policy; refused while it is attached to someone.
     pub fn delete_policy(&self, s: &Session, name: &str) -> Result<()> {
         let label = format!("policy {name}");
         self.require(s, Op::DeletePolicy, &Target::RamPolicy(name), &label)?;
-        if system::is_system(name) {
-            return self.checked(
-                s,
-                Op::DeletePolicy,
-                &label,
-                Err(ConsoleError::Conflict(format!(
-                    "{name} is a system policy; it cannot be deleted"
-                ))),
-            );
-        }
+        self.not_system_policy(s, Op::DeletePolicy, name, "deleted")?;
         let attached = self
             .store
             .keys(T::Attachments, b"")?

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::authz::{Op, Policy, Target, system};
+use crate::authz::{Op, Policy, Target};
 use crate::domain::alert::AlertContact;
 use crate::domain::extension::{Extension, ExtensionEvent};
 use crate::domain::module::{GlobalLevels, ModuleLevels};
@@ -78,18 +78,9 @@ impl Console {
         document: &str,
     ) -> Result<()> {
         let label = format!("policy {name}");
-        self.require(s, Op::CreatePolicyVersion, &Target::RamPolicy(name), &label)?;
-        if system::is_system(name) {
-            return self.checked(
-                s,
-                Op::CreatePolicyVersion,
-                &label,
-                Err(ConsoleError::Conflict(format!(
-                    "{name} is a system policy; it cannot be changed"
-                ))),
-            );
-        }
         let op = Op::CreatePolicyVersion;
+        self.require(s, op, &Target::RamPolicy(name), &label)?;
+        self.not_system_policy(s, op, name, "changed")?;
         self.update_record(
             s,
             op,
