@@ -1,7 +1,7 @@
 //! dwc: a terminal management console for a DataWorks-style data platform.
 //!
 //! Layers (DESIGN §1), dependencies pointing down only:
-//! `tui`, `cli` → `console` → `authz`, `store` → `domain`.
+//! `tui`, `cli`, `serve` → `console` → `authz`, `store` → `domain`.
 
 pub mod authz;
 pub mod cli;
@@ -9,5 +9,6 @@ pub mod console;
 pub mod domain;
 pub mod notify;
 pub mod probe;
+pub mod serve;
 pub mod store;
 pub mod tui;

@@ -10,6 +10,25 @@ use dwc::domain::{Edition, Scope};
 
 fn main() {
     let cli = Cli::parse();
+    match &cli.command {
+        Some(cli::Command::Serve {
+            listen,
+            config,
+            log_level,
+        }) => std::process::exit(serve(&cli, listen.clone(), config.clone(), log_level.clone())),
+        Some(cli::Command::Demo {
+            serve: true,
+            listen,
+            ..
+        }) => {
+            let code = cli::run(&cli);
+            if code != exit::OK {
+                std::process::exit(code);
+            }
+            std::process::exit(serve(&cli, listen.clone(), None, None));
+        }
+        _ => {}
+    }
     // `dwc demo` creates the demo tenant and, at a terminal, opens the console on it.
     let is_demo = matches!(cli.command, Some(cli::Command::Demo { .. }));
     if cli.command.is_some() {
@@ -29,6 +48,27 @@ fn main() {
             cli::exit_code(&e)
         }
     });
+}
+
+fn serve(
+    cli: &Cli,
+    listen: Option<String>,
+    config: Option<std::path::PathBuf>,
+    log_level: Option<String>,
+) -> i32 {
+    let opts = dwc::serve::ServeOptions {
+        dir: cli.store_dir(),
+        listen,
+        config,
+        log_level,
+    };
+    match dwc::serve::serve(opts) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            cli::report(cli.output, &e);
+            cli::exit_code(&e)
+        }
+    }
 }
 
 fn console(cli: &Cli) -> Result<(), ConsoleError> {
@@ -99,7 +139,7 @@ fn first_run(dir: &std::path::Path) -> Result<Option<String>, ConsoleError> {
                 "" => dwc::domain::region::DEFAULT_REGION.to_owned(),
                 r => dwc::domain::region::region("region", r)?.id.to_owned(),
             };
-            let password = cli::new_secret_from("DWC_PASSWORD", "Password for the account: ")?
+            let password = cli::io::Io::default().new_secret_from("DWC_PASSWORD", "Password for the account: ")?
                 .ok_or_else(|| ConsoleError::invalid("password", "is required"))?;
             let tenant = Tenant {
                 account,

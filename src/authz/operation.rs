@@ -235,6 +235,15 @@ operations! {
     CreatePolicyVersion = "ram", RamPolicy, Write, NONE, [Policy];
     AttachPolicyToUser = "ram", RamPolicy, Write, NONE, [Policy];
     DetachPolicyFromUser = "ram", RamPolicy, Write, NONE, [Policy];
+    // SSH public keys to log on to `dwc serve` with: one's own, or anyone's for those who
+    // manage the tenant's members.
+    ListPublicKeys = "ram", RamUser, Read, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+    UploadPublicKey = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+    DeletePublicKey = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+
+    // The served console's open sessions (DESIGN §12): the account and Tenant Administrators.
+    ListSessions = "dwc", Tenant, Read, NONE, [Global(G::ManagementCenter, W)];
+    EndSession = "dwc", Tenant, Write, NONE, [Global(G::ManagementCenter, W)];
 }
 
 impl Op {

@@ -16,7 +16,12 @@ use crate::domain::workspace::{NewWorkspace, WorkspacePatch};
 use crate::domain::{Edition, Env, RoleRef, WorkspaceMode};
 
 use super::output::{self, Format, Row};
-use super::{Cli, secret_from_stdin, session};
+
+/// The most a policy file may hold: RAM's 6,144 characters, at up to four bytes each.
+const POLICY_FILE_LIMIT: usize = 6_144 * 4;
+/// The most an apply document may hold: room for a 100,000-workspace tenant's export.
+const APPLY_LIMIT: usize = 256 * 1024 * 1024;
+use super::{Cli, session};
 
 type Out = Result<String, ConsoleError>;
 
@@ -36,7 +41,31 @@ pub enum Command {
         /// Add the scale tenant of DESIGN §11 with this many workspaces
         #[arg(long, value_name = "N")]
         scale: Option<usize>,
+        /// Then serve it over SSH, as `dwc serve` does (any key or none; the SSH user name is
+        /// the demo user)
+        #[arg(long)]
+        serve: bool,
+        /// With --serve: ADDR:PORT to listen on
+        #[arg(long, value_name = "ADDR:PORT", requires = "serve")]
+        listen: Option<String>,
     },
+    /// Serve the store to a team over SSH: `ssh -p PORT USER@HOST` opens the console as USER,
+    /// `ssh -p PORT USER@HOST COMMAND` runs one command. Settings from serve.toml in the store
+    /// directory (or --config); SIGINT or SIGTERM stops it
+    Serve {
+        /// ADDR:PORT to listen on [default: 127.0.0.1:2222; 0.0.0.0:PORT for every interface]
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+        /// The server's configuration file [default: DIR/serve.toml, if it exists]
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// How much the log says
+        #[arg(long, value_parser = ["error", "warn", "info", "debug", "trace"])]
+        log_level: Option<String>,
+    },
+    /// Open sessions of the served console (the account and Tenant Administrators)
+    #[command(subcommand)]
+    Session(SessionCmd),
     /// Show or change the tenant's edition
     #[command(subcommand)]
     Edition(EditionCmd),
@@ -333,6 +362,38 @@ pub enum UserCmd {
     Passwd {
         name: String,
     },
+    /// Clear a lock-out after too many failed log-ons (the account only)
+    Unlock {
+        name: String,
+    },
+    /// SSH public keys the user logs on to `dwc serve` with
+    #[command(subcommand)]
+    Key(KeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Register a public key (an OpenSSH .pub file; `-` reads standard input)
+    Add {
+        user: String,
+        #[arg(long, value_name = "KEY.pub")]
+        file: PathBuf,
+        /// A name for the key [default: the key's comment]
+        #[arg(long, value_name = "LABEL")]
+        name: Option<String>,
+    },
+    /// The user's keys with their SHA256 fingerprints
+    List { user: String },
+    /// Remove a key, named by its SHA256 fingerprint or its name
+    Remove { user: String, key: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCmd {
+    /// Who is on: user, source address, since, scope and idle time
+    List,
+    /// End one session (audited)
+    End { id: u64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -698,9 +759,11 @@ fn done(cli: &Cli, message: String, name: &str) -> Out {
 /// far it got.
 fn job_out(cli: &Cli, c: &Console, s: &Session, name: &str, started: String) -> Out {
     let job = if cli.wait {
-        super::follow_job(c, s, name)?
+        super::follow_job(cli, c, s, name)?
     } else {
-        c.advance()?;
+        if !cli.io.is_served() {
+            c.advance()?;
+        }
         c.latest_job(s, name)?
             .ok_or_else(|| ConsoleError::NotFound(format!("a job on {name}")))?
     };
@@ -733,16 +796,30 @@ pub fn dispatch(cli: &Cli) -> Out {
             edition,
             region,
         } => return init(cli, account, *edition, region),
-        Command::Demo { scale } => return demo(cli, *scale),
+        Command::Demo { scale, .. } => return demo(cli, *scale),
+        Command::Serve { .. } => {
+            return Err(ConsoleError::Internal(
+                "dwc serve runs from main, not as a command".into(),
+            ));
+        }
         _ => {}
     }
     let (console, s) = session(cli)?;
-    let c = &console;
+    dispatch_on(cli, &console, &s)
+}
+
+/// Runs a command as `s` on an open console.
+pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
+    let Some(cmd) = &cli.command else {
+        return Err(ConsoleError::Internal("no command".into()));
+    };
+    let s = s.clone();
     let f = cli.output;
     match cmd {
-        Command::Init { .. } | Command::Demo { .. } => {
+        Command::Init { .. } | Command::Demo { .. } | Command::Serve { .. } => {
             Err(ConsoleError::Internal("handled before log-on".into()))
         }
+        Command::Session(cmd) => session_cmd(cli, c, &s, cmd),
         Command::Image(cmd) => image(cli, c, &s, cmd),
         Command::Model(cmd) => model(cli, c, &s, cmd),
         Command::Service(cmd) => service(cli, c, &s, cmd),
@@ -842,7 +919,7 @@ pub fn dispatch(cli: &Cli) -> Out {
                 return Ok(shown);
             }
             // The decision and its trace on stdout; exit 3 for scripts, like kubectl auth can-i.
-            print!("{shown}");
+            cli.io.out(&shown);
             Err(ConsoleError::Denied {
                 action: a.action.clone(),
                 target: a.target.clone(),
@@ -857,11 +934,10 @@ pub fn dispatch(cli: &Cli) -> Out {
         }
         Command::Apply { file, dry_run } => {
             let source = file.display().to_string();
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| ConsoleError::invalid(&source, format!("cannot read it: {e}")))?;
+            let text = cli.io.read_file(file, &source, APPLY_LIMIT)?;
             let report = c.apply(&s, &source, &text, *dry_run).inspect_err(|_| {
                 if f == Format::Table {
-                    eprintln!("dwc: nothing was applied; the store is as it was");
+                    cli.io.err("dwc: nothing was applied; the store is as it was\n");
                 }
             })?;
             Ok(apply_report(f, &report, &source, *dry_run))
@@ -907,7 +983,7 @@ pub fn dispatch(cli: &Cli) -> Out {
             Ok(output::list(f, &rows, "no jobs running"))
         }
         Command::Job(JobCmd::Wait { target }) => {
-            let job = super::follow_job(c, &s, target)?;
+            let job = super::follow_job(cli, c, &s, target)?;
             match &job.outcome {
                 Some(crate::domain::job::JobOutcome::Failed(reason)) => Err(
                     ConsoleError::Conflict(format!("{} failed: {reason}", job.label())),
@@ -936,7 +1012,7 @@ pub fn dispatch(cli: &Cli) -> Out {
 }
 
 fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
-    let password = super::new_secret_from("DWC_PASSWORD", "Password for the account: ")?;
+    let password = cli.io.new_secret_from("DWC_PASSWORD", "Password for the account: ")?;
     let tenant = Tenant {
         account: account.to_owned(),
         account_hash: None,
@@ -982,8 +1058,42 @@ fn demo(cli: &Cli, scale: Option<usize>) -> Out {
     )
 }
 
-fn new_password(prompt: &str) -> Result<Option<String>, ConsoleError> {
-    super::new_secret_from("DWC_NEW_PASSWORD", prompt)
+fn session_cmd(cli: &Cli, c: &Console, s: &Session, cmd: &SessionCmd) -> Out {
+    match cmd {
+        SessionCmd::List => {
+            let rows: Vec<Row> = c
+                .list_sessions(s)?
+                .into_iter()
+                .map(|v| {
+                    Row::new()
+                        .with("name", v.id.to_string())
+                        .with("user", v.user)
+                        .with("source", v.source)
+                        .with("since", time(&v.since))
+                        .with("scope", v.scope.as_str())
+                        .with("kind", v.kind)
+                        .with("idle_s", v.idle_seconds)
+                })
+                .collect();
+            Ok(output::list(
+                cli.output,
+                &rows,
+                "no open sessions (sessions are those of dwc serve)",
+            ))
+        }
+        SessionCmd::End { id } => {
+            let v = c.end_session(s, *id)?;
+            done(
+                cli,
+                format!("ended session {id} of {} from {}", v.user, v.source),
+                &id.to_string(),
+            )
+        }
+    }
+}
+
+fn new_password(cli: &Cli, prompt: &str) -> Result<Option<String>, ConsoleError> {
+    cli.io.new_secret_from("DWC_NEW_PASSWORD", prompt)
 }
 
 fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
@@ -1024,7 +1134,7 @@ fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
             let pw = if c.tenant().open {
                 None
             } else {
-                new_password(&format!("Password for {name}: "))?
+                new_password(cli, &format!("Password for {name}: "))?
             };
             c.create_user(s, name, display_name, pw.as_deref())?;
             done(cli, format!("created user {name}"), name)
@@ -1033,8 +1143,44 @@ fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
             c.delete_user(s, name)?;
             done(cli, format!("deleted user {name}"), name)
         }
+        UserCmd::Unlock { name } => {
+            c.unlock_user(s, name)?;
+            done(cli, format!("cleared the lock-out of {name}"), name)
+        }
+        UserCmd::Key(KeyCmd::Add { user, file, name }) => {
+            let text = cli.io.read_file(file, "file", crate::console::keys::MAX_KEY_TEXT)?;
+            let k = c.add_key(s, user, &text, name.as_deref())?;
+            done(
+                cli,
+                format!("added key {} ({}) to {user}", k.label, k.fingerprint),
+                &k.fingerprint,
+            )
+        }
+        UserCmd::Key(KeyCmd::List { user }) => {
+            let rows: Vec<Row> = c
+                .list_keys(s, user)?
+                .into_iter()
+                .map(|k| {
+                    Row::new()
+                        .with("name", k.label)
+                        .with("fingerprint", k.fingerprint)
+                        .with("type", k.algorithm)
+                        .with("added", time(&k.added_at))
+                        .with("added_by", k.added_by)
+                })
+                .collect();
+            Ok(output::list(f, &rows, &format!("{user} has no keys")))
+        }
+        UserCmd::Key(KeyCmd::Remove { user, key }) => {
+            let k = c.remove_key(s, user, key)?;
+            done(
+                cli,
+                format!("removed key {} ({}) of {user}", k.label, k.fingerprint),
+                &k.fingerprint,
+            )
+        }
         UserCmd::Passwd { name } => {
-            let pw = new_password(&format!("New password for {name}: "))?.ok_or_else(|| {
+            let pw = new_password(cli, &format!("New password for {name}: "))?.ok_or_else(|| {
                 ConsoleError::invalid("password", "set DWC_NEW_PASSWORD or run on a terminal")
             })?;
             c.set_password(s, name, &pw)?;
@@ -1085,9 +1231,7 @@ fn policy(cli: &Cli, c: &Console, s: &Session, cmd: &PolicyCmd) -> Out {
             file,
             description,
         } => {
-            let doc = std::fs::read_to_string(file).map_err(|e| {
-                ConsoleError::invalid("file", format!("cannot read {}: {e}", file.display()))
-            })?;
+            let doc = cli.io.read_file(file, "file", POLICY_FILE_LIMIT)?;
             c.create_policy(s, name, description, &doc)?;
             done(cli, format!("created policy {name}"), name)
         }
@@ -1469,6 +1613,7 @@ fn default_env(c: &Console, s: &Session, ws: &str) -> Result<Env, ConsoleError> 
 
 /// Collects connection fields from flags, and the secret from stdin or a prompt.
 fn connection(
+    cli: &Cli,
     kind: DataSourceType,
     flags: &ConnFlags,
     creating: bool,
@@ -1503,10 +1648,10 @@ fn connection(
         .collect();
     if let Some(first) = secrets.first() {
         if flags.password_stdin {
-            conn.set(kind, first.name, secret_from_stdin()?)?;
+            conn.set(kind, first.name, cli.io.secret_from_stdin()?)?;
         } else if creating {
             for spec in &secrets {
-                if let Some(v) = super::prompt_secret(&format!("{}: ", spec.title))? {
+                if let Some(v) = cli.io.prompt_secret(&format!("{}: ", spec.title))? {
                     conn.set(kind, spec.name, v)?;
                 }
             }
@@ -1551,7 +1696,7 @@ fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
                 kind,
                 env,
                 description: conn.description.clone().unwrap_or_default(),
-                connection: connection(kind, conn, true)?,
+                connection: connection(cli, kind, conn, true)?,
             };
             c.create_data_source(s, workspace, input)?;
             done(
@@ -1573,7 +1718,7 @@ fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
                 s,
                 workspace,
                 name,
-                connection(kind, conn, false)?,
+                connection(cli, kind, conn, false)?,
                 conn.description.clone(),
                 conn.env,
             )?;
@@ -1600,7 +1745,7 @@ fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
                 return Ok(shown);
             }
             // The result and its steps on stdout; the verdict as the error, for scripts.
-            print!("{shown}");
+            cli.io.out(&shown);
             Err(ConsoleError::Conflict(format!(
                 "data source {name} is {} from {resource_group}",
                 r.result.title()
@@ -1877,7 +2022,7 @@ fn alert(cli: &Cli, c: &Console, s: &Session, cmd: &AlertCmd) -> Out {
                 return Ok(shown);
             }
             // Every outcome on stdout; what went wrong as the error, for scripts.
-            print!("{shown}");
+            cli.io.out(&shown);
             if refused > 0 {
                 let (_, usage) = c.alert_settings(s)?;
                 return Err(ConsoleError::Conflict(format!(

@@ -2,9 +2,10 @@
 //! table or JSON output, and exit codes a script can rely on.
 
 mod commands;
+pub mod io;
 pub mod output;
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -47,6 +48,9 @@ pub struct Cli {
     pub wait: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Where this command reads and writes: the process's streams, or an SSH channel's.
+    #[arg(skip)]
+    pub io: io::Io,
 }
 
 /// Exit codes (DESIGN §9).
@@ -62,7 +66,9 @@ pub mod exit {
 
 pub fn exit_code(e: &ConsoleError) -> i32 {
     match e {
-        ConsoleError::Denied { .. } | ConsoleError::Unauthenticated => exit::DENIED,
+        ConsoleError::Denied { .. }
+        | ConsoleError::Unauthenticated
+        | ConsoleError::LockedOut { .. } => exit::DENIED,
         ConsoleError::NotFound(_) => exit::NOT_FOUND,
         ConsoleError::Invalid { .. } | ConsoleError::Conflict(_) | ConsoleError::Unavailable(_) => {
             exit::INVALID
@@ -75,16 +81,21 @@ pub fn exit_code(e: &ConsoleError) -> i32 {
 /// Prints an error the way the output format asks: a sentence and its explanation for people,
 /// `{"error", "message", "explanation"}` on stderr for programs.
 pub fn report(format: Format, e: &ConsoleError) {
+    report_to(&io::Io::default(), format, e)
+}
+
+pub fn report_to(io: &io::Io, format: Format, e: &ConsoleError) {
     match format {
-        Format::Json => eprintln!(
-            "{}",
+        Format::Json => io.err(&format!(
+            "{}\n",
             serde_json::json!({"error": e.kind(), "message": e.to_string(), "explanation": e.explanation()})
-        ),
+        )),
         Format::Table => {
-            eprintln!("dwc: {e}");
+            let mut text = format!("dwc: {e}\n");
             for line in e.explanation() {
-                eprintln!("  {line}");
+                text.push_str(&format!("  {line}\n"));
             }
+            io.err(&text);
         }
     }
 }
@@ -101,48 +112,6 @@ impl Cli {
     }
 }
 
-/// A secret from an environment variable, else typed at a terminal prompt, else missing.
-pub fn secret_from(var: &str, prompt: &str) -> Result<Option<String>, ConsoleError> {
-    match std::env::var(var) {
-        Ok(v) => Ok(Some(v)),
-        Err(_) => prompt_secret(prompt),
-    }
-}
-
-/// A new password: from an environment variable, else typed twice at a terminal prompt (a typo
-/// in a password nobody can see would lock its owner out).
-pub fn new_secret_from(var: &str, prompt: &str) -> Result<Option<String>, ConsoleError> {
-    if let Ok(v) = std::env::var(var) {
-        return Ok(Some(v));
-    }
-    let Some(first) = prompt_secret(prompt)? else {
-        return Ok(None);
-    };
-    match prompt_secret("Again: ")? {
-        Some(second) if second == first => Ok(Some(first)),
-        _ => Err(ConsoleError::invalid("password", "the two entries differ")),
-    }
-}
-
-/// A secret typed at a terminal prompt (not echoed); `None` when nobody is at a terminal.
-pub fn prompt_secret(prompt: &str) -> Result<Option<String>, ConsoleError> {
-    if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password(prompt)
-            .map(Some)
-            .map_err(|e| ConsoleError::Internal(format!("reading the password: {e}")));
-    }
-    Ok(None)
-}
-
-/// One secret from standard input (`--password-stdin`): the first line, without its newline.
-pub fn secret_from_stdin() -> Result<String, ConsoleError> {
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| ConsoleError::Internal(format!("reading standard input: {e}")))?;
-    Ok(s.lines().next().unwrap_or_default().to_owned())
-}
-
 /// Opens the store and logs on as `--user` with DWC_PASSWORD (scope OpenAPI).
 pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
     let console = Console::open(&cli.store_dir(), Box::new(SystemClock))?;
@@ -153,7 +122,7 @@ pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
     let password = if tenant.open {
         None
     } else {
-        secret_from("DWC_PASSWORD", "Password: ")?
+        cli.io.secret_from("DWC_PASSWORD", "Password: ")?
     };
     let session = console.authenticate(
         cli.user.as_deref(),
@@ -167,20 +136,24 @@ pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
 /// Follows the newest job on `target` to its end, advancing the store's work meanwhile; a
 /// progress bar on a terminal, nothing when piped.
 pub fn follow_job(
+    cli: &Cli,
     c: &Console,
     s: &Session,
     target: &str,
 ) -> Result<crate::domain::job::Job, ConsoleError> {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if !std::io::stderr().is_terminal() {
+    if cli.io.is_served() || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
     if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} [{bar:24}] {msg}") {
         bar.set_style(style.progress_chars("=> "));
     }
     loop {
-        c.advance()?;
+        // A served console's jobs are advanced by the server alone.
+        if !cli.io.is_served() {
+            c.advance()?;
+        }
         let job = c
             .latest_job(s, target)?
             .ok_or_else(|| ConsoleError::NotFound(format!("a job on {target}")))?;
@@ -207,14 +180,23 @@ pub fn follow_job(
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: &Cli) -> i32 {
-    let format = cli.output;
-    match commands::dispatch(cli) {
+    finish(cli, commands::dispatch(cli))
+}
+
+/// Runs a parsed command line as `s` on a console already open (a command `dwc serve` runs for
+/// an SSH client); returns the exit code.
+pub fn run_on(cli: &Cli, c: &Console, s: &Session) -> i32 {
+    finish(cli, commands::dispatch_on(cli, c, s))
+}
+
+fn finish(cli: &Cli, result: Result<String, ConsoleError>) -> i32 {
+    match result {
         Ok(out) => {
-            print!("{out}");
+            cli.io.out(&out);
             exit::OK
         }
         Err(e) => {
-            report(format, &e);
+            report_to(&cli.io, cli.output, &e);
             exit_code(&e)
         }
     }

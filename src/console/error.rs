@@ -16,6 +16,12 @@ pub enum ConsoleError {
     },
     #[error("log-on failed: unknown user or wrong password")]
     Unauthenticated,
+    /// Too many failed log-ons for this name lately (unknown names are locked out alike, so
+    /// this says nothing about who exists).
+    #[error(
+        "log-on refused: too many failed attempts as {user}; try again in {minutes} minute(s)"
+    )]
+    LockedOut { user: String, minutes: i64 },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("{field}: {reason}")]
@@ -36,6 +42,7 @@ impl ConsoleError {
         match self {
             ConsoleError::Denied { .. } => "Denied",
             ConsoleError::Unauthenticated => "Unauthenticated",
+            ConsoleError::LockedOut { .. } => "LockedOut",
             ConsoleError::NotFound(_) => "NotFound",
             ConsoleError::Invalid { .. } => "Invalid",
             ConsoleError::Conflict(_) => "Conflict",

@@ -113,6 +113,8 @@ impl Console {
             for k in &attachments {
                 tx.del(T::Attachments, k)?;
             }
+            tx.del(T::Keys, name.as_bytes())?;
+            tx.del(T::LogOnFailures, name.as_bytes())?;
             tx.del(T::TenantMembers, name.as_bytes())
         })
     }

@@ -179,6 +179,9 @@ impl Console {
     /// Does everything that is due by now, oldest first; returns how many pieces of work ran.
     /// Called on open, after each command, and on the console's tick.
     pub fn advance(&self) -> Result<usize> {
+        // Callers in one process take turns; across processes the store lock (or, for a step,
+        // its due entry re-read inside the step's transaction) keeps each step to one run.
+        let _turn = self.advancing.lock().unwrap_or_else(|e| e.into_inner());
         let mut ran = 0;
         // A bound, so a store that keeps re-arming work in the past cannot spin forever.
         for _ in 0..10_000 {
@@ -229,6 +232,7 @@ impl Console {
             self.store.transact(|tx| tx.del(T::Due, k))?;
             return Ok(());
         };
+        let before = job.clone();
         let now = self.now();
         let last = job.is_last_step(index);
         let result = if index == 0 {
@@ -241,7 +245,13 @@ impl Console {
             StepResult::Continue => job.step_done(now),
         }
         let ended = !job.is_running();
-        self.store.transact(|tx| {
+        let ran = self.store.transact(|tx| {
+            // Someone else ran this step meanwhile: it must not run twice.
+            if !tx.has(T::Due, k)?
+                || tx.get::<Job, ConsoleError>(T::Jobs, &job_key(id))?.as_ref() != Some(&before)
+            {
+                return Ok(false);
+            }
             tx.del(T::Due, k)?;
             match &job.outcome {
                 Some(JobOutcome::Failed(reason)) => self.job_failed(tx, &job, reason)?,
@@ -273,8 +283,16 @@ impl Console {
                     },
                 )?;
             }
-            Ok(())
+            Ok(true)
         })?;
+        if ran {
+            self.sessions.publish(super::sessions::Change {
+                who: job.started_by.clone(),
+                action: "dwc:Job".into(),
+                target: format!("{} {}", job.label(), job.progress()),
+                region: job.region.clone(),
+            });
+        }
         Ok(())
     }
 

@@ -12,9 +12,12 @@ mod demo;
 pub mod error;
 mod identity;
 mod jobs;
+pub mod keys;
+pub mod logon;
 mod management;
 pub mod records;
 mod resources;
+pub mod sessions;
 mod tenant;
 mod updates;
 mod workspaces;
@@ -109,6 +112,11 @@ pub struct Console {
     vault: auth::Vault,
     /// Every job's length from `DWC_JOB_SECONDS`, else each kind's own.
     job_seconds: Option<u64>,
+    lockout: RwLock<logon::Lockout>,
+    /// One advance at a time in this process: a job step runs once however many callers tick.
+    advancing: Mutex<()>,
+    /// Open sessions and the change feed (DESIGN §12).
+    sessions: Arc<sessions::Sessions>,
 }
 
 const TENANT_KEY: &[u8] = b"tenant";
@@ -153,6 +161,9 @@ impl Console {
             policy_cache: Mutex::default(),
             vault,
             job_seconds: jobs::job_seconds_from_env()?,
+            lockout: RwLock::default(),
+            advancing: Mutex::default(),
+            sessions: Arc::default(),
         };
         c.arm_timers(false)?;
         Ok(c)
@@ -173,6 +184,9 @@ impl Console {
             policy_cache: Mutex::default(),
             vault,
             job_seconds: jobs::job_seconds_from_env()?,
+            lockout: RwLock::default(),
+            advancing: Mutex::default(),
+            sessions: Arc::default(),
         };
         c.arm_timers(false)?;
         Ok(c)
@@ -204,6 +218,10 @@ impl Console {
             policy_cache: Mutex::default(),
             vault: self.vault.clone(),
             job_seconds: self.job_seconds,
+            lockout: RwLock::new(self.lockout()),
+            advancing: Mutex::default(),
+            // A shadow's changes are nobody's news until they are adopted.
+            sessions: Arc::default(),
         })
     }
 
@@ -218,8 +236,9 @@ impl Console {
         Ok(n)
     }
 
-    /// Checks who someone is. `user` `None` means the account. An open store takes no password.
-    /// A failure is audited and says nothing about which part was wrong.
+    /// Checks who someone is at this machine (the CLI, the local console). `user` `None` means
+    /// the account. An open store takes no password. A failure is audited and says nothing
+    /// about which part was wrong.
     pub fn authenticate(
         &self,
         user: Option<&str>,
@@ -227,50 +246,20 @@ impl Console {
         scope: Scope,
         region: &str,
     ) -> Result<Session> {
-        let tenant = self.tenant();
-        let region = region.to_owned();
-        crate::domain::region::region("region", &region)?;
-        let name = user.unwrap_or(&tenant.account);
-        let (principal, hash) = if name == tenant.account {
-            (
-                Principal::Account(name.to_owned()),
-                tenant.account_hash.clone(),
-            )
-        } else {
-            match self.store.get::<UserRecord>(T::Users, name.as_bytes())? {
-                Some(u) => (Principal::User(name.to_owned()), u.password_hash),
-                None => {
-                    self.audit_attempt(
-                        name,
-                        scope,
-                        &region,
-                        "dwc:LogOn",
-                        name,
-                        Outcome::Denied,
-                        "unknown user",
-                    );
-                    return Err(ConsoleError::Unauthenticated);
-                }
-            }
-        };
-        let ok = tenant.open
-            || matches!((password, hash.as_deref()), (Some(p), Some(h)) if auth::verify_password(p, h));
-        if !ok {
-            self.audit_attempt(
-                name,
-                scope,
-                &region,
-                "dwc:LogOn",
-                name,
-                Outcome::Denied,
-                "wrong or missing password",
-            );
-            return Err(ConsoleError::Unauthenticated);
-        }
-        Ok(Session {
-            principal,
+        self.log_on(logon::LogOnRequest {
+            user,
+            credential: match password {
+                Some(p) => logon::Credential::Password(p),
+                None => logon::Credential::Nothing,
+            },
             scope,
             region,
+            source: "local",
+            via: match scope {
+                Scope::Page => "console",
+                Scope::OpenAPI => "cli",
+            },
+            audit_success: false,
         })
     }
 
@@ -488,6 +477,14 @@ impl Console {
             append_audit(tx, &ev)?;
             Ok(r)
         });
+        if result.is_ok() {
+            self.sessions.publish(sessions::Change {
+                who: ev.principal.clone(),
+                action: ev.action.clone(),
+                target: ev.target.clone(),
+                region: ev.region.clone(),
+            });
+        }
         result.map_err(|e| {
             let e = ConsoleError::from(e);
             self.audit_attempt(

@@ -31,6 +31,16 @@ pub enum StoreError {
     #[error("store {0} is in use by another dwc process")]
     InUse(String),
     #[error(
+        "store {dir} is served by dwc serve (pid {pid}) on {listen}: ssh -p {port} USER@{host} COMMAND, or ssh -t -p {port} USER@{host} for the console"
+    )]
+    Served {
+        dir: String,
+        pid: u32,
+        listen: String,
+        host: String,
+        port: u16,
+    },
+    #[error(
         "store {dir} was written by a newer dwc (store version {found}; this dwc reads up to {STORE_VERSION}): upgrade dwc to open it"
     )]
     TooNew { dir: String, found: u32 },
@@ -94,10 +104,14 @@ pub enum T {
     Due,
     /// big-endian sequence → alert sent, recorded or refused
     Outbox,
+    /// principal → the public keys it logs on with over SSH
+    Keys,
+    /// principal → its recent failed log-ons, for the lock-out
+    LogOnFailures,
 }
 
 impl T {
-    pub const ALL: [T; 28] = [
+    pub const ALL: [T; 30] = [
         T::Meta,
         T::Users,
         T::Policies,
@@ -126,6 +140,8 @@ impl T {
         T::Jobs,
         T::Due,
         T::Outbox,
+        T::Keys,
+        T::LogOnFailures,
     ];
 
     pub fn name(self) -> &'static str {
@@ -158,6 +174,8 @@ impl T {
             T::Jobs => "jobs",
             T::Due => "due",
             T::Outbox => "outbox",
+            T::Keys => "keys",
+            T::LogOnFailures => "logon_failures",
         }
     }
 }
@@ -394,7 +412,60 @@ fn discard_unfinished_snapshots(db: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Who holds a store's lock, as it wrote in the lock file: a server says where it listens.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Holder {
+    pid: u32,
+    serving: Option<String>,
+}
+
+fn holder(dir: &Path, shown: String) -> StoreError {
+    let text = fs::read_to_string(dir.join("dwc.lock")).unwrap_or_default();
+    match serde_json::from_str::<Holder>(text.trim()) {
+        Ok(Holder {
+            pid,
+            serving: Some(listen),
+        }) => {
+            let addr: Option<std::net::SocketAddr> = listen.parse().ok();
+            let host = match addr.map(|a| a.ip()) {
+                Some(ip) if ip.is_unspecified() => "HOST".to_owned(),
+                Some(std::net::IpAddr::V6(ip)) => format!("[{ip}]"),
+                Some(ip) => ip.to_string(),
+                None => "HOST".to_owned(),
+            };
+            StoreError::Served {
+                dir: shown,
+                pid,
+                port: addr.map_or(2222, |a| a.port()),
+                listen,
+                host,
+            }
+        }
+        _ => StoreError::InUse(shown),
+    }
+}
+
 impl Store {
+    /// Says in the lock file that this process serves the store on `listen`, so a second
+    /// process is told where to connect instead of only that the store is in use.
+    pub fn announce_serving(&self, listen: &str) -> Result<(), StoreError> {
+        let Some(lock) = &self._lock else {
+            return Ok(());
+        };
+        let text = serde_json::to_string(&Holder {
+            pid: std::process::id(),
+            serving: Some(listen.to_owned()),
+        })
+        .unwrap_or_default();
+        use std::io::{Seek, Write};
+        let mut f = lock;
+        f.set_len(0)
+            .and_then(|_| f.seek(std::io::SeekFrom::Start(0)))
+            .and_then(|_| f.write_all(text.as_bytes()))
+            .and_then(|_| f.sync_all())
+            .map_err(|e| io(&self.dir, e))
+    }
+
     /// Opens the store in `dir`; with `create`, makes the directory and an empty store if needed.
     /// Takes the store's lock first, so a second process is told at once and nothing is touched.
     pub fn open(dir: &Path, create: bool) -> Result<Store, StoreError> {
@@ -406,14 +477,17 @@ impl Store {
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(dir.join("dwc.lock"))
             .map_err(|e| io(dir, e))?;
         match lock.try_lock() {
             Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(StoreError::InUse(shown)),
+            Err(TryLockError::WouldBlock) => return Err(holder(dir, shown)),
             Err(TryLockError::Error(e)) => return Err(io(dir, e)),
         }
+        // A holder before us may have said it was serving; it no longer is.
+        lock.set_len(0).map_err(|e| io(dir, e))?;
         discard_unfinished_snapshots(&dir.join("db")).map_err(|e| io(dir, e))?;
         let db = sled::Config::new()
             .path(dir.join("db"))

@@ -58,7 +58,7 @@ pub enum Popup {
 }
 
 pub struct App {
-    pub console: Console,
+    pub console: std::sync::Arc<Console>,
     pub session: Option<Session>,
     pub gate: Option<Gate>,
     pub page: usize,
@@ -87,12 +87,16 @@ pub struct App {
     pub sending_alerts: usize,
     /// Who is logged on, in a few words for the header: their roles here, tenant roles, policies.
     pub summary: String,
+    /// Whether this console runs the store's due work on its ticks; a served one leaves that
+    /// to the server.
+    pub advances: bool,
     pub quit: bool,
 }
 
 impl App {
     /// A new app. With a session it opens on the Overview; without, on the log-on gate.
-    pub fn new(console: Console, session: Option<Session>) -> App {
+    pub fn new(console: impl Into<std::sync::Arc<Console>>, session: Option<Session>) -> App {
+        let console = console.into();
         let gate = match &session {
             Some(_) => None,
             None if console.tenant().open => {
@@ -135,6 +139,7 @@ impl App {
             background: None,
             sending_alerts: 0,
             summary: String::new(),
+            advances: true,
             quit: false,
         };
         app.summarize();
@@ -221,7 +226,12 @@ impl App {
         let Some(s) = &self.session else {
             return false;
         };
-        let ran = match self.console.advance() {
+        let advanced = if self.advances {
+            self.console.advance()
+        } else {
+            Ok(0)
+        };
+        let ran = match advanced {
             Ok(n) => n,
             Err(e) => {
                 self.toast = Some(e.to_string());
@@ -237,6 +247,24 @@ impl App {
         }
         // Running jobs count down in the footer.
         changed || had_jobs
+    }
+
+    /// Another session committed `change`: reloads what is shown, keeping the person's place,
+    /// and says who changed what when it changed anything here. Returns whether to redraw.
+    pub fn changed_elsewhere(&mut self, change: &crate::console::sessions::Change) -> bool {
+        if self.session.is_none() || self.form.is_some() || self.confirm.is_some() {
+            return false;
+        }
+        let before = (self.view.clone(), self.details.clone());
+        self.refresh_in_place();
+        if let Some(s) = &self.session {
+            self.jobs = self.console.running_jobs(s).unwrap_or_default();
+        }
+        if (self.view.clone(), self.details.clone()) == before {
+            return false;
+        }
+        self.toast = Some(change.describe());
+        true
     }
 
     /// Reloads what is shown when it changed underneath the person, keeping their place.

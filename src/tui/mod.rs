@@ -31,26 +31,37 @@ pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()>
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(event_loop(&mut terminal, App::new(console, session)));
+        .block_on(async {
+            let (tx, rx) = mpsc::unbounded_channel::<Event>();
+            tokio::spawn(async move {
+                let mut events = EventStream::new();
+                while let Some(Ok(ev)) = events.next().await {
+                    if tx.send(ev).is_err() {
+                        break;
+                    }
+                }
+            });
+            let (_keep, stop) = tokio::sync::watch::channel(None);
+            event_loop(&mut terminal, App::new(console, session), rx, stop).await
+        });
     ratatui::restore();
-    result
+    result.map(|_| ())
 }
 
-async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+/// A terminal console draws on: the process's own, or an SSH channel's.
+pub type Term<W> = ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>;
+
+/// Runs one console until the person quits, their input ends, or `stop` gives a reason to end
+/// (returned). Input arrives on `rx`; changes other sessions commit arrive on the console's feed.
+pub async fn event_loop<W: Write>(
+    terminal: &mut Term<W>,
     mut app: App,
-) -> color_eyre::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    mut rx: mpsc::UnboundedReceiver<Event>,
+    mut stop: tokio::sync::watch::Receiver<Option<String>>,
+) -> color_eyre::Result<Option<String>> {
     let (done_tx, mut done) = mpsc::unbounded_channel();
     app.set_background(done_tx);
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        while let Some(Ok(ev)) = events.next().await {
-            if tx.send(ev).is_err() {
-                break;
-            }
-        }
-    });
+    let mut feed = app.console.subscribe();
     // The clock: jobs advance and their rows update while nobody types.
     let mut clock = tokio::time::interval(std::time::Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -59,19 +70,54 @@ async fn event_loop(
         tokio::select! {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break };
-                app.handle_event(&ev);
+                let mut resized = false;
+                let mut handle = |app: &mut App, ev: &Event| match ev {
+                    Event::Resize(w, h) => {
+                        resized = true;
+                        let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, *w, *h));
+                    }
+                    ev => app.handle_event(ev),
+                };
+                handle(&mut app, &ev);
                 // Coalesce: everything already waiting is handled before the next frame.
                 while let Ok(ev) = rx.try_recv() {
-                    app.handle_event(&ev);
+                    handle(&mut app, &ev);
                 }
                 if app.quit {
                     break;
+                }
+                if resized {
+                    terminal.clear()?;
                 }
                 draw(terminal, &app)?;
             }
             Some(d) = done.recv() => {
                 app.finished(d);
                 draw(terminal, &app)?;
+            }
+            change = feed.recv() => {
+                let mut redraw = match change {
+                    Ok(c) => app.changed_elsewhere(&c),
+                    // Missed some: reload whatever is shown.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        app.refresh_in_place();
+                        true
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                };
+                // A burst of changes costs one reload and one frame.
+                while let Ok(c) = feed.try_recv() {
+                    redraw |= app.changed_elsewhere(&c);
+                }
+                if redraw {
+                    draw(terminal, &app)?;
+                }
+            }
+            _ = stop.changed() => {
+                let reason = stop.borrow().clone();
+                if reason.is_some() {
+                    return Ok(reason);
+                }
             }
             _ = clock.tick() => {
                 if app.tick() {
@@ -80,14 +126,13 @@ async fn event_loop(
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
-fn draw(terminal: &mut ratatui::DefaultTerminal, app: &App) -> color_eyre::Result<()> {
-    let mut out = std::io::stdout();
-    crossterm::execute!(out, BeginSynchronizedUpdate)?;
+fn draw<W: Write>(terminal: &mut Term<W>, app: &App) -> color_eyre::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|f| ui::draw(f, app))?;
-    crossterm::execute!(out, EndSynchronizedUpdate)?;
-    out.flush()?;
+    crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    terminal.backend_mut().flush()?;
     Ok(())
 }

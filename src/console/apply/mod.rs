@@ -175,6 +175,12 @@ impl Console {
         );
         report.records = self.adopt(shadow)?;
         report.applied = true;
+        self.sessions.publish(super::sessions::Change {
+            who: s.who().to_owned(),
+            action: "dwc:Apply".into(),
+            target: source.to_owned(),
+            region: s.region.clone(),
+        });
         Ok(report)
     }
 }
@@ -192,7 +198,9 @@ fn in_step(e: ConsoleError, verb: Verb, item: &str) -> ConsoleError {
         ConsoleError::Unavailable(m) => ConsoleError::Unavailable(during(m)),
         ConsoleError::Store(m) => ConsoleError::Store(during(m)),
         ConsoleError::Internal(m) => ConsoleError::Internal(during(m)),
-        e @ (ConsoleError::Denied { .. } | ConsoleError::Unauthenticated) => e,
+        e @ (ConsoleError::Denied { .. }
+        | ConsoleError::Unauthenticated
+        | ConsoleError::LockedOut { .. }) => e,
     }
 }
 

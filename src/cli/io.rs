@@ -1,0 +1,183 @@
+//! Where a command's input and output go: the process's own streams for the local binary, or one
+//! SSH channel's for a command run by `dwc serve` (DESIGN §12). Commands read secrets, files and
+//! variables only through here, so a served command never reaches the server's own files,
+//! environment or terminal.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::console::ConsoleError;
+
+type Reader = Box<dyn Read + Send>;
+type Writer = Box<dyn Write + Send>;
+
+#[derive(Clone)]
+pub struct Io {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    stdin: Mutex<Reader>,
+    stdout: Mutex<Writer>,
+    stderr: Mutex<Writer>,
+    /// `None`: the process's environment. A served command sees only what its client sent.
+    env: Option<HashMap<String, String>>,
+    /// Whether a person is at a terminal on both ends (prompts, progress bars).
+    terminal: bool,
+    served: bool,
+}
+
+impl Default for Io {
+    fn default() -> Self {
+        Io {
+            inner: Arc::new(Inner {
+                stdin: Mutex::new(Box::new(std::io::stdin())),
+                stdout: Mutex::new(Box::new(std::io::stdout())),
+                stderr: Mutex::new(Box::new(std::io::stderr())),
+                env: None,
+                terminal: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+                served: false,
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for Io {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Io")
+            .field("served", &self.inner.served)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reads at most `limit` bytes; more is refused with the field, the limit and what was seen.
+pub fn read_bounded(mut r: impl Read, field: &str, limit: usize) -> Result<String, ConsoleError> {
+    let mut buf = Vec::new();
+    (&mut r)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| ConsoleError::invalid(field, format!("cannot be read: {e}")))?;
+    if buf.len() > limit {
+        return Err(ConsoleError::invalid(
+            field,
+            format!("is larger than {limit} bytes, the most it may be"),
+        ));
+    }
+    String::from_utf8(buf).map_err(|_| ConsoleError::invalid(field, "is not UTF-8 text"))
+}
+
+impl Io {
+    /// The streams of one served command: what it prints goes to `stdout`/`stderr`, it reads
+    /// `stdin`, and its environment is `env` alone.
+    pub fn served(
+        stdin: Reader,
+        stdout: Writer,
+        stderr: Writer,
+        env: HashMap<String, String>,
+    ) -> Io {
+        Io {
+            inner: Arc::new(Inner {
+                stdin: Mutex::new(stdin),
+                stdout: Mutex::new(stdout),
+                stderr: Mutex::new(stderr),
+                env: Some(env),
+                terminal: false,
+                served: true,
+            }),
+        }
+    }
+
+    pub fn is_served(&self) -> bool {
+        self.inner.served
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        self.inner.terminal
+    }
+
+    pub fn var(&self, name: &str) -> Option<String> {
+        match &self.inner.env {
+            Some(env) => env.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        }
+    }
+
+    /// Writes to standard output. A reader that went away (`| head`) is not an error.
+    pub fn out(&self, text: &str) {
+        let mut w = lock(&self.inner.stdout);
+        let _ = w.write_all(text.as_bytes()).and_then(|_| w.flush());
+    }
+
+    pub fn err(&self, text: &str) {
+        let mut w = lock(&self.inner.stderr);
+        let _ = w.write_all(text.as_bytes()).and_then(|_| w.flush());
+    }
+
+    /// Standard input, at most `limit` bytes.
+    pub fn read_stdin(&self, field: &str, limit: usize) -> Result<String, ConsoleError> {
+        read_bounded(&mut *lock(&self.inner.stdin), field, limit)
+    }
+
+    /// A file named on the command line, or standard input for `-`. A served command reads
+    /// only its standard input: the server's files are not its to read.
+    pub fn read_file(&self, path: &Path, field: &str, limit: usize) -> Result<String, ConsoleError> {
+        if path == Path::new("-") {
+            return self.read_stdin(field, limit);
+        }
+        if self.inner.served {
+            return Err(ConsoleError::invalid(
+                field,
+                "over SSH only `-` (standard input) can be read: pass the file with `< FILE`",
+            ));
+        }
+        let f = std::fs::File::open(path).map_err(|e| {
+            ConsoleError::invalid(field, format!("cannot read {}: {e}", path.display()))
+        })?;
+        read_bounded(f, field, limit)
+    }
+
+    /// One secret from standard input (`--password-stdin`): the first line, without its newline.
+    pub fn secret_from_stdin(&self) -> Result<String, ConsoleError> {
+        let s = self.read_stdin("password", 4096)?;
+        Ok(s.lines().next().unwrap_or_default().to_owned())
+    }
+
+    /// A secret typed at a terminal prompt (not echoed); `None` when nobody is at a terminal.
+    pub fn prompt_secret(&self, prompt: &str) -> Result<Option<String>, ConsoleError> {
+        if self.inner.terminal && !self.inner.served {
+            return rpassword::prompt_password(prompt)
+                .map(Some)
+                .map_err(|e| ConsoleError::Internal(format!("reading the password: {e}")));
+        }
+        Ok(None)
+    }
+
+    /// A secret from an environment variable, else typed at a terminal prompt, else missing.
+    pub fn secret_from(&self, var: &str, prompt: &str) -> Result<Option<String>, ConsoleError> {
+        match self.var(var) {
+            Some(v) => Ok(Some(v)),
+            None => self.prompt_secret(prompt),
+        }
+    }
+
+    /// A new password: from an environment variable, else typed twice at a terminal prompt (a
+    /// typo in a password nobody can see would lock its owner out).
+    pub fn new_secret_from(&self, var: &str, prompt: &str) -> Result<Option<String>, ConsoleError> {
+        if let Some(v) = self.var(var) {
+            return Ok(Some(v));
+        }
+        let Some(first) = self.prompt_secret(prompt)? else {
+            return Ok(None);
+        };
+        match self.prompt_secret("Again: ")? {
+            Some(second) if second == first => Ok(Some(first)),
+            _ => Err(ConsoleError::invalid("password", "the two entries differ")),
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Log-on (DESIGN §2, §12): who someone is, by password, public key or (on a demo store) by
+//! name alone. Every attempt can be audited with where it came from and how; an unknown user
+//! and a wrong secret are answered alike, in the same time; too many failures for one name lock
+//! it out for a while. The CLI, the TUI and the SSH server all come through here.
+
+use std::sync::LazyLock;
+
+use chrono::Duration;
+use russh::keys::{HashAlg, PublicKey};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::audit::Outcome;
+use crate::domain::{Principal, Scope, Timestamp};
+use crate::store::T;
+
+use super::auth;
+use super::error::{ConsoleError, Result};
+use super::records::UserRecord;
+use super::{Console, Session};
+
+/// How many failures within `window` lock a name out, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lockout {
+    pub failures: usize,
+    pub window: Duration,
+    pub lock: Duration,
+}
+
+impl Default for Lockout {
+    fn default() -> Self {
+        Lockout {
+            failures: 5,
+            window: Duration::minutes(15),
+            lock: Duration::minutes(15),
+        }
+    }
+}
+
+/// What someone offers as proof of who they are.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    Password(&'a str),
+    /// A public key whose ownership the transport has verified (SSH signs with it).
+    Key(&'a PublicKey),
+    /// Nothing: enough on a demo store, never on a real one.
+    Nothing,
+}
+
+impl Credential<'_> {
+    fn method(&self) -> &'static str {
+        match self {
+            Credential::Password(_) => "password",
+            Credential::Key(_) => "publickey",
+            Credential::Nothing => "none",
+        }
+    }
+}
+
+/// One log-on attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct LogOnRequest<'a> {
+    /// `None`: the account.
+    pub user: Option<&'a str>,
+    pub credential: Credential<'a>,
+    pub scope: Scope,
+    pub region: &'a str,
+    /// Where it comes from: the SSH client's address, or `local`.
+    pub source: &'a str,
+    /// Through what: `ssh password`, `ssh keyboard-interactive`, `cli`, `tui`…
+    pub via: &'a str,
+    /// Audit a success too (an SSH log-on opens a session; a local command does not).
+    pub audit_success: bool,
+}
+
+/// Failed log-ons of one name, newest last, only those inside the window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failures {
+    pub at: Vec<Timestamp>,
+}
+
+/// A name longer than any valid one is neither looked up nor remembered as typed.
+const MAX_NAME: usize = 64;
+
+/// An argon2id hash of nothing anyone knows, verified when the user does not exist so that
+/// an unknown user takes as long to refuse as a wrong password.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    auth::hash_password("no user has this password, it only takes time")
+        .unwrap_or_else(|_| String::new())
+});
+
+/// The SHA256 fingerprint OpenSSH prints (`SHA256:…`).
+pub fn fingerprint(key: &PublicKey) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// A name as the audit log keeps it: at most `MAX_NAME` characters, no control characters.
+fn shown(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .take(MAX_NAME)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if name.chars().count() > MAX_NAME {
+        out.push('…');
+    }
+    out
+}
+
+impl Console {
+    pub fn lockout(&self) -> Lockout {
+        *self.lockout.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The server config's numbers for the lock-out.
+    pub fn set_lockout(&self, l: Lockout) {
+        *self.lockout.write().unwrap_or_else(|e| e.into_inner()) = l;
+    }
+
+    /// Whether `name` is locked out now, and for how many more minutes: some `failures`
+    /// failures fell within one window, and the last of them was less than `lock` ago.
+    fn locked_for(&self, name: &str, now: Timestamp) -> Result<Option<i64>> {
+        let f: Failures = self
+            .store
+            .get(T::LogOnFailures, name.as_bytes())?
+            .unwrap_or_default();
+        Ok(lock_end(&f.at, self.lockout())
+            .filter(|end| *end > now)
+            .map(|end| minutes_left(end - now)))
+    }
+
+    /// Remembers a failure; returns whether this one set a lock.
+    fn note_failure(&self, name: &str, now: Timestamp) -> bool {
+        let l = self.lockout();
+        let keep = l.window.max(l.lock);
+        let r = self.store.transact::<_, ConsoleError>(|tx| {
+            let mut f: Failures = tx
+                .get(T::LogOnFailures, name.as_bytes())?
+                .unwrap_or_default();
+            f.at.retain(|t| *t > now - keep);
+            f.at.push(now);
+            // Bounded: more than the threshold says nothing more.
+            let excess = f.at.len().saturating_sub(l.failures.max(1) * 2);
+            f.at.drain(..excess);
+            tx.put(T::LogOnFailures, name.as_bytes(), &f)?;
+            Ok(lock_end(&f.at, l).is_some_and(|end| end > now))
+        });
+        r.unwrap_or(false)
+    }
+
+    /// The account clears a lock-out (`dwc user unlock`), audited.
+    pub fn unlock_user(&self, s: &Session, name: &str) -> Result<()> {
+        let label = format!("user {name}");
+        if !s.principal.is_account() {
+            self.audit_attempt(
+                s.who(),
+                s.scope,
+                &s.region,
+                "dwc:UnlockUser",
+                &label,
+                Outcome::Denied,
+                "only the account clears a lock-out",
+            );
+            return Err(ConsoleError::Denied {
+                action: "dwc:UnlockUser".into(),
+                target: label,
+                explanation: vec!["only the account clears a lock-out".into()],
+            });
+        }
+        let ev = crate::domain::audit::AuditEvent {
+            at: self.now(),
+            principal: s.who().to_owned(),
+            scope: s.scope,
+            region: s.region.clone(),
+            action: "dwc:UnlockUser".into(),
+            target: label.clone(),
+            outcome: Outcome::Ok,
+            detail: String::new(),
+        };
+        self.store.transact(|tx| {
+            tx.del(T::LogOnFailures, name.as_bytes())?;
+            super::append_audit(tx, &ev)
+        })?;
+        Ok(())
+    }
+
+    /// Checks who someone is. A failure is audited with its reason, but the caller only ever
+    /// hears "unknown user or wrong password" (or that the name is locked out).
+    pub fn log_on(&self, req: LogOnRequest<'_>) -> Result<Session> {
+        let tenant = self.tenant();
+        crate::domain::region::region("region", req.region)?;
+        let name = req.user.unwrap_or(&tenant.account);
+        let now = self.now();
+        let method = req.credential.method();
+        let whence = format!("from {} via {} ({method})", req.source, req.via);
+        let refuse = |reason: &str| {
+            self.audit_attempt(
+                &shown(name),
+                req.scope,
+                req.region,
+                "dwc:LogOn",
+                &shown(name),
+                Outcome::Denied,
+                &format!("{whence}: {reason}"),
+            );
+        };
+        if name.chars().count() > MAX_NAME {
+            refuse("unknown user (name too long)");
+            // The same work as any other refusal, so length tells nothing either.
+            let _ = auth::verify_password("", &DUMMY_HASH);
+            return Err(ConsoleError::Unauthenticated);
+        }
+        if let Some(minutes) = self.locked_for(name, now)? {
+            refuse("locked out after too many failed attempts");
+            return Err(ConsoleError::LockedOut {
+                user: name.to_owned(),
+                minutes,
+            });
+        }
+        let principal = if name == tenant.account {
+            Some((Principal::Account(name.to_owned()), tenant.account_hash.clone()))
+        } else {
+            self.store
+                .get::<UserRecord>(T::Users, name.as_bytes())?
+                .map(|u| (Principal::User(name.to_owned()), u.password_hash))
+        };
+        let verdict: std::result::Result<Principal, &str> = match (principal, req.credential) {
+            (None, Credential::Password(p)) => {
+                let _ = auth::verify_password(p, &DUMMY_HASH);
+                Err("unknown user")
+            }
+            (None, _) => Err("unknown user"),
+            (Some((p, _)), _) if tenant.open => Ok(p),
+            (Some((p, hash)), Credential::Password(pw)) => {
+                let ok = auth::verify_password(pw, hash.as_deref().unwrap_or(&DUMMY_HASH));
+                if ok && hash.is_some() {
+                    Ok(p)
+                } else {
+                    Err("wrong password")
+                }
+            }
+            (Some((p, _)), Credential::Key(k)) => {
+                if self.has_key(name, k)? {
+                    Ok(p)
+                } else {
+                    Err("public key not registered")
+                }
+            }
+            (Some(_), Credential::Nothing) => Err("no password given"),
+        };
+        match verdict {
+            Ok(principal) => {
+                if self.store.has(T::LogOnFailures, name.as_bytes())? {
+                    let _ = self
+                        .store
+                        .transact::<_, ConsoleError>(|tx| tx.del(T::LogOnFailures, name.as_bytes()));
+                }
+                if req.audit_success {
+                    let detail = match req.credential {
+                        Credential::Key(k) => format!("{whence} {}", fingerprint(k)),
+                        _ => whence.clone(),
+                    };
+                    self.audit_attempt(
+                        name,
+                        req.scope,
+                        req.region,
+                        "dwc:LogOn",
+                        name,
+                        Outcome::Ok,
+                        &detail,
+                    );
+                }
+                Ok(Session {
+                    principal,
+                    scope: req.scope,
+                    region: req.region.to_owned(),
+                })
+            }
+            Err(reason) => {
+                refuse(reason);
+                // A key the client merely tries is no guess at a secret; passwords are.
+                if matches!(req.credential, Credential::Password(_))
+                    && !tenant.open
+                    && self.note_failure(name, now)
+                {
+                    let l = self.lockout();
+                    self.audit_attempt(
+                        name,
+                        req.scope,
+                        req.region,
+                        "dwc:LockOut",
+                        name,
+                        Outcome::Denied,
+                        &format!(
+                            "{} failed log-ons within {} minutes: log-ons refused for {} minutes",
+                            l.failures,
+                            l.window.num_minutes(),
+                            l.lock.num_minutes()
+                        ),
+                    );
+                }
+                Err(ConsoleError::Unauthenticated)
+            }
+        }
+    }
+
+    /// Whether `name` has registered `key` (looked up by its fingerprint).
+    fn has_key(&self, name: &str, key: &PublicKey) -> Result<bool> {
+        let fp = fingerprint(key);
+        Ok(self
+            .key_ring(name)?
+            .keys
+            .iter()
+            .any(|r| r.fingerprint == fp && r.key_data_matches(key)))
+    }
+
+    /// Whether a key may be offered for `name` at all (SSH asks before the client signs):
+    /// registered, or any key on a demo store for a user that exists. Not audited: the
+    /// signed attempt that follows is.
+    pub fn key_may_log_on(&self, name: &str, key: &PublicKey) -> Result<bool> {
+        if self.tenant().open {
+            return Ok(true);
+        }
+        if name.chars().count() > MAX_NAME {
+            return Ok(false);
+        }
+        self.has_key(name, key)
+    }
+}
+
+/// When the newest lock a run of failures set ends, if any run set one.
+fn lock_end(at: &[Timestamp], l: Lockout) -> Option<Timestamp> {
+    let n = l.failures.max(1);
+    (n - 1..at.len())
+        .filter(|&i| at[i] - at[i + 1 - n] <= l.window)
+        .map(|i| at[i] + l.lock)
+        .max()
+}
+
+fn minutes_left(d: Duration) -> i64 {
+    (d.num_seconds() + 59) / 60
+}

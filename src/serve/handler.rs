@@ -1,0 +1,428 @@
+//! One SSH connection: log-on through the console, then per channel either the terminal console
+//! (a PTY and a shell request) or one CLI command (an exec request). Nothing here decides who
+//! may do what; the console does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crossterm::event::Event;
+use russh::keys::PublicKey;
+use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Response, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::console::logon::{Credential, LogOnRequest};
+use crate::console::{Console, ConsoleError, Session as ConsoleSession};
+use crate::domain::{Principal, Scope};
+
+use super::terminal::{Keyboard, Out};
+use super::{exec, shell};
+
+/// What every connection shares: the one console.
+pub struct Shared {
+    pub console: Arc<Console>,
+}
+
+pub struct Server {
+    pub shared: Arc<Shared>,
+}
+
+impl russh::server::Server for Server {
+    type Handler = Conn;
+
+    fn new_client(&mut self, peer: Option<std::net::SocketAddr>) -> Conn {
+        let source = peer.map_or_else(|| "unknown".to_owned(), |p| p.ip().to_string());
+        tracing::debug!(%source, "connection");
+        Conn {
+            shared: self.shared.clone(),
+            source,
+            principal: None,
+            refusal: None,
+            channels: HashMap::new(),
+        }
+    }
+}
+
+/// A channel's state between its requests.
+#[derive(Default)]
+struct Chan {
+    pty: Option<(u16, u16)>,
+    env: HashMap<String, String>,
+    /// The running console's input.
+    input: Option<UnboundedSender<Event>>,
+    keyboard: Keyboard,
+    /// The running command's standard input; dropped at the client's EOF.
+    stdin: Option<std::sync::mpsc::Sender<Vec<u8>>>,
+    /// Marks the session active on input.
+    ticket: Option<Arc<crate::console::sessions::Ticket>>,
+}
+
+pub struct Conn {
+    shared: Arc<Shared>,
+    source: String,
+    /// Who logged on; `None` until a log-on succeeds.
+    principal: Option<Principal>,
+    /// Why this connection may do nothing (a lock-out), told on every channel it opens.
+    refusal: Option<String>,
+    channels: HashMap<ChannelId, Chan>,
+}
+
+/// The methods offered after a refusal: keys and passwords, never "none" on a real store.
+fn methods() -> MethodSet {
+    let mut m = MethodSet::empty();
+    m.push(MethodKind::PublicKey);
+    m.push(MethodKind::Password);
+    m.push(MethodKind::KeyboardInteractive);
+    m
+}
+
+fn reject() -> Auth {
+    Auth::Reject {
+        proceed_with_methods: Some(methods()),
+        partial_success: false,
+    }
+}
+
+impl Conn {
+    fn console(&self) -> Arc<Console> {
+        self.shared.console.clone()
+    }
+
+    /// Logs on through the console (argon2 runs off the async threads).
+    async fn log_on(&mut self, user: &str, cred: Cred, via: &'static str) -> Auth {
+        let console = self.console();
+        let source = self.source.clone();
+        let name = user.to_owned();
+        let result = tokio::task::spawn_blocking(move || {
+            let account = console.tenant().account;
+            let region = console.tenant().default_region;
+            let user = (name != account).then_some(name.as_str());
+            let credential = match &cred {
+                Cred::Password(p) => Credential::Password(p),
+                Cred::Key(k) => Credential::Key(k),
+                Cred::Nothing => Credential::Nothing,
+            };
+            console.log_on(LogOnRequest {
+                user,
+                credential,
+                scope: Scope::Page,
+                region: &region,
+                source: &source,
+                via,
+                audit_success: true,
+            })
+        })
+        .await;
+        match result {
+            Ok(Ok(s)) => {
+                tracing::info!(user = %s.who(), source = %self.source, via, "log-on");
+                self.principal = Some(s.principal);
+                Auth::Accept
+            }
+            Ok(Err(e @ ConsoleError::LockedOut { .. })) => {
+                tracing::warn!(user, source = %self.source, via, "log-on refused: locked out");
+                // Let the client in only to be told why nothing is possible: every channel it
+                // opens gets this message and exit status 3, never a console.
+                self.refusal = Some(e.to_string());
+                Auth::Accept
+            }
+            Ok(Err(e)) => {
+                tracing::info!(user, source = %self.source, via, "log-on refused: {e}");
+                reject()
+            }
+            Err(e) => {
+                tracing::error!("log-on task failed: {e}");
+                reject()
+            }
+        }
+    }
+
+    /// The console session a channel acts as, or why it cannot.
+    fn session(&self, scope: Scope) -> Result<ConsoleSession, String> {
+        if let Some(r) = &self.refusal {
+            return Err(r.clone());
+        }
+        let principal = self
+            .principal
+            .clone()
+            .ok_or_else(|| "log-on failed: unknown user or wrong password".to_owned())?;
+        Ok(ConsoleSession {
+            principal,
+            scope,
+            region: self.shared.console.tenant().default_region,
+        })
+    }
+}
+
+enum Cred {
+    Password(String),
+    Key(PublicKey),
+    Nothing,
+}
+
+impl russh::server::Handler for Conn {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        // Only a demo store lets anyone in by name; elsewhere this is the client asking which
+        // methods there are, not an attempt.
+        if self.shared.console.tenant().open {
+            return Ok(self.log_on(user, Cred::Nothing, "ssh none").await);
+        }
+        Ok(reject())
+    }
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        Ok(self
+            .log_on(user, Cred::Password(password.to_owned()), "ssh password")
+            .await)
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        let console = self.console();
+        let (name, key) = (user.to_owned(), offer.public_key.clone());
+        let account = console.tenant().account;
+        let ok = tokio::task::spawn_blocking(move || console.key_may_log_on(&name, &key))
+            .await
+            .map(|r| r.unwrap_or(false))
+            .unwrap_or(false);
+        let _ = account;
+        if ok {
+            return Ok(Auth::Accept);
+        }
+        // Refused without a signature: still an attempt, audited as the console sees it.
+        let _ = self
+            .log_on(user, Cred::Key(offer.public_key.clone()), "ssh publickey")
+            .await;
+        self.principal = None;
+        self.refusal = None;
+        Ok(reject())
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(self
+            .log_on(user, Cred::Key(key.public_key.clone()), "ssh publickey")
+            .await)
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        user: &str,
+        _submethods: &str,
+        response: Option<Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        let Some(mut response) = response else {
+            return Ok(Auth::Partial {
+                name: "dwc".into(),
+                instructions: "".into(),
+                prompts: vec![("Password: ".into(), false)].into(),
+            });
+        };
+        let password = response
+            .next()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        Ok(self
+            .log_on(user, Cred::Password(password), "ssh keyboard-interactive")
+            .await)
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.channels.insert(channel.id(), Chan::default());
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(c) = self.channels.get_mut(&channel) {
+            c.pty = Some((clamp(cols), clamp(rows)));
+        }
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(c) = self.channels.get_mut(&channel)
+            && c.env.len() < 64
+            && name.len() <= 256
+            && value.len() <= 4096
+        {
+            c.env.insert(name.to_owned(), value.to_owned());
+        }
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let handle = session.handle();
+        let out = super::terminal::forward(handle, channel);
+        session.channel_success(channel)?;
+        let s = self.session(Scope::Page);
+        let Some(c) = self.channels.get_mut(&channel) else {
+            return Ok(());
+        };
+        let s = match s {
+            Ok(s) => s,
+            Err(why) => return refuse(&out, &format!("{why}\r"), 3),
+        };
+        let Some((cols, rows)) = c.pty else {
+            return refuse(
+                &out,
+                "the console needs a terminal: connect with ssh -t, or give a command (ssh HOST workspace list)",
+                2,
+            );
+        };
+        match shell::start(self.shared.console.clone(), s, &self.source, (cols, rows), out.clone()) {
+            Ok((input, ticket)) => {
+                c.input = Some(input);
+                c.ticket = Some(ticket);
+            }
+            Err(e) => return refuse(&out, &e.to_string(), 5),
+        }
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let handle = session.handle();
+        let out = super::terminal::forward(handle, channel);
+        session.channel_success(channel)?;
+        let s = self.session(Scope::OpenAPI);
+        let Some(c) = self.channels.get_mut(&channel) else {
+            return Ok(());
+        };
+        let s = match s {
+            Ok(s) => s,
+            Err(why) => return refuse(&out, &why, 3),
+        };
+        let command = String::from_utf8_lossy(data).into_owned();
+        let (stdin_tx, stdin_rx) = std::sync::mpsc::channel();
+        match exec::start(
+            self.shared.console.clone(),
+            s,
+            &self.source,
+            &command,
+            std::mem::take(&mut c.env),
+            stdin_rx,
+            out.clone(),
+        ) {
+            Ok(ticket) => {
+                c.stdin = Some(stdin_tx);
+                c.ticket = ticket;
+            }
+            Err((why, code)) => return refuse(&out, &why, code),
+        }
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let console = self.shared.console.clone();
+        let Some(c) = self.channels.get_mut(&channel) else {
+            return Ok(());
+        };
+        if let Some(t) = &c.ticket {
+            t.touch(console.now());
+        }
+        if let Some(input) = &c.input {
+            for ev in c.keyboard.events(data) {
+                let _ = input.send(ev);
+            }
+        } else if let Some(stdin) = &c.stdin {
+            let _ = stdin.send(data.to_vec());
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(c) = self.channels.get_mut(&channel) {
+            // The command's standard input ends here.
+            c.stdin = None;
+        }
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // Dropping the console's input ends it; its ticket goes with it.
+        self.channels.remove(&channel);
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        channel: ChannelId,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(c) = self.channels.get_mut(&channel) {
+            c.pty = Some((clamp(cols), clamp(rows)));
+            if let Some(input) = &c.input {
+                let _ = input.send(Event::Resize(clamp(cols), clamp(rows)));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn clamp(n: u32) -> u16 {
+    n.clamp(1, 1000) as u16
+}
+
+/// Tells the client why, on stderr, and ends the channel with `code`.
+fn refuse(out: &UnboundedSender<Out>, why: &str, code: u32) -> Result<(), russh::Error> {
+    let _ = out.send(Out::Stderr(format!("dwc: {why}\n").into_bytes()));
+    let _ = out.send(Out::Exit(code));
+    Ok(())
+}
