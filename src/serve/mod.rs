@@ -39,12 +39,19 @@ fn internal(e: impl std::fmt::Display) -> ConsoleError {
 fn start_log(dir: &Path, level: &str) -> tracing_appender::non_blocking::WorkerGuard {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
+    let logs = dir.join("logs");
+    let _ = std::fs::create_dir_all(&logs);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&logs, std::fs::Permissions::from_mode(0o700));
+    }
     let file = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("serve")
         .filename_suffix("log")
         .max_log_files(14)
-        .build(dir.join("logs"))
+        .build(&logs)
         .ok();
     let (writer, guard) = match file {
         Some(f) => tracing_appender::non_blocking(f),
@@ -53,7 +60,11 @@ fn start_log(dir: &Path, level: &str) -> tracing_appender::non_blocking::WorkerG
     let filter = tracing_subscriber::EnvFilter::new(format!("warn,dwc={level}"));
     let _ = tracing_subscriber::registry()
         .with(filter)
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_writer(std::io::stderr),
+        )
         .with(
             tracing_subscriber::fmt::layer()
                 .json()
