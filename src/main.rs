@@ -15,7 +15,12 @@ fn main() {
             listen,
             config,
             log_level,
-        }) => std::process::exit(serve(&cli, listen.clone(), config.clone(), log_level.clone())),
+        }) => std::process::exit(serve(
+            &cli,
+            listen.clone(),
+            config.clone(),
+            log_level.clone(),
+        )),
         Some(cli::Command::Demo {
             serve: true,
             listen,
@@ -139,7 +144,8 @@ fn first_run(dir: &std::path::Path) -> Result<Option<String>, ConsoleError> {
                 "" => dwc::domain::region::DEFAULT_REGION.to_owned(),
                 r => dwc::domain::region::region("region", r)?.id.to_owned(),
             };
-            let password = cli::io::Io::default().new_secret_from("DWC_PASSWORD", "Password for the account: ")?
+            let password = cli::io::Io::default()
+                .new_secret_from("DWC_PASSWORD", "Password for the account: ")?
                 .ok_or_else(|| ConsoleError::invalid("password", "is required"))?;
             let tenant = Tenant {
                 account,

@@ -26,7 +26,14 @@ fn tenant(dir: &Path, keys: &Path) -> std::path::PathBuf {
     };
     as_acme(&["user", "create", "alice"]);
     as_acme(&["workspace", "create", "finance_etl"]);
-    as_acme(&["member", "add", "finance_etl", "alice", "--role", "development"]);
+    as_acme(&[
+        "member",
+        "add",
+        "finance_etl",
+        "alice",
+        "--role",
+        "development",
+    ]);
     let key = keygen(keys, "alice_key");
     let pubkey = key.with_extension("pub");
     let out = as_acme(&[
@@ -165,7 +172,8 @@ fn commands_over_ssh_log_on_by_key_and_answer_like_the_local_binary() {
     // A local dwc is told who serves the store and how to reach it.
     let o = {
         let mut c = dwc(&dir);
-        c.args(["workspace", "list"]).env("DWC_PASSWORD", ACCOUNT_PW);
+        c.args(["workspace", "list"])
+            .env("DWC_PASSWORD", ACCOUNT_PW);
         c.output().unwrap()
     };
     let (_, err, code) = text(&o);
@@ -273,9 +281,9 @@ fn refused_keys_and_passwords_are_audited_and_five_failures_lock_the_user_out() 
 
     let events = audit(&srv, &acme);
     let denied = |p: &str, needle: &str| {
-        events
-            .iter()
-            .any(|(a, who, o, d)| a == "dwc:LogOn" && who == p && o == "denied" && d.contains(needle))
+        events.iter().any(|(a, who, o, d)| {
+            a == "dwc:LogOn" && who == p && o == "denied" && d.contains(needle)
+        })
     };
     assert!(denied("alice", "public key not registered"), "{events:?}");
     assert!(denied("alice", "wrong password"), "{events:?}");
@@ -317,7 +325,13 @@ fn the_host_key_is_made_once_and_kept_across_restarts() {
     c.arg("demo");
     ok(c);
     let mut first = Served::start(&dir, &["serve"]);
-    let (out, err, code) = text(&first.open("alice").args(["workspace", "list"]).output().unwrap());
+    let (out, err, code) = text(
+        &first
+            .open("alice")
+            .args(["workspace", "list"])
+            .output()
+            .unwrap(),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("finance_etl"));
     assert!(first.terminate().success());
@@ -335,7 +349,11 @@ fn the_host_key_is_made_once_and_kept_across_restarts() {
     let second = Served::start(&dir, &["serve"]);
     assert_eq!(second.fingerprint, fp);
     // The first run's known_hosts entry, under another port, still names this key.
-    let entry = known.split_whitespace().skip(1).collect::<Vec<_>>().join(" ");
+    let entry = known
+        .split_whitespace()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(" ");
     std::fs::write(
         second.home.path().join("known_hosts"),
         format!("[127.0.0.1]:{} {entry}\n", second.port),
@@ -371,9 +389,24 @@ fn sigterm_tells_open_consoles_restores_their_terminals_and_exits_0() {
         "ssh -tt -p {} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no -F /dev/null alice@127.0.0.1; echo ssh-exited-$?; sleep 30",
         srv.port
     );
-    tmux(&["new-session", "-d", "-s", "t", "-x", "100", "-y", "30", &ssh]);
-    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned();
-    wait(|| screen().contains("Overview"), "the console over SSH", &screen);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &ssh,
+    ]);
+    let screen =
+        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned();
+    wait(
+        || screen().contains("Overview"),
+        "the console over SSH",
+        &screen,
+    );
     assert!(srv.terminate().success(), "dwc serve exits 0 on SIGTERM");
     wait(
         || screen().contains("ssh-exited-0"),

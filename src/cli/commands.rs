@@ -937,7 +937,8 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
             let text = cli.io.read_file(file, &source, APPLY_LIMIT)?;
             let report = c.apply(&s, &source, &text, *dry_run).inspect_err(|_| {
                 if f == Format::Table {
-                    cli.io.err("dwc: nothing was applied; the store is as it was\n");
+                    cli.io
+                        .err("dwc: nothing was applied; the store is as it was\n");
                 }
             })?;
             Ok(apply_report(f, &report, &source, *dry_run))
@@ -1012,7 +1013,9 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
 }
 
 fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
-    let password = cli.io.new_secret_from("DWC_PASSWORD", "Password for the account: ")?;
+    let password = cli
+        .io
+        .new_secret_from("DWC_PASSWORD", "Password for the account: ")?;
     let tenant = Tenant {
         account: account.to_owned(),
         account_hash: None,
@@ -1148,7 +1151,9 @@ fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
             done(cli, format!("cleared the lock-out of {name}"), name)
         }
         UserCmd::Key(KeyCmd::Add { user, file, name }) => {
-            let text = cli.io.read_file(file, "file", crate::console::keys::MAX_KEY_TEXT)?;
+            let text = cli
+                .io
+                .read_file(file, "file", crate::console::keys::MAX_KEY_TEXT)?;
             let k = c.add_key(s, user, &text, name.as_deref())?;
             done(
                 cli,
@@ -1180,9 +1185,10 @@ fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
             )
         }
         UserCmd::Passwd { name } => {
-            let pw = new_password(cli, &format!("New password for {name}: "))?.ok_or_else(|| {
-                ConsoleError::invalid("password", "set DWC_NEW_PASSWORD or run on a terminal")
-            })?;
+            let pw =
+                new_password(cli, &format!("New password for {name}: "))?.ok_or_else(|| {
+                    ConsoleError::invalid("password", "set DWC_NEW_PASSWORD or run on a terminal")
+                })?;
             c.set_password(s, name, &pw)?;
             done(cli, format!("changed the password of {name}"), name)
         }

@@ -126,7 +126,12 @@ impl Io {
 
     /// A file named on the command line, or standard input for `-`. A served command reads
     /// only its standard input: the server's files are not its to read.
-    pub fn read_file(&self, path: &Path, field: &str, limit: usize) -> Result<String, ConsoleError> {
+    pub fn read_file(
+        &self,
+        path: &Path,
+        field: &str,
+        limit: usize,
+    ) -> Result<String, ConsoleError> {
         if path == Path::new("-") {
             return self.read_stdin(field, limit);
         }

@@ -18,9 +18,7 @@ pub enum ConsoleError {
     Unauthenticated,
     /// Too many failed log-ons for this name lately (unknown names are locked out alike, so
     /// this says nothing about who exists).
-    #[error(
-        "log-on refused: too many failed attempts as {user}; try again in {minutes} minute(s)"
-    )]
+    #[error("log-on refused: too many failed attempts as {user}; try again in {minutes} minute(s)")]
     LockedOut { user: String, minutes: i64 },
     #[error("not found: {0}")]
     NotFound(String),

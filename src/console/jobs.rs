@@ -520,6 +520,12 @@ impl Console {
                 if let Some(g) = tx.get::<ResourceGroup, _>(T::ResourceGroups, name)? {
                     tx.del(T::ResourceGroups, name)?;
                     tx.del(T::RgByRegion, &key(&[&g.region, &g.name]))?;
+                    // Released from its workspaces: none keeps its name.
+                    for ws in &g.attached {
+                        if tx.has(T::WsStats, ws.as_bytes())? {
+                            super::workspaces::note_group(tx, ws, &g.name, false)?;
+                        }
+                    }
                 }
             }
             JobKind::BuildImage { .. } => {

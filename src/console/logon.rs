@@ -217,7 +217,10 @@ impl Console {
             });
         }
         let principal = if name == tenant.account {
-            Some((Principal::Account(name.to_owned()), tenant.account_hash.clone()))
+            Some((
+                Principal::Account(name.to_owned()),
+                tenant.account_hash.clone(),
+            ))
         } else {
             self.store
                 .get::<UserRecord>(T::Users, name.as_bytes())?
@@ -250,9 +253,9 @@ impl Console {
         match verdict {
             Ok(principal) => {
                 if self.store.has(T::LogOnFailures, name.as_bytes())? {
-                    let _ = self
-                        .store
-                        .transact::<_, ConsoleError>(|tx| tx.del(T::LogOnFailures, name.as_bytes()));
+                    let _ = self.store.transact::<_, ConsoleError>(|tx| {
+                        tx.del(T::LogOnFailures, name.as_bytes())
+                    });
                 }
                 if req.audit_success {
                     let detail = match req.credential {

@@ -194,11 +194,25 @@ impl Console {
         op: Op,
         f: impl Fn(&mut ResourceGroup) -> Result<Option<JobKind>>,
     ) -> Result<ResourceGroup> {
+        self.modify_rg_with(s, name, op, f, |_| Ok(()))
+    }
+
+    /// `modify_rg`, with `guard` checking inside the transaction what the change relies on
+    /// besides the group itself.
+    fn modify_rg_with(
+        &self,
+        s: &Session,
+        name: &str,
+        op: Op,
+        f: impl Fn(&mut ResourceGroup) -> Result<Option<JobKind>>,
+        guard: impl Fn(&crate::store::Tx) -> crate::store::TxResult<(), ConsoleError>,
+    ) -> Result<ResourceGroup> {
         let label = rg_label(name);
         let g = self.load_rg(s, name, op)?;
         let mut changed = g.clone();
         let job = self.checked(s, op, &label, f(&mut changed))?;
         self.change(s, op, &label, |tx| {
+            guard(tx)?;
             if tx
                 .get::<ResourceGroup, _>(T::ResourceGroups, name.as_bytes())?
                 .as_ref()
@@ -225,11 +239,20 @@ impl Console {
         ws: &str,
     ) -> Result<ResourceGroup> {
         let (w, _) = self.load_ws(s, ws)?;
-        self.modify_rg(s, name, Op::AssociateProjectToResourceGroup, |g| {
-            g.check_attach(&w)?;
-            g.attached.insert(w.name.clone());
-            Ok(None)
-        })
+        self.modify_rg_with(
+            s,
+            name,
+            Op::AssociateProjectToResourceGroup,
+            |g| {
+                g.check_attach(&w)?;
+                g.attached.insert(w.name.clone());
+                Ok(None)
+            },
+            |tx| {
+                super::workspaces::live_ws(tx, &w.name, &w.region)?;
+                super::workspaces::note_group(tx, &w.name, name, true)
+            },
+        )
     }
 
     pub fn detach_resource_group(
@@ -238,15 +261,26 @@ impl Console {
         name: &str,
         ws: &str,
     ) -> Result<ResourceGroup> {
-        self.modify_rg(s, name, Op::DissociateProjectFromResourceGroup, |g| {
-            if !g.attached.remove(ws) {
-                return Err(ConsoleError::NotFound(format!(
-                    "{} is not attached to {ws}",
-                    g.name
-                )));
-            }
-            Ok(None)
-        })
+        self.modify_rg_with(
+            s,
+            name,
+            Op::DissociateProjectFromResourceGroup,
+            |g| {
+                if !g.attached.remove(ws) {
+                    return Err(ConsoleError::NotFound(format!(
+                        "{} is not attached to {ws}",
+                        g.name
+                    )));
+                }
+                Ok(None)
+            },
+            |tx| {
+                if tx.has(T::WsStats, ws.as_bytes())? {
+                    super::workspaces::note_group(tx, ws, name, false)?;
+                }
+                Ok(())
+            },
+        )
     }
 
     /// Starts scaling a group to `spec` CU: Updating until its job ends.
@@ -348,6 +382,7 @@ impl Console {
             created_at: now,
         };
         self.change(s, Op::CreateComputeResource, &label, |tx| {
+            super::workspaces::live_ws(tx, ws, &w.region)?;
             if tx.has(T::Compute, &key(&[ws, &c.name]))? {
                 return fail(ConsoleError::Conflict(format!("compute resource {} already exists in {ws}", c.name)));
             }
@@ -439,6 +474,7 @@ impl Console {
             created_at: self.now(),
         };
         self.change(s, Op::CreateDataSource, &label, |tx| {
+            super::workspaces::live_ws(tx, ws, &w.region)?;
             if tx.has(T::DataSources, ds.name.as_bytes())? {
                 return fail(ConsoleError::Conflict(format!("a data source named {} already exists; data source names are unique in the tenant", ds.name)));
             }

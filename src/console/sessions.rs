@@ -229,7 +229,12 @@ impl Console {
         };
         let view = live.view.clone();
         let detail = format!("{} from {}", view.user, view.source);
-        self.change(s, Op::EndSession, &format!("{label} ({detail})"), |_| Ok(()))?;
+        self.change(
+            s,
+            Op::EndSession,
+            &format!("{label} ({detail})"),
+            |_| Ok(()),
+        )?;
         let _ = live
             .end
             .send(Some(format!("your session was ended by {}", s.who())));

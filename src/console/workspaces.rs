@@ -19,6 +19,43 @@ pub struct WsStats {
     pub members: u32,
     /// Members holding Workspace Manager.
     pub managers: Vec<String>,
+    /// Resource groups attached since this was kept (older attachments are found by a scan):
+    /// written by every attach, so deleting the workspace sees, inside its transaction, a
+    /// group attached at the same moment.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+/// The workspace as a transaction sees it, when it is still live in `region` and Normal: what
+/// every change to a workspace's contents relies on, checked where it writes.
+pub(super) fn live_ws(tx: &Tx, name: &str, region: &str) -> TxResult<Workspace, ConsoleError> {
+    match tx.get::<Workspace, _>(T::Workspaces, name.as_bytes())? {
+        Some(w) if w.region == region && w.is_live() => {
+            if w.status != WorkspaceStatus::Normal {
+                return fail(ConsoleError::Conflict(format!(
+                    "workspace {name} is disabled: a disabled workspace is read-only until enabled"
+                )));
+            }
+            Ok(w)
+        }
+        _ => fail(ConsoleError::NotFound(format!("workspace {name}"))),
+    }
+}
+
+/// Notes (or forgets) a group attached to a workspace, inside the attaching transaction.
+pub(super) fn note_group(
+    tx: &Tx,
+    ws: &str,
+    group: &str,
+    attached: bool,
+) -> TxResult<(), ConsoleError> {
+    let mut st: WsStats = tx.get(T::WsStats, ws.as_bytes())?.unwrap_or_default();
+    st.groups.retain(|g| g != group);
+    if attached {
+        st.groups.push(group.to_owned());
+        st.groups.sort();
+    }
+    tx.put(T::WsStats, ws.as_bytes(), &st)
 }
 
 fn is_manager(m: &Member) -> bool {
@@ -447,30 +484,46 @@ impl Console {
         })
     }
 
-    /// Moves a workspace to the recycle bin and detaches its resource groups (§5).
+    /// Moves a workspace to the recycle bin and detaches its resource groups (§5), in one
+    /// transaction: a group attached at the same moment is seen there and detached too.
     pub fn delete_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
-        let groups = self.groups_attached_to(&s.region, name)?;
+        let label = format!("workspace {name}");
+        let op = Op::DeleteProject;
+        let ws = self.ws_for(s, name, op)?;
+        let scanned = self.groups_attached_to(&s.region, name)?;
+        let mut changed = ws.clone();
         let now = self.now();
-        let ws = self.modify_ws(s, name, Op::DeleteProject, true, |w| {
-            w.delete(now).map_err(Into::into)
-        })?;
-        if !groups.is_empty() {
-            self.store.transact::<_, ConsoleError>(|tx| {
-                for g in &groups {
-                    if let Some(mut rg) = tx
-                        .get::<crate::domain::resource_group::ResourceGroup, _>(
-                            T::ResourceGroups,
-                            g.as_bytes(),
-                        )?
-                    {
-                        rg.attached.remove(name);
-                        tx.put(T::ResourceGroups, g.as_bytes(), &rg)?;
-                    }
+        self.checked(s, op, &label, changed.delete(now).map_err(Into::into))?;
+        self.change(s, op, &label, |tx| {
+            if tx
+                .get::<Workspace, _>(T::Workspaces, name.as_bytes())?
+                .as_ref()
+                != Some(&ws)
+            {
+                return fail(ConsoleError::Conflict(format!(
+                    "workspace {name} changed meanwhile; try again"
+                )));
+            }
+            tx.put(T::Workspaces, name.as_bytes(), &changed)?;
+            super::jobs::arm_purge(tx, &changed)?;
+            let mut st: WsStats = tx.get(T::WsStats, name.as_bytes())?.unwrap_or_default();
+            let mut groups: Vec<String> = std::mem::take(&mut st.groups);
+            groups.extend(scanned.iter().cloned());
+            groups.sort();
+            groups.dedup();
+            tx.put(T::WsStats, name.as_bytes(), &st)?;
+            for g in &groups {
+                if let Some(mut rg) = tx.get::<crate::domain::resource_group::ResourceGroup, _>(
+                    T::ResourceGroups,
+                    g.as_bytes(),
+                )? && rg.attached.remove(name)
+                {
+                    tx.put(T::ResourceGroups, g.as_bytes(), &rg)?;
                 }
-                Ok(())
-            })?;
-        }
-        Ok(ws)
+            }
+            Ok(())
+        })?;
+        Ok(changed)
     }
 
     // ----- members -----
@@ -582,6 +635,7 @@ impl Console {
         )?;
         let account = self.tenant().account;
         self.change(s, Op::CreateProjectMember, &label, |tx| {
+            live_ws(tx, ws, &w.region)?;
             if user == account {
                 return fail(ConsoleError::Conflict(format!(
                     "{user} is the account and owns {ws} already"
@@ -629,6 +683,12 @@ impl Console {
             &label,
         )?;
         self.change(s, Op::GrantMemberProjectRoles, &label, |tx| {
+            live_ws(tx, ws, &w.region)?;
+            if let RoleRef::Custom(n) = &role
+                && !tx.has(T::Roles, &key(&[ws, n]))?
+            {
+                return fail(ConsoleError::NotFound(format!("role {n} in {ws}")));
+            }
             let Some(before) = tx.get::<Member, _>(T::Members, &key(&[ws, user]))? else {
                 return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
             };
@@ -646,6 +706,7 @@ impl Console {
         let label = format!("member {user} of {ws}");
         let w = self.ws_for(s, ws, Op::RevokeMemberProjectRoles)?;
         self.change(s, Op::RevokeMemberProjectRoles, &label, |tx| {
+            live_ws(tx, ws, &w.region)?;
             let Some(before) = tx.get::<Member, _>(T::Members, &key(&[ws, user]))? else {
                 return fail(ConsoleError::NotFound(format!("member {user} of {ws}")));
             };
@@ -703,7 +764,7 @@ impl Console {
         compute_role: Option<&str>,
     ) -> Result<()> {
         let label = format!("role {name} in {ws}");
-        self.ws_for(s, ws, Op::CreateProjectRole)?;
+        let w = self.ws_for(s, ws, Op::CreateProjectRole)?;
         let role = self.checked(
             s,
             Op::CreateProjectRole,
@@ -711,6 +772,7 @@ impl Console {
             CustomRole::new(name, levels, compute_role).map_err(Into::into),
         )?;
         self.change(s, Op::CreateProjectRole, &label, |tx| {
+            live_ws(tx, ws, &w.region)?;
             if tx.has(T::Roles, &key(&[ws, name]))? {
                 return fail(ConsoleError::Conflict(format!(
                     "role {name} already exists in {ws}"

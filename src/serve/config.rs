@@ -59,7 +59,7 @@ impl ServeConfig {
         let c: ServeConfig = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
                 .unwrap_or(1);
             ConsoleError::invalid(
                 &format!("{}:{line}", path.display()),
@@ -89,9 +89,9 @@ impl ServeConfig {
                 "must be error, warn, info, debug or trace",
             ));
         }
-        self.listen
-            .parse::<std::net::SocketAddr>()
-            .map_err(|_| ConsoleError::invalid("listen", "must be ADDR:PORT, such as 127.0.0.1:2222"))?;
+        self.listen.parse::<std::net::SocketAddr>().map_err(|_| {
+            ConsoleError::invalid("listen", "must be ADDR:PORT, such as 127.0.0.1:2222")
+        })?;
         Ok(())
     }
 }
@@ -115,9 +115,15 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:2222");
         std::fs::write(&p, "max_sessions = 3\nmax_sesions = 4\n").unwrap();
         let e = ServeConfig::load(&p, false).unwrap_err().to_string();
-        assert!(e.contains("serve.toml:2") && e.contains("max_sesions"), "{e}");
+        assert!(
+            e.contains("serve.toml:2") && e.contains("max_sesions"),
+            "{e}"
+        );
         std::fs::write(&p, "idle_timeout_minutes = 0\n").unwrap();
         let e = ServeConfig::load(&p, false).unwrap_err().to_string();
-        assert!(e.contains("idle_timeout_minutes: must be at least 1"), "{e}");
+        assert!(
+            e.contains("idle_timeout_minutes: must be at least 1"),
+            "{e}"
+        );
     }
 }

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crossterm::event::Event;
 use russh::keys::PublicKey;
-use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Response, Session, VerifiedPublicKey};
+use russh::server::{
+    Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Response, Session, VerifiedPublicKey,
+};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -305,7 +307,13 @@ impl russh::server::Handler for Conn {
                 2,
             );
         };
-        match shell::start(self.shared.console.clone(), s, &self.source, (cols, rows), out.clone()) {
+        match shell::start(
+            self.shared.console.clone(),
+            s,
+            &self.source,
+            (cols, rows),
+            out.clone(),
+        ) {
             Ok((input, ticket)) => {
                 c.input = Some(input);
                 c.ticket = Some(ticket);

@@ -17,10 +17,7 @@ pub fn have_ssh() -> bool {
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success())
-        && Command::new("ssh-keygen")
-            .arg("-?")
-            .output()
-            .is_ok();
+        && Command::new("ssh-keygen").arg("-?").output().is_ok();
     if !ok {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
