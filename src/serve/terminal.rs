@@ -100,27 +100,61 @@ impl Drop for ChannelWriter {
     }
 }
 
+/// Parsers not in use. A parser carries a table of every key sequence (about 800 KiB), and
+/// between packets it holds nothing but an unfinished paste, so sessions share a few instead of
+/// each keeping its own.
+static IDLE_PARSERS: std::sync::Mutex<Vec<InputParser>> = std::sync::Mutex::new(Vec::new());
+const IDLE_KEPT: usize = 8;
+
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+
+fn last_at(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
 /// Turns the bytes a client's terminal sends into console events.
 #[derive(Default)]
 pub struct Keyboard {
-    parser: InputParser,
+    /// Kept only while a bracketed paste is open across packets.
+    held: Option<InputParser>,
 }
 
 impl Keyboard {
     pub fn new() -> Self {
-        Keyboard {
-            parser: InputParser::new(),
-        }
+        Keyboard { held: None }
     }
 
     /// The events in `bytes`. A key's escape sequence arrives whole in one packet, so a lone
     /// ESC at the end is the Esc key, not the start of a sequence still to come.
     pub fn events(&mut self, bytes: &[u8]) -> Vec<Event> {
-        self.parser
+        let idle = || IDLE_PARSERS.lock().unwrap_or_else(|e| e.into_inner());
+        let open_before = self.held.is_some();
+        let mut parser = self
+            .held
+            .take()
+            .or_else(|| idle().pop())
+            .unwrap_or_default();
+        let events = parser
             .parse_as_vec(bytes, false)
             .into_iter()
             .filter_map(translate)
-            .collect()
+            .collect();
+        let pasting = match (last_at(bytes, PASTE_START), last_at(bytes, PASTE_END)) {
+            (Some(start), Some(end)) => start > end,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => open_before,
+        };
+        if pasting {
+            self.held = Some(parser);
+        } else {
+            let mut idle = idle();
+            if idle.len() < IDLE_KEPT {
+                idle.push(parser);
+            }
+        }
+        events
     }
 }
 
@@ -235,6 +269,17 @@ mod tests {
         assert_eq!(
             Keyboard::new().events(b"\x1b[200~a\nb\x1b[201~"),
             vec![Event::Paste("a\nb".into())]
+        );
+        // A paste split across packets stays one paste, while other keyboards type on.
+        let (mut a, mut b) = (Keyboard::new(), Keyboard::new());
+        assert!(a.events(b"\x1b[200~first ").is_empty());
+        assert_eq!(b.events(b"j").len(), 1);
+        assert_eq!(
+            a.events(b"half\x1b[201~j"),
+            vec![
+                Event::Paste("first half".into()),
+                key(CKey::Char('j'), KeyModifiers::NONE)
+            ]
         );
     }
 }

@@ -188,6 +188,34 @@ pub fn offers(c: &Console, s: &Session, ctx: &Context) -> Vec<Offer> {
                 Op::CreateUser,
                 verdict(c.can(s, Op::CreateUser, &Target::RamUser("*"))),
             );
+            let user = ctx.selected.clone().unwrap_or_default();
+            let on_user = |op| verdict(c.can(s, op, &Target::RamUser(&user)));
+            add(
+                'p',
+                "public keys",
+                Op::ListPublicKeys,
+                on_user(Op::ListPublicKeys),
+            );
+            add(
+                'a',
+                "add key",
+                Op::UploadPublicKey,
+                on_user(Op::UploadPublicKey),
+            );
+            add(
+                'x',
+                "remove key",
+                Op::DeletePublicKey,
+                on_user(Op::DeletePublicKey),
+            );
+        }
+        (None, 6) if ctx.tab == 6 => {
+            add(
+                'x',
+                "end session",
+                Op::EndSession,
+                verdict(c.can(s, Op::EndSession, &Target::Tenant)),
+            );
         }
         (None, 2) => {
             let rg = Target::ResourceGroup {
@@ -238,6 +266,8 @@ pub enum Opened {
     Done(String),
     /// Show this user's access.
     Access(String),
+    /// Show a list: a title and its lines.
+    Show(String, Vec<String>),
 }
 
 pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened, ConsoleError> {
@@ -521,6 +551,60 @@ pub fn open(c: &Console, s: &Session, ctx: &Context, key: char) -> Result<Opened
                     .check(checks::roles),
             ],
         )),
+        (None, 6, 'p') if ctx.tab == 2 => {
+            let user = need_sel()?;
+            let keys = c.list_keys(s, &user)?;
+            let mut lines: Vec<String> = keys
+                .iter()
+                .map(|k| {
+                    format!(
+                        "{}  {}  {}  added {} by {}",
+                        k.label,
+                        k.fingerprint,
+                        k.algorithm,
+                        k.added_at.format("%Y-%m-%d %H:%M"),
+                        k.added_by
+                    )
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(format!("{user} has no keys: a adds one"));
+            }
+            Opened::Show(format!("Public keys of {user}"), lines)
+        }
+        (None, 6, 'a') if ctx.tab == 2 => {
+            let user = need_sel()?;
+            Opened::Form(Form::new(
+                FormKind::AddKey { user: user.clone() },
+                &format!("Add a public key for {user}"),
+                vec![
+                    Field::new("key", "Public key")
+                        .hint("paste the .pub line: ssh-ed25519 AAAA… name"),
+                    Field::new("name", "Name").hint("default: the key's comment"),
+                ],
+            ))
+        }
+        (None, 6, 'x') if ctx.tab == 2 => {
+            let user = need_sel()?;
+            Opened::Form(Form::new(
+                FormKind::RemoveKey { user: user.clone() },
+                &format!("Remove a public key of {user}"),
+                vec![
+                    Field::new("key", "Key").hint("its name or SHA256 fingerprint (p lists them)"),
+                ],
+            ))
+        }
+        (None, 6, 'x') if ctx.tab == 6 => {
+            let id = need_sel()?;
+            let n: u64 = id
+                .parse()
+                .map_err(|_| ConsoleError::NotFound(format!("session {id}")))?;
+            Opened::Confirm(Confirm::new(
+                ConfirmAction::EndSession(n),
+                format!("End session {n}? Its user is disconnected. Type its number:"),
+                &id,
+            ))
+        }
         (Some((ws, _)), _, 'd') => {
             let user = need_sel()?;
             Opened::Confirm(Confirm::new(
@@ -574,6 +658,23 @@ pub fn submit(c: &Console, s: &Session, f: &Form) -> Result<String, ConsoleError
                 w.name,
                 w.mode.title()
             ))
+        }
+        FormKind::AddKey { user } => {
+            let name = g("name");
+            let k = c.add_key(
+                s,
+                user,
+                f.get("key"),
+                (!name.is_empty()).then_some(name.as_str()),
+            )?;
+            Ok(format!(
+                "added key {} ({}) to {user}",
+                k.label, k.fingerprint
+            ))
+        }
+        FormKind::RemoveKey { user } => {
+            let k = c.remove_key(s, user, &g("key"))?;
+            Ok(format!("removed key {} of {user}", k.label))
         }
         FormKind::NewUser => {
             let pw = f.get("password");
@@ -734,6 +835,10 @@ pub fn confirm(c: &Console, s: &Session, a: &ConfirmAction) -> Result<String, Co
         ConfirmAction::DeleteResourceGroup(g) => {
             c.delete_resource_group(s, g)?;
             format!("deleting resource group {g}: job started")
+        }
+        ConfirmAction::EndSession(id) => {
+            let v = c.end_session(s, *id)?;
+            format!("ended session {id} of {} from {}", v.user, v.source)
         }
         ConfirmAction::RemoveMember { workspace, user } => {
             c.remove_member(s, workspace, user)?;

@@ -327,9 +327,11 @@ impl App {
             Ok(Opened::Confirm(c)) => self.confirm = Some(c),
             Ok(Opened::Done(msg)) => {
                 self.toast = Some(msg);
-                self.reload();
+                // Keep the person's tab and the selected item (by id), not row 1.
+                self.refresh_in_place();
             }
             Ok(Opened::Access(user)) => self.show_access(&user),
+            Ok(Opened::Show(title, lines)) => self.popup = Some(Popup::Explain(title, lines)),
             Err(e) => self.show_error(e),
         }
     }
@@ -371,7 +373,8 @@ impl App {
                     Ok(msg) => {
                         self.form = None;
                         self.toast = Some(msg);
-                        self.reload();
+                        // Keep the person's tab and the selected item (by id), not row 1.
+                        self.refresh_in_place();
                     }
                     Err(ConsoleError::Invalid { field, reason }) => {
                         form.show_error(Some(&field), reason)
@@ -397,7 +400,8 @@ impl App {
                 match actions::confirm(&self.console, s, &action) {
                     Ok(msg) => {
                         self.toast = Some(msg);
-                        self.reload();
+                        // Keep the person's tab and the selected item (by id), not row 1.
+                        self.refresh_in_place();
                     }
                     Err(e) => self.show_error(e),
                 }

@@ -22,6 +22,8 @@ pub enum FormKind {
     NewDataSource { workspace: String },
     TestDataSource { workspace: String, name: String },
     TestAlert,
+    AddKey { user: String },
+    RemoveKey { user: String },
 }
 
 /// A field check run as the person types: `Err` is shown beside the field.
@@ -181,6 +183,7 @@ pub enum ConfirmAction {
     DeleteDataSource { workspace: String, name: String },
     DetachCompute { workspace: String, name: String },
     DetachGroup { workspace: String, group: String },
+    EndSession(u64),
 }
 
 impl Confirm {

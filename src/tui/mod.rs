@@ -9,6 +9,7 @@ pub mod background;
 pub mod connectivity;
 pub mod form;
 pub mod keymap;
+pub mod rows;
 pub mod ui;
 pub mod view;
 

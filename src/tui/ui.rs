@@ -286,8 +286,8 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
         .enumerate()
         .map(|(k, &i)| {
             let here = offset + k == t.selected;
-            let row = Row::new(t.rows[i].iter().take(n).enumerate().map(|(j, c)| {
-                let cell = Cell::from(c.as_str());
+            let row = Row::new(t.rows.row(i).take(n).enumerate().map(|(j, c)| {
+                let cell = Cell::from(c);
                 if here && t.selected_col == Some(j) {
                     cell.style(Style::new().fg(ACCENT).bg(Color::Black).bold().underlined())
                 } else {
@@ -321,7 +321,7 @@ fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<u16> {
     let header: Vec<u16> = t.columns.iter().map(|c| c.chars().count() as u16).collect();
     let mut w = header.clone();
     for &i in shown {
-        for (j, cell) in t.rows[i].iter().enumerate().take(n) {
+        for (j, cell) in t.rows.row(i).enumerate().take(n) {
             w[j] = w[j].max(cell.chars().count().min(120) as u16);
         }
     }

@@ -9,7 +9,7 @@ use crate::domain::resource_group::Payment;
 pub struct Table {
     pub title: String,
     pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: super::rows::Rows,
     /// The id of each row (its first column unless told).
     pub ids: Vec<String>,
     /// Why there are no rows: the console's refusal, line by line.
@@ -50,7 +50,7 @@ impl Table {
         let f = filter.to_lowercase();
         Visible::Only(
             (0..self.rows.len())
-                .filter(|&i| self.rows[i].iter().any(|c| c.to_lowercase().contains(&f)))
+                .filter(|&i| self.rows.row(i).any(|c| c.to_lowercase().contains(&f)))
                 .collect(),
         )
     }
@@ -195,6 +195,16 @@ fn date(t: &crate::domain::Timestamp) -> String {
 }
 
 pub fn load_page(c: &Console, s: &Session, page: usize) -> View {
+    let mut v = load_page_tables(c, s, page);
+    // Held until the next reload, by every open session: no growth slack kept.
+    for t in &mut v.tabs {
+        t.rows.shrink_to_fit();
+        t.ids.shrink_to_fit();
+    }
+    v
+}
+
+fn load_page_tables(c: &Console, s: &Session, page: usize) -> View {
     match page {
         0 => overview(c, s),
         1 => View {
@@ -216,6 +226,7 @@ pub fn load_page(c: &Console, s: &Session, page: usize) -> View {
                 tenant_roles(c, s),
                 extensions(c, s),
                 outbox(c, s),
+                sessions(c, s),
             ],
             ..Default::default()
         },
@@ -635,6 +646,44 @@ fn tenant_members(c: &Console, s: &Session) -> Table {
         Ok(ms) => {
             for m in ms {
                 t.push(vec![m.user, m.roles.join(", ")]);
+            }
+            t
+        }
+        Err(e) => t.failed(e),
+    }
+}
+
+/// Who is on the served console; only the account and Tenant Administrators may look.
+fn sessions(c: &Console, s: &Session) -> Table {
+    let mut t = Table::new(
+        "Sessions",
+        &["Id", "User", "Source", "Since", "Scope", "Kind", "Idle"],
+    );
+    // Asked first, so that merely opening the page audits no refusal.
+    match c.can(
+        s,
+        crate::authz::Op::ListSessions,
+        &crate::authz::Target::Tenant,
+    ) {
+        Ok(v) if !v.allowed => {
+            t.error = Some(v.trace);
+            return t;
+        }
+        Err(e) => return t.failed(e),
+        Ok(_) => {}
+    }
+    match c.list_sessions(s) {
+        Ok(vs) => {
+            for v in vs {
+                t.push(vec![
+                    v.id.to_string(),
+                    v.user,
+                    v.source,
+                    v.since.format("%Y-%m-%d %H:%M").to_string(),
+                    v.scope.as_str().to_owned(),
+                    v.kind,
+                    format!("{} s", v.idle_seconds),
+                ]);
             }
             t
         }
