@@ -443,3 +443,83 @@ fn wait(done: impl Fn() -> bool, what: &str, show: &dyn Fn() -> String) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn the_session_limit_refuses_more_and_a_dropped_connection_frees_its_place() {
+    if !have_ssh() {
+        return;
+    }
+    let store = tempfile::tempdir().unwrap();
+    let dir = store.path().join("s");
+    let mut c = dwc(&dir);
+    c.arg("demo");
+    ok(c);
+    std::fs::write(dir.join("serve.toml"), "max_sessions = 1\n").unwrap();
+    let srv = Served::start(&dir, &["serve"]);
+    // A console holds the one place.
+    let mut console = srv
+        .open_with("alice", &["-tt"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let list = || {
+        text(
+            &srv.open("acme")
+                .args(["session", "list", "-o", "json"])
+                .output()
+                .unwrap(),
+        )
+    };
+    let start = std::time::Instant::now();
+    let refused = loop {
+        let (_, err, code) = list();
+        if code == 5 {
+            break err;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "never refused: {err}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        refused.contains("the server has 1 sessions open"),
+        "{refused}"
+    );
+    // The client goes away without a goodbye: its session ends and its place is free.
+    console.kill().unwrap();
+    let _ = console.wait();
+    let start = std::time::Instant::now();
+    let sessions = loop {
+        let (out, err, code) = list();
+        if code == 0 {
+            break out;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "still refused: {err}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let v: serde_json::Value = serde_json::from_str(&sessions).unwrap();
+    let users: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(users, ["acme"], "only the command asking is open");
+    // A bad config file is refused with its line.
+    let mut bad = dwc(&dir);
+    drop(srv);
+    std::fs::write(dir.join("serve.toml"), "max_sessions = 1\nidle = 3\n").unwrap();
+    bad.args(["serve", "--listen", "127.0.0.1:0"]);
+    let (_, err, code) = text(&bad.output().unwrap());
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("serve.toml:2") && err.contains("unknown field `idle`"),
+        "{err}"
+    );
+}

@@ -46,6 +46,22 @@ pub fn official_images(region: &str) -> Vec<Image> {
 }
 
 impl Console {
+    /// The group is still usable, as the transaction that relies on it sees it.
+    fn usable_group_in(
+        tx: &crate::store::Tx,
+        region: &str,
+        name: &str,
+    ) -> crate::store::TxResult<(), ConsoleError> {
+        match tx.get::<ResourceGroup, _>(T::ResourceGroups, name.as_bytes())? {
+            Some(g) if g.region == region && g.is_usable() => Ok(()),
+            Some(g) if g.region == region => fail(ConsoleError::Conflict(format!(
+                "resource group {name} is {}: only a Normal group can run this",
+                g.status
+            ))),
+            _ => fail(ConsoleError::NotFound(format!("resource group {name}"))),
+        }
+    }
+
     fn usable_group(&self, s: &Session, name: &str) -> Result<ResourceGroup> {
         let g: ResourceGroup = self
             .store
@@ -155,7 +171,14 @@ impl Console {
             Ok(img)
         })();
         let img = self.checked(s, Op::BuildImage, &label, prepared)?;
+        let before: Option<Image> = self.store.get(T::Images, name.as_bytes())?;
         self.change(s, Op::BuildImage, &label, |tx| {
+            Self::usable_group_in(tx, &s.region, group)?;
+            if tx.get::<Image, _>(T::Images, name.as_bytes())? != before {
+                return fail(ConsoleError::Conflict(format!(
+                    "image {name} changed meanwhile; try again"
+                )));
+            }
             tx.put(T::Images, name.as_bytes(), &img)?;
             let kind = JobKind::BuildImage {
                 group: group.to_owned(),
@@ -275,6 +298,8 @@ impl Console {
         })();
         let m = self.checked(s, Op::CreateModelDeployment, &label, prepared)?;
         self.change(s, Op::CreateModelDeployment, &label, |tx| {
+            // Capacity is checked again by the deployment's first job step, which runs alone.
+            Self::usable_group_in(tx, &s.region, group)?;
             if tx.has(T::Models, name.as_bytes())? {
                 return fail(ConsoleError::Conflict(format!(
                     "model deployment {name} already exists"
