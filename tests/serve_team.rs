@@ -137,6 +137,11 @@ fn a_change_in_one_console_shows_in_the_other() {
     t.keys("alice", &["Enter"]);
     let s = t.wait_for("alice", "bob");
     let _ = s;
+    // The console follows the client's window: at 80 columns the navigation shortens.
+    t.run(&["resize-window", "-t", "alice", "-x", "80", "-y", "24"]);
+    t.wait_for("alice", "Res. groups");
+    t.run(&["resize-window", "-t", "alice", "-x", "140", "-y", "40"]);
+    t.wait_for("alice", "Resource Groups");
     // Someone who sees nothing of it is not disturbed: a third console on the Overview.
     t.console("carol", &srv, "carol");
     t.wait_for("carol", "Overview");

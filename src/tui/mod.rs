@@ -71,10 +71,10 @@ pub async fn event_loop<W: Write>(
         tokio::select! {
             ev = rx.recv() => {
                 let Some(ev) = ev else { break };
-                let mut resized = false;
+                // A resize clears and redraws the whole viewport (a served terminal has no
+                // size of its own to ask the operating system for).
                 let mut handle = |app: &mut App, ev: &Event| match ev {
                     Event::Resize(w, h) => {
-                        resized = true;
                         let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, *w, *h));
                     }
                     ev => app.handle_event(ev),
@@ -86,9 +86,6 @@ pub async fn event_loop<W: Write>(
                 }
                 if app.quit {
                     break;
-                }
-                if resized {
-                    terminal.clear()?;
                 }
                 draw(terminal, &app)?;
             }
