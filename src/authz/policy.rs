@@ -15,6 +15,9 @@ pub struct PolicyError {
     pub message: String,
 }
 
+/// The longest policy document RAM accepts, in characters.
+pub const MAX_DOCUMENT_CHARS: usize = 6_144;
+
 fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T, PolicyError> {
     Err(PolicyError {
         path: path.into(),
@@ -388,6 +391,21 @@ fn statement(v: &Json, path: &str) -> Result<Statement, PolicyError> {
 impl Policy {
     /// Parses and validates a policy document.
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+        let n = text.chars().count();
+        if n > MAX_DOCUMENT_CHARS {
+            return err(
+                "document",
+                format!(
+                    "is {n} characters long; a policy document is at most {MAX_DOCUMENT_CHARS} (RAM's limit)"
+                ),
+            );
+        }
+        Policy::parse_stored(text)
+    }
+
+    /// A document already stored, whatever its length (one written before the limit must keep
+    /// working, not fail every decision).
+    pub fn parse_stored(text: &str) -> Result<Policy, PolicyError> {
         let doc: Json = serde_json::from_str(text)
             .or_else(|e| err("document", format!("not valid JSON: {e}")))?;
         Policy::from_json(&doc)

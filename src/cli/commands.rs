@@ -919,7 +919,7 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
                 return Ok(shown);
             }
             // The decision and its trace on stdout; exit 3 for scripts, like kubectl auth can-i.
-            cli.io.out(&shown);
+            cli.io.out(&shown)?;
             Err(ConsoleError::Denied {
                 action: a.action.clone(),
                 target: a.target.clone(),
@@ -1751,7 +1751,7 @@ fn datasource(cli: &Cli, c: &Console, s: &Session, cmd: &DsCmd) -> Out {
                 return Ok(shown);
             }
             // The result and its steps on stdout; the verdict as the error, for scripts.
-            cli.io.out(&shown);
+            cli.io.out(&shown)?;
             Err(ConsoleError::Conflict(format!(
                 "data source {name} is {} from {resource_group}",
                 r.result.title()
@@ -2028,7 +2028,7 @@ fn alert(cli: &Cli, c: &Console, s: &Session, cmd: &AlertCmd) -> Out {
                 return Ok(shown);
             }
             // Every outcome on stdout; what went wrong as the error, for scripts.
-            cli.io.out(&shown);
+            cli.io.out(&shown)?;
             if refused > 0 {
                 let (_, usage) = c.alert_settings(s)?;
                 return Err(ConsoleError::Conflict(format!(

@@ -108,10 +108,17 @@ impl Io {
         }
     }
 
-    /// Writes to standard output. A reader that went away (`| head`) is not an error.
-    pub fn out(&self, text: &str) {
+    /// Writes to standard output. A reader that went away (`| head`) is not an error: the
+    /// output simply ends there. Anything else (a full disk) is, with what went wrong.
+    pub fn out(&self, text: &str) -> Result<(), ConsoleError> {
         let mut w = lock(&self.inner.stdout);
-        let _ = w.write_all(text.as_bytes()).and_then(|_| w.flush());
+        match w.write_all(text.as_bytes()).and_then(|_| w.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(ConsoleError::Internal(format!(
+                "writing the output failed: {e}"
+            ))),
+        }
     }
 
     pub fn err(&self, text: &str) {

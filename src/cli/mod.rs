@@ -88,12 +88,17 @@ pub fn report_to(io: &io::Io, format: Format, e: &ConsoleError) {
     match format {
         Format::Json => io.err(&format!(
             "{}\n",
-            serde_json::json!({"error": e.kind(), "message": e.to_string(), "explanation": e.explanation()})
+            serde_json::json!({
+                "error": e.kind(),
+                "message": crate::domain::text::message(&e.to_string()),
+                "explanation": e.explanation().iter().map(|l| crate::domain::text::message(l)).collect::<Vec<_>>(),
+            })
         )),
         Format::Table => {
-            let mut text = format!("dwc: {e}\n");
+            // What the person typed comes back in errors: escaped, and shortened when long.
+            let mut text = format!("dwc: {}\n", crate::domain::text::message(&e.to_string()));
             for line in e.explanation() {
-                text.push_str(&format!("  {line}\n"));
+                text.push_str(&format!("  {}\n", crate::domain::text::message(line)));
             }
             io.err(&text);
         }
@@ -191,10 +196,13 @@ pub fn run_on(cli: &Cli, c: &Console, s: &Session) -> i32 {
 
 fn finish(cli: &Cli, result: Result<String, ConsoleError>) -> i32 {
     match result {
-        Ok(out) => {
-            cli.io.out(&out);
-            exit::OK
-        }
+        Ok(out) => match cli.io.out(&out) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                report_to(&cli.io, cli.output, &e);
+                exit_code(&e)
+            }
+        },
         Err(e) => {
             report_to(&cli.io, cli.output, &e);
             exit_code(&e)

@@ -33,10 +33,12 @@ impl Row {
     }
 }
 
+/// A value as a table shows it: control characters escaped, so that nothing stored (a name a
+/// failed log-on typed, say) can run as a terminal escape.
 fn cell(v: &Value) -> String {
     match v {
         Value::Null => "-".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => crate::domain::text::printable(s).into_owned(),
         Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
@@ -63,14 +65,19 @@ fn table(rows: &[Row]) -> String {
                 .max(c.len())
         })
         .collect();
+    // Padded by hand: `format!`'s width is a u16 and panics past 65,535.
     let line = |vals: Vec<String>| {
-        vals.iter()
-            .enumerate()
-            .map(|(i, v)| format!("{v:<w$}", w = widths[i]))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_owned()
+        let mut out = String::new();
+        for (i, v) in vals.iter().enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(v);
+            let pad = widths[i].saturating_sub(v.chars().count());
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.truncate(out.trim_end().len());
+        out
     };
     let mut out = vec![line(cols.iter().map(|c| c.to_uppercase()).collect())];
     out.extend(cells.into_iter().map(line));
@@ -108,6 +115,28 @@ pub fn done(format: Format, message: &str, name: &str) -> String {
         Format::Json => {
             serde_json::json!({"name": name, "result": "ok", "message": message}).to_string() + "\n"
         }
-        Format::Table => format!("{message}\n"),
+        Format::Table => format!("{}\n", crate::domain::text::printable(message)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_cell_prints_and_none_runs_as_an_escape() {
+        let long = "y".repeat(70_000);
+        let rows = vec![
+            Row::new().with("name", long.clone()).with("detail", "ok"),
+            Row::new()
+                .with("name", "evil\u{1b}[2J\u{1b}]0;pwned\u{7}")
+                .with("detail", "a\u{202e}b"),
+        ];
+        let t = list(Format::Table, &rows, "none");
+        assert!(t.contains(&long));
+        assert!(!t.contains('\u{1b}') && !t.contains('\u{202e}') && !t.contains('\u{7}'));
+        assert!(t.contains("evil\\e[2J\\e]0;pwned\\u{7}"), "{t}");
+        let s = show(Format::Table, &rows[1]);
+        assert!(!s.contains('\u{1b}'), "{s}");
     }
 }

@@ -10,6 +10,16 @@ use super::error::{ConsoleError, Result};
 use super::records::{PolicyRecord, TenantMemberRecord, UserRecord};
 use super::{Console, Session, fail};
 
+/// A document's error as the field it names: `document: not valid JSON …`, or
+/// `document: Statement[1].Condition: …` (the path once, not `document: document: …`).
+pub(super) fn policy_invalid(e: crate::authz::PolicyError) -> ConsoleError {
+    if e.path == "document" {
+        ConsoleError::invalid("document", e.message)
+    } else {
+        ConsoleError::invalid("document", e.to_string())
+    }
+}
+
 fn system_record(p: &system::SystemPolicy) -> PolicyRecord {
     PolicyRecord {
         name: p.name.to_owned(),
@@ -213,8 +223,7 @@ impl Console {
             if system::is_system(name) {
                 return Err(ConsoleError::Conflict(format!("{name} is a system policy")));
             }
-            Policy::parse(document)
-                .map_err(|e| ConsoleError::invalid("document", e.to_string()))?;
+            Policy::parse(document).map_err(policy_invalid)?;
             Ok(())
         })();
         self.checked(s, Op::CreatePolicy, &label, check)?;

@@ -319,7 +319,7 @@ impl Console {
         else {
             return Ok(None);
         };
-        let p = Arc::new(Policy::parse(&rec.document).map_err(internal)?);
+        let p = Arc::new(Policy::parse_stored(&rec.document).map_err(internal)?);
         cache.insert(name.to_owned(), p.clone());
         Ok(Some(p))
     }
@@ -438,15 +438,16 @@ impl Console {
         outcome: Outcome,
         detail: &str,
     ) {
+        // A refused value may be anything a person typed: recorded shortened.
         let ev = AuditEvent {
             at: self.now(),
-            principal: who.to_owned(),
+            principal: clip(who, 64),
             scope,
-            region: region.to_owned(),
+            region: clip(region, 64),
             action: action.to_owned(),
-            target: target.to_owned(),
+            target: clip(target, 256),
             outcome,
-            detail: detail.to_owned(),
+            detail: clip(detail, 1024),
         };
         let _ = self
             .store
@@ -515,6 +516,16 @@ impl Console {
             );
         })
     }
+}
+
+/// `s` cut to `max` characters with an ellipsis, as the audit log keeps values.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
 }
 
 fn append_audit(tx: &Tx, ev: &AuditEvent) -> TxResult<(), ConsoleError> {

@@ -89,8 +89,7 @@ impl Console {
             name.as_bytes(),
             |p: &mut PolicyRecord| {
                 names::text_line("description", description, 0, 256)?;
-                Policy::parse(document)
-                    .map_err(|e| ConsoleError::invalid("document", e.to_string()))?;
+                Policy::parse(document).map_err(super::identity::policy_invalid)?;
                 p.description = description.to_owned();
                 p.document = document.to_owned();
                 Ok(())

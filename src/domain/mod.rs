@@ -21,6 +21,7 @@ pub mod region;
 pub mod resource_group;
 pub mod role;
 pub mod tenant_role;
+pub mod text;
 pub mod workspace;
 
 pub use edition::{Edition, Feature};

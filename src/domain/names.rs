@@ -147,6 +147,8 @@ pub fn role_name(value: &str) -> DomainResult<()> {
 }
 
 /// One line of free text: no control characters, `min`–`max` characters.
+const BIDI_RULE: &str = "must not contain bidirectional control characters (such as U+202E, right-to-left override): they make text read differently from what it is";
+
 pub fn text_line(field: &str, value: &str, min: usize, max: usize) -> DomainResult<()> {
     let len = char_count(value);
     if value.chars().any(char::is_control) {
@@ -154,6 +156,9 @@ pub fn text_line(field: &str, value: &str, min: usize, max: usize) -> DomainResu
             field,
             "must not contain control characters or line breaks".into(),
         );
+    }
+    if value.chars().any(super::text::is_bidi_control) {
+        return fail(field, BIDI_RULE.into());
     }
     if value.trim().len() < min && min > 0 {
         return fail(field, format!("must not be empty ({min}–{max} characters)"));
@@ -168,6 +173,9 @@ pub fn text_line(field: &str, value: &str, min: usize, max: usize) -> DomainResu
 pub fn text_block(field: &str, value: &str, max: usize) -> DomainResult<()> {
     if value.chars().any(|c| c.is_control() && c != '\n') {
         return fail(field, "must not contain control characters".into());
+    }
+    if value.chars().any(super::text::is_bidi_control) {
+        return fail(field, BIDI_RULE.into());
     }
     let len = char_count(value);
     if len > max {

@@ -14,7 +14,9 @@ pub struct Rows {
 impl Rows {
     pub fn push<S: AsRef<str>>(&mut self, row: impl IntoIterator<Item = S>) {
         for cell in row {
-            self.text.push_str(cell.as_ref());
+            // Nothing stored runs as an escape on the person's terminal.
+            self.text
+                .push_str(&crate::domain::text::printable(cell.as_ref()));
             self.cell_ends.push(self.text.len() as u32);
         }
         self.row_ends.push(self.cell_ends.len() as u32);

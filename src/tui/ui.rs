@@ -546,7 +546,10 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
             Span::raw(fl.value().to_owned()),
         ])
     } else if let Some(t) = &app.toast {
-        Line::styled(t.clone(), Style::new().fg(Color::Yellow))
+        Line::styled(
+            crate::domain::text::message(t),
+            Style::new().fg(Color::Yellow),
+        )
     } else if app.gate.is_some() {
         Line::raw(" Ctrl-C quits").dim()
     } else {
@@ -680,7 +683,10 @@ fn draw_access(f: &mut Frame, panel: &super::access::AccessPanel, area: Rect) {
 fn draw_explain(f: &mut Frame, area: Rect, title: &str, lines: &[String]) {
     let r = centered(area, 90, (lines.len() + 4) as u16);
     f.render_widget(Clear, r);
-    let body: Vec<Line> = lines.iter().map(|l| Line::raw(format!(" {l}"))).collect();
+    let body: Vec<Line> = lines
+        .iter()
+        .map(|l| Line::raw(format!(" {}", crate::domain::text::message(l))))
+        .collect();
     f.render_widget(
         Paragraph::new(body)
             .wrap(Wrap { trim: false })

@@ -1,0 +1,209 @@
+//! What bad input and a hostile terminal found (issue: hardening), each through the real binary:
+//! long values, terminal escapes and bidirectional overrides, unbounded reads, a closed pipe and
+//! a full disk.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::{Command, Stdio};
+
+use cli::{ACCOUNT_PW, Dwc};
+
+#[test]
+fn a_long_name_in_a_failed_log_on_is_audited_shortened_and_every_listing_prints() {
+    let d = Dwc::init("enterprise");
+    let long = "u".repeat(65_536);
+    let o = d.run_as(Some(&long), "whatever it is", &["workspace", "list"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.len() < 500,
+        "the error quotes no 65,536-character value"
+    );
+    let audit = d.ok(&["audit", "list"]);
+    assert!(audit.stdout.contains("dwc:LogOn"));
+    assert!(
+        !audit.stdout.contains(&"u".repeat(65)),
+        "recorded shortened"
+    );
+    // A refused 70,000-character name: a short error, a shortened audit record, and the log
+    // still lists (a cell wider than 65,535 panicked in formatting).
+    let o = d.run(&["workspace", "create", &"w".repeat(70_000)]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(o.stderr.len() < 1_000, "{} bytes of error", o.stderr.len());
+    let audit = d.ok(&["audit", "list"]);
+    assert!(!audit.stdout.contains(&"w".repeat(300)));
+}
+
+#[test]
+fn terminal_escapes_are_shown_escaped_and_bidi_overrides_refused() {
+    let d = Dwc::init("enterprise");
+    let evil = "evil\u{1b}[2J\u{1b}]0;pwned\u{7}";
+    assert_eq!(d.run_as(Some(evil), "x", &["workspace", "list"]).code, 3);
+    let o = d.run_as(Some(evil), "x", &["workspace", "show", evil]);
+    assert!(!o.stderr.contains('\u{1b}'), "{:?}", o.stderr);
+    let audit = d.ok(&["audit", "list"]);
+    assert!(!audit.stdout.contains('\u{1b}') && !audit.stdout.contains('\u{7}'));
+    let json = d.ok(&["audit", "list", "-o", "json"]);
+    assert!(!json.stdout.contains('\u{1b}'));
+    // A display name that would read backwards is refused, with the rule.
+    let o = d.run(&[
+        "workspace",
+        "create",
+        "rtl_ws",
+        "--display-name",
+        "invoice\u{202e}fdp.exe",
+    ]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("display_name") && o.stderr.contains("bidirectional control"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains('\u{202e}'));
+}
+
+/// Runs with standard input connected to `file` itself (never read into this process).
+fn with_stdin_from(d: &Dwc, file: &str, args: &[&str]) -> cli::Out {
+    let o = Command::new(assert_cmd::cargo::cargo_bin("dwc"))
+        .env("DWC_STORE", d.dir.path())
+        .env_remove("DWC_USER")
+        .env("DWC_PASSWORD", ACCOUNT_PW)
+        .args(args)
+        .stdin(Stdio::from(std::fs::File::open(file).unwrap()))
+        .output()
+        .unwrap();
+    cli::Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn every_read_is_bounded_and_refused_with_the_field_and_the_limit() {
+    let d = Dwc::init("enterprise");
+    let o = d.run(&["policy", "create", "zero", "--file", "/dev/zero"]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("file: is larger than 24576 bytes"),
+        "{}",
+        o.stderr
+    );
+    let big = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        big.path(),
+        format!(
+            "{{\"Version\":\"1\",\"Statement\":[]{}}}",
+            " ".repeat(50_000)
+        ),
+    )
+    .unwrap();
+    let o = d.run(&[
+        "policy",
+        "create",
+        "big",
+        "--file",
+        big.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 5, "a 50 KB policy is refused: {}", o.stderr);
+    let mid = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        mid.path(),
+        format!(
+            "{{\"Version\":\"1\",\"Statement\":[]{}}}",
+            " ".repeat(7_000)
+        ),
+    )
+    .unwrap();
+    let o = d.run(&[
+        "policy",
+        "create",
+        "mid",
+        "--file",
+        mid.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("6144"),
+        "RAM's limit is named: {}",
+        o.stderr
+    );
+    d.ok(&["workspace", "create", "ds_ws"]);
+    let o = with_stdin_from(
+        &d,
+        "/dev/zero",
+        &[
+            "ds",
+            "create",
+            "ds_ws",
+            "orders",
+            "--type",
+            "mysql",
+            "--host",
+            "db.internal",
+            "--port",
+            "3306",
+            "--database",
+            "orders",
+            "--username",
+            "etl",
+            "--password-stdin",
+        ],
+    );
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("password: is larger than 4096 bytes"),
+        "{}",
+        o.stderr
+    );
+    let o = with_stdin_from(&d, "/dev/zero", &["apply", "-f", "-", "--dry-run"]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    let d = Dwc::demo();
+    let bin = assert_cmd::cargo::cargo_bin("dwc");
+    let mut export = Command::new(&bin)
+        .env("DWC_STORE", d.dir.path())
+        .env_remove("DWC_USER")
+        .args(["export"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then go away like `head -c1`.
+    {
+        use std::io::Read;
+        let mut out = export.stdout.take().unwrap();
+        let mut one = [0u8; 1];
+        out.read_exact(&mut one).unwrap();
+    }
+    let o = export.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = Command::new(&bin)
+            .env("DWC_STORE", d.dir.path())
+            .env_remove("DWC_USER")
+            .args(["export"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("No space left on device") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}
