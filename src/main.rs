@@ -9,6 +9,12 @@ use dwc::console::{Console, ConsoleError, SystemClock, Tenant};
 use dwc::domain::{Edition, Scope};
 
 fn main() {
+    // Everything dwc creates (the store, its key files, the server's log) is its user's alone.
+    #[cfg(unix)]
+    // SAFETY: umask only sets this process's file-creation mask; no memory is involved.
+    unsafe {
+        libc::umask(0o077);
+    }
     let cli = Cli::parse();
     match &cli.command {
         Some(cli::Command::Serve {

@@ -207,3 +207,115 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_whatever_the_umask_and_an_open_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("store");
+    let bin = assert_cmd::cargo::cargo_bin("dwc");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec '{}' --store '{}' demo",
+            bin.display(),
+            dir.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    let mut files = vec![dir.clone()];
+    while let Some(d) = files.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                assert_eq!(mode(&p), 0o700, "{}", p.display());
+                files.push(p);
+            } else {
+                assert_eq!(mode(&p), 0o600, "{}", p.display());
+            }
+        }
+    }
+    let run = || {
+        Command::new(&bin)
+            .arg("--store")
+            .arg(&dir)
+            .args(["workspace", "list"])
+            .env_remove("DWC_USER")
+            .output()
+            .unwrap()
+    };
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let o = run();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("can be read by other users (mode 0755)") && err.contains("chmod 700"),
+        "{err}"
+    );
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let o = run();
+    assert_eq!(o.status.code(), Some(6));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("can be written by other users (mode 0777)") && err.contains("chmod 700"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_demo_killed_half_way_leaves_no_store_and_the_next_one_is_whole() {
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("demo");
+    let bin = assert_cmd::cargo::cargo_bin("dwc");
+    for wait_ms in [50u64, 200, 600] {
+        let mut child = Command::new(&bin)
+            .arg("--store")
+            .arg(&dir)
+            .args(["demo", "--scale", "2000"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if status.success() {
+            // It finished first: the store is whole; start over for the next kill.
+            std::fs::remove_dir_all(&dir).unwrap();
+            continue;
+        }
+        assert!(
+            !dir.join("db").exists(),
+            "a killed demo left part of a store"
+        );
+    }
+    let o = Command::new(&bin)
+        .arg("--store")
+        .arg(&dir)
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown = Command::new(&bin)
+        .arg("--store")
+        .arg(&dir)
+        .args(["workspace", "show", "finance_etl", "-o", "json"])
+        .env_remove("DWC_USER")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let members = Command::new(&bin)
+        .arg("--store")
+        .arg(&dir)
+        .args(["member", "list", "finance_etl", "-o", "json"])
+        .env_remove("DWC_USER")
+        .output()
+        .unwrap();
+    let m: serde_json::Value = serde_json::from_slice(&members.stdout).unwrap();
+    assert_eq!(v["members"], serde_json::json!(m.as_array().unwrap().len()));
+    assert!(!top.path().join(".demo.building").exists());
+}

@@ -698,8 +698,63 @@ fn scale(c: &Console, workspaces: usize, now: Timestamp) -> Result<()> {
 
 impl Console {
     /// Creates an open demo store in `dir` from `assets/demo.json`; with `scale`, adds the scale
-    /// tenant of DESIGN §11 with that many workspaces.
+    /// tenant of DESIGN §11 with that many workspaces. The store is built beside `dir` and moved
+    /// into place only when complete, so a demo killed half-way leaves no store at all (and the
+    /// next run starts over), never part of a tenant.
     pub fn create_demo(
+        dir: &Path,
+        scale_workspaces: Option<usize>,
+        clock: Box<dyn Clock>,
+    ) -> Result<Console> {
+        let shown = dir.display().to_string();
+        if dir.join("db").exists() {
+            return Err(crate::store::StoreError::Exists(shown).into());
+        }
+        if dir.exists()
+            && std::fs::read_dir(dir)
+                .map_err(|e| ConsoleError::Store(format!("store {shown}: {e}")))?
+                .next()
+                .is_some()
+        {
+            return Err(ConsoleError::Store(format!(
+                "store {shown}: the directory is not empty; give an empty or new one for the demo"
+            )));
+        }
+        let building = building_dir(dir)?;
+        if building.exists() {
+            let busy = std::fs::OpenOptions::new()
+                .write(true)
+                .open(building.join("dwc.lock"))
+                .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+            if busy {
+                return Err(ConsoleError::Store(format!(
+                    "store {shown}: another dwc is creating a demo tenant there"
+                )));
+            }
+            // Left by a demo that was killed: it never became a store.
+            std::fs::remove_dir_all(&building).map_err(|e| {
+                ConsoleError::Store(format!("removing {}: {e}", building.display()))
+            })?;
+        }
+        let c = Console::build_demo(&building, scale_workspaces, clock)?;
+        c.store.flush()?;
+        let Console { clock, store, .. } = c;
+        drop(store);
+        let fail = |e: std::io::Error| ConsoleError::Store(format!("store {shown}: {e}"));
+        if dir.exists() {
+            std::fs::remove_dir(dir).map_err(fail)?;
+        }
+        std::fs::rename(&building, dir).map_err(fail)?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // The rename itself survives a crash once its directory is synced.
+            std::fs::File::open(parent)
+                .and_then(|f| f.sync_all())
+                .map_err(fail)?;
+        }
+        Console::open(dir, clock)
+    }
+
+    fn build_demo(
         dir: &Path,
         scale_workspaces: Option<usize>,
         clock: Box<dyn Clock>,
@@ -723,4 +778,18 @@ impl Console {
         c.arm_timers(true)?;
         Ok(c)
     }
+}
+
+/// Where a demo store is built before it is moved to `dir`: beside it, on the same file system.
+fn building_dir(dir: &Path) -> Result<std::path::PathBuf> {
+    let name = dir.file_name().ok_or_else(|| {
+        ConsoleError::Store(format!("store {}: not a directory name", dir.display()))
+    })?;
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .map_err(|e| ConsoleError::Store(format!("store {}: {e}", dir.display())))?;
+    Ok(parent.join(format!(".{}.building", name.to_string_lossy())))
 }

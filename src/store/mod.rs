@@ -48,6 +48,10 @@ pub enum StoreError {
     Missing(String),
     #[error("store {0} already holds a tenant")]
     Exists(String),
+    #[error(
+        "store {dir} can be written by other users (mode {mode:04o}), who could change the tenant or read its secrets: run `chmod 700 {dir}`"
+    )]
+    Exposed { dir: String, mode: u32 },
     #[error("store {dir}: {message}")]
     Io { dir: String, message: String },
     #[error("store record {tree}/{key} is damaged: {message}")]
@@ -412,6 +416,60 @@ fn discard_unfinished_snapshots(db: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The store directory is the account's alone: made 0700, its files 0600, whatever the umask.
+/// One that others can write is refused (they could change the tenant); one they can read is
+/// opened with a warning (they can read the audit log and password hashes).
+#[cfg(unix)]
+fn guard_mode(dir: &Path, new: bool) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    let private = |p: &Path, mode: u32| fs::set_permissions(p, fs::Permissions::from_mode(mode));
+    if new {
+        private(dir, 0o700).map_err(|e| io(dir, e))?;
+    }
+    let mode = fs::metadata(dir)
+        .map_err(|e| io(dir, e))?
+        .permissions()
+        .mode()
+        & 0o777;
+    if mode & 0o022 != 0 {
+        return Err(StoreError::Exposed {
+            dir: dir.display().to_string(),
+            mode,
+        });
+    }
+    if mode & 0o044 != 0 {
+        eprintln!(
+            "dwc: warning: store {} can be read by other users (mode {mode:04o}): run `chmod 700 {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    // What an earlier dwc (or a looser umask) left readable is made private.
+    let mut walk = vec![dir.to_path_buf()];
+    while let Some(d) = walk.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            let want = if meta.is_dir() { 0o700 } else { 0o600 };
+            if meta.permissions().mode() & 0o777 & !want != 0 {
+                let _ = private(&p, want);
+            }
+            if meta.is_dir() {
+                walk.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn guard_mode(_dir: &Path, _new: bool) -> Result<(), StoreError> {
+    Ok(())
+}
+
 /// Who holds a store's lock, as it wrote in the lock file: a server says where it listens.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Holder {
@@ -473,7 +531,9 @@ impl Store {
         if !dir.join("db").exists() && !create {
             return Err(StoreError::Missing(shown));
         }
+        let new = !dir.exists();
         fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        guard_mode(dir, new)?;
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
