@@ -319,3 +319,26 @@ fn a_demo_killed_half_way_leaves_no_store_and_the_next_one_is_whole() {
     assert_eq!(v["members"], serde_json::json!(m.as_array().unwrap().len()));
     assert!(!top.path().join(".demo.building").exists());
 }
+
+#[test]
+fn contacts_and_access_key_ids_are_masked_for_those_who_do_not_manage_them() {
+    let d = Dwc::demo();
+    let as_who = |user: Option<&str>, args: &[&str]| d.run_as(user, "", args);
+    let full = as_who(None, &["alert", "contact", "list", "-o", "json"]).json();
+    // Sorted by name: Data platform team, Finance lead, On-call DBA.
+    assert_eq!(full[0]["phone"], "+86 13900002222");
+    assert_eq!(full[0]["webhook"], "https://hooks.acme.example/dataworks");
+    let o = as_who(Some("alice"), &["alert", "contact", "list", "-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let masked = o.json();
+    assert_eq!(masked[0]["phone"], "+86 139****2222");
+    assert_eq!(masked[0]["email"], "d***@acme.example");
+    assert_eq!(masked[0]["webhook"], "https://hooks.acme.example/…");
+    assert_eq!(masked[2]["phone"], "+86 138****1111");
+    let o = as_who(Some("alice"), &["ds", "list", "finance_etl", "-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stdout.contains("LTAIdemoFinance"), "{}", o.stdout);
+    assert!(o.stdout.contains("****ance"), "{}", o.stdout);
+    let o = as_who(None, &["ds", "list", "finance_etl", "-o", "json"]);
+    assert!(o.stdout.contains("LTAIdemoFinance"));
+}

@@ -88,9 +88,21 @@ fn role_name(r: &TenantRoleRef) -> String {
 }
 
 impl Console {
+    /// The alert contacts: in full to those who may manage alerts and to a contact about
+    /// themself, masked to everyone else (DESIGN §3: personal data).
     pub fn list_contacts(&self, s: &Session) -> Result<Vec<AlertContact>> {
         self.require(s, Op::ListAlertContacts, &Target::Tenant, "alert contacts")?;
-        Ok(self.store.scan(T::Contacts, b"")?)
+        let all: Vec<AlertContact> = self.store.scan(T::Contacts, b"")?;
+        if self
+            .can(s, Op::UpdateAlertContact, &Target::Tenant)?
+            .allowed
+        {
+            return Ok(all);
+        }
+        Ok(all
+            .into_iter()
+            .map(|c| if c.name == s.who() { c } else { c.masked() })
+            .collect())
     }
 
     pub fn create_contact(

@@ -51,6 +51,15 @@ pub(super) fn compute_data_source(c: &ComputeResource) -> DataSource {
     }
 }
 
+/// A data source as its reader may see it: an AccessKey id in full only to those who may change
+/// the data source, its last four characters to the rest.
+fn shown_to(mut d: DataSource, full: bool) -> DataSource {
+    if !full && let Some(id) = d.fields.get_mut("access_key_id") {
+        *id = crate::domain::alert::mask_key_id(id);
+    }
+    d
+}
+
 fn rg_label(name: &str) -> String {
     format!("resource group {name}")
 }
@@ -420,10 +429,11 @@ impl Console {
 
     pub fn list_data_sources(&self, s: &Session, ws: &str) -> Result<Vec<DataSource>> {
         self.ws_for(s, ws, Op::ListDataSources)?;
+        let full = self.can_workspace(s, Op::UpdateDataSource, ws)?.allowed;
         let mut out = Vec::new();
         for k in self.store.keys(T::DsByWs, &prefix(ws))? {
             if let Some(d) = self.store.get(T::DataSources, last_part(&k).as_bytes())? {
-                out.push(d);
+                out.push(shown_to(d, full));
             }
         }
         Ok(out)
@@ -431,9 +441,11 @@ impl Console {
 
     pub fn get_data_source(&self, s: &Session, ws: &str, name: &str) -> Result<DataSource> {
         self.ws_for(s, ws, Op::GetDataSource)?;
+        let full = self.can_workspace(s, Op::UpdateDataSource, ws)?.allowed;
         self.store
             .get::<DataSource>(T::DataSources, name.as_bytes())?
             .filter(|d| d.workspace == ws)
+            .map(|d| shown_to(d, full))
             .ok_or_else(|| ConsoleError::NotFound(format!("data source {name} in {ws}")))
     }
 

@@ -89,6 +89,17 @@ impl AlertContact {
         })
     }
 
+    /// The contact as someone who may not manage alerts sees it: enough to recognise each
+    /// address, not to use it (webhook URLs often carry a token).
+    pub fn masked(&self) -> AlertContact {
+        AlertContact {
+            name: self.name.clone(),
+            phone: self.phone.as_deref().map(mask_phone),
+            email: self.email.as_deref().map(mask_email),
+            webhook: self.webhook.as_deref().map(mask_url),
+        }
+    }
+
     /// Where this contact receives alerts on a channel (SMS and phone both use the phone number).
     pub fn address(&self, ch: Channel) -> Option<&str> {
         match ch {
@@ -96,6 +107,77 @@ impl AlertContact {
             Channel::Email => self.email.as_deref(),
             Channel::Webhook => self.webhook.as_deref(),
         }
+    }
+}
+
+/// `+86 13812345678` → `+86 138****5678`: the country code, the first three and last four digits.
+pub fn mask_phone(phone: &str) -> String {
+    let (code, rest) = match phone.split_once([' ', '-']) {
+        Some((c, r)) if c.starts_with('+') => (format!("{c} "), r),
+        _ => (String::new(), phone),
+    };
+    let digits: Vec<char> = rest.chars().filter(char::is_ascii_digit).collect();
+    let n = digits.len();
+    if n < 8 {
+        let tail: String = digits[n.saturating_sub(2)..].iter().collect();
+        return format!("{code}****{tail}");
+    }
+    let head: String = digits[..3].iter().collect();
+    let tail: String = digits[n - 4..].iter().collect();
+    format!("{code}{head}****{tail}")
+}
+
+/// `alice@example.com` → `a***@example.com`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+/// `https://hooks.example.com/services/T0/B0/XXXX` → `https://hooks.example.com/…`.
+pub fn mask_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Credentials in the authority are no more shown than the path.
+    let host = host.rsplit('@').next().unwrap_or(host);
+    if scheme.is_empty() {
+        format!("{host}/…")
+    } else {
+        format!("{scheme}://{host}/…")
+    }
+}
+
+/// An AccessKey id as its last four characters: `LTAI5tAbCdEf1234` → `****1234`.
+pub fn mask_key_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("****{tail}")
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_enough_to_recognise() {
+        assert_eq!(mask_phone("+86 13812345678"), "+86 138****5678");
+        assert_eq!(mask_phone("+86-138-1234-5678"), "+86 138****5678");
+        assert_eq!(mask_phone("+1 5551234"), "+1 ****34");
+        assert_eq!(mask_email("alice@example.com"), "a***@example.com");
+        assert_eq!(
+            mask_url("https://hooks.example.com/services/T0/B0/secret?token=x"),
+            "https://hooks.example.com/…"
+        );
+        assert_eq!(
+            mask_url("https://user:pw@h.example.com/x"),
+            "https://h.example.com/…"
+        );
+        assert_eq!(mask_key_id("LTAIdemoFinance"), "****ance");
+        assert_eq!(mask_key_id("ab"), "****ab");
     }
 }
 

@@ -531,7 +531,8 @@ impl Store {
         if !dir.join("db").exists() && !create {
             return Err(StoreError::Missing(shown));
         }
-        let new = !dir.exists();
+        // A store made here (in a new directory or an empty one) starts private.
+        let new = create && !dir.join("db").exists();
         fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         guard_mode(dir, new)?;
         let lock = OpenOptions::new()
