@@ -207,6 +207,22 @@ fn unreachable_hosts_and_ports() {
         steps(&v)
     );
     assert!(steps(&v).contains("refused"), "{}", steps(&v));
+    // The audit log says what the test found, not merely that it ran.
+    let audit = d.ok(&["audit", "list", "-o", "json"]).json();
+    let ev = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "dataworks:TestDataSourceConnectivity")
+        .expect("the test is audited");
+    assert_eq!(ev["outcome"], "failed", "{ev}");
+    assert!(
+        ev["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Unreachable from rg_a"),
+        "{ev}"
+    );
 
     // Silent: a port that accepts and never answers times out instead of hanging.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -342,3 +342,55 @@ fn contacts_and_access_key_ids_are_masked_for_those_who_do_not_manage_them() {
     let o = as_who(None, &["ds", "list", "finance_etl", "-o", "json"]);
     assert!(o.stdout.contains("LTAIdemoFinance"));
 }
+
+#[test]
+fn smaller_things_negative_numbers_empty_documents_and_audit_times() {
+    let d = Dwc::demo();
+    let run = |args: &[&str]| d.run_as(None, "", args);
+    for (args, want) in [
+        (
+            vec!["rg", "create", "neg_rg", "--spec", "-1"],
+            "spec: must be between",
+        ),
+        (
+            vec!["rg", "renew", "rg_etl_hz", "--months", "-3"],
+            "months: must be one of",
+        ),
+        (
+            vec![
+                "ds",
+                "create",
+                "finance_etl",
+                "neg_ds",
+                "--type",
+                "mysql",
+                "--host",
+                "h",
+                "--port",
+                "-1",
+                "--database",
+                "d",
+                "--username",
+                "u",
+            ],
+            "port: must be a number between 1 and 65535",
+        ),
+    ] {
+        let o = run(&args);
+        assert_eq!(o.code, 5, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains(want), "{args:?}: {}", o.stderr);
+    }
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let o = run(&[
+        "policy",
+        "create",
+        "empty",
+        "--file",
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 5);
+    assert_eq!(o.stderr.matches("document:").count(), 1, "{}", o.stderr);
+    let audit = run(&["audit", "list", "-o", "json"]).json();
+    let t = audit[0]["time"].as_str().unwrap();
+    assert!(t.starts_with("20") && t.ends_with(" UTC"), "{t}");
+}

@@ -11,9 +11,10 @@ use crate::console::{
 use crate::domain::compute::{ComputeResource, ComputeType};
 use crate::domain::datasource::{ConnectionInput, DataSource, DataSourceType, FieldKind};
 use crate::domain::module::ModuleLevels;
+use crate::domain::resource_group as rg_rules;
 use crate::domain::resource_group::{NewResourceGroup, Payment, ResourceGroup};
 use crate::domain::workspace::{NewWorkspace, WorkspacePatch};
-use crate::domain::{Edition, Env, RoleRef, WorkspaceMode};
+use crate::domain::{Edition, Env, RoleRef, WorkspaceMode, names};
 
 use super::output::{self, Format, Row};
 
@@ -205,8 +206,8 @@ pub enum ModelCmd {
         model: String,
         #[arg(long)]
         resource_group: String,
-        #[arg(long, default_value_t = 1)]
-        replicas: u32,
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+        replicas: i64,
     },
     Delete {
         name: String,
@@ -535,12 +536,12 @@ pub enum RgCmd {
     },
     Create {
         name: String,
-        #[arg(long, value_name = "CU")]
-        spec: u32,
+        #[arg(long, value_name = "CU", allow_negative_numbers = true)]
+        spec: i64,
         #[arg(long, default_value = "postpaid", value_parser = ["prepaid", "postpaid"])]
         payment: String,
-        #[arg(long)]
-        months: Option<u32>,
+        #[arg(long, allow_negative_numbers = true)]
+        months: Option<i64>,
         #[arg(long)]
         auto_renew: bool,
         #[arg(long, requires = "vswitch")]
@@ -558,13 +559,13 @@ pub enum RgCmd {
     },
     Scale {
         name: String,
-        #[arg(long, value_name = "CU")]
-        spec: u32,
+        #[arg(long, value_name = "CU", allow_negative_numbers = true)]
+        spec: i64,
     },
     Renew {
         name: String,
-        #[arg(long)]
-        months: u32,
+        #[arg(long, allow_negative_numbers = true)]
+        months: i64,
     },
     Delete {
         name: String,
@@ -598,7 +599,7 @@ pub enum ComputeCmd {
 pub struct ConnFlags {
     #[arg(long)]
     host: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     port: Option<String>,
     #[arg(long)]
     database: Option<String>,
@@ -999,7 +1000,7 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
                 .map(|e| {
                     Row::new()
                         .with("name", e.action.clone())
-                        .with("time", e.at.format("%Y-%m-%d %H:%M:%S").to_string())
+                        .with("time", e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
                         .with("principal", e.principal.clone())
                         .with("scope", e.scope.as_str())
                         .with("target", e.target.clone())
@@ -1494,7 +1495,7 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
             vswitch,
         } => {
             let prepaid_months = match (payment.as_str(), months) {
-                ("prepaid", Some(m)) => Some(*m),
+                ("prepaid", Some(m)) => Some(names::whole(*m, rg_rules::check_months)?),
                 ("prepaid", None) => {
                     return Err(ConsoleError::invalid(
                         "months",
@@ -1513,7 +1514,7 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
                 s,
                 NewResourceGroup {
                     name: name.clone(),
-                    spec_cu: *spec,
+                    spec_cu: names::whole(*spec, rg_rules::check_spec)?,
                     prepaid_months,
                     auto_renew: *auto_renew,
                     vpc_id: vpc.clone(),
@@ -1541,11 +1542,11 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
             done(cli, format!("detached {name} from {workspace}"), name)
         }
         RgCmd::Scale { name, spec } => {
-            c.scale_resource_group(s, name, *spec)?;
+            c.scale_resource_group(s, name, names::whole(*spec, rg_rules::check_spec)?)?;
             job_out(cli, c, s, name, format!("scaling {name} to {spec} CU"))
         }
         RgCmd::Renew { name, months } => {
-            c.renew_resource_group(s, name, *months)?;
+            c.renew_resource_group(s, name, names::whole(*months, rg_rules::check_months)?)?;
             job_out(
                 cli,
                 c,
@@ -1882,7 +1883,8 @@ fn model(cli: &Cli, c: &Console, s: &Session, cmd: &ModelCmd) -> Out {
             resource_group,
             replicas,
         } => {
-            c.deploy_model(s, name, model, resource_group, *replicas)?;
+            let replicas = names::whole(*replicas, crate::domain::model::check_replicas)?;
+            c.deploy_model(s, name, model, resource_group, replicas)?;
             job_out(
                 cli,
                 c,

@@ -4,6 +4,7 @@
 //! blocking; the console then records the result per resource group.
 
 use crate::authz::Op;
+use crate::domain::audit::Outcome;
 use crate::domain::datasource::{Connectivity, ConnectivityResult, DataSource, DataSourceType};
 use crate::domain::names;
 use crate::domain::resource_group::ResourceGroup;
@@ -125,18 +126,38 @@ impl Console {
     ) -> Result<DataSource> {
         self.ws_for(s, ws, Op::TestDataSourceConnectivity)?;
         let label = format!("data source {name} in {ws}");
-        self.change(s, Op::TestDataSourceConnectivity, &label, |tx| {
-            let Some(mut ds) = tx
-                .get::<DataSource, _>(T::DataSources, name.as_bytes())?
-                .filter(|d| d.workspace == ws)
-            else {
-                return fail(ConsoleError::NotFound(label.clone()));
-            };
-            ds.tests
-                .insert(result.resource_group.clone(), result.clone());
-            tx.put(T::DataSources, name.as_bytes(), &ds)?;
-            Ok(ds)
-        })
+        let outcome = match result.result {
+            Connectivity::Connectable => Outcome::Ok,
+            _ => Outcome::Failed,
+        };
+        let detail = format!(
+            "{} from {}{}",
+            result.result.title(),
+            result.resource_group,
+            result
+                .steps
+                .last()
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default()
+        );
+        self.change_noted(
+            s,
+            Op::TestDataSourceConnectivity,
+            &label,
+            (outcome, detail),
+            |tx| {
+                let Some(mut ds) = tx
+                    .get::<DataSource, _>(T::DataSources, name.as_bytes())?
+                    .filter(|d| d.workspace == ws)
+                else {
+                    return fail(ConsoleError::NotFound(label.clone()));
+                };
+                ds.tests
+                    .insert(result.resource_group.clone(), result.clone());
+                tx.put(T::DataSources, name.as_bytes(), &ds)?;
+                Ok(ds)
+            },
+        )
     }
 
     /// Plans, probes (blocking this thread) and records: the CLI's `ds test`.

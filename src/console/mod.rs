@@ -463,6 +463,19 @@ impl Console {
         target: &str,
         body: impl Fn(&Tx) -> TxResult<R, ConsoleError>,
     ) -> Result<R> {
+        self.change_noted(s, op, target, (Outcome::Ok, String::new()), body)
+    }
+
+    /// `change`, recording what came of it when that is not simply "ok" (a connectivity test
+    /// that was stored but found the source unreachable).
+    fn change_noted<R>(
+        &self,
+        s: &Session,
+        op: Op,
+        target: &str,
+        (outcome, detail): (Outcome, String),
+        body: impl Fn(&Tx) -> TxResult<R, ConsoleError>,
+    ) -> Result<R> {
         let ev = AuditEvent {
             at: self.now(),
             principal: s.who().to_owned(),
@@ -470,8 +483,8 @@ impl Console {
             region: s.region.clone(),
             action: op.action().to_owned(),
             target: target.to_owned(),
-            outcome: Outcome::Ok,
-            detail: String::new(),
+            outcome,
+            detail,
         };
         let result = self.store.transact(|tx| {
             let r = body(tx)?;

@@ -8,6 +8,10 @@ use super::names;
 
 pub const MAX_REPLICAS: u32 = 16;
 
+pub fn check_replicas(replicas: impl Into<i64>) -> DomainResult<()> {
+    names::in_range("replicas", replicas.into(), 1, MAX_REPLICAS.into(), "")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ModelStatus {
     Deploying,
@@ -106,7 +110,7 @@ impl ModelDeployment {
                 format!("unknown model {model:?} (one of {})", catalogue.join(", ")),
             ));
         }
-        names::in_range("replicas", replicas.into(), 1, MAX_REPLICAS.into(), "")?;
+        check_replicas(replicas)?;
         Ok(ModelDeployment {
             name: name.to_owned(),
             region: region.to_owned(),

@@ -184,6 +184,13 @@ pub fn text_block(field: &str, value: &str, max: usize) -> DomainResult<()> {
     Ok(())
 }
 
+/// A whole number typed on a command line, checked by its field's own rule: `--spec -1` is told
+/// the spec's range, not that `-1` looks like an option.
+pub fn whole(value: i64, check: impl Fn(i64) -> DomainResult<()>) -> DomainResult<u32> {
+    check(value)?;
+    u32::try_from(value).map_err(|_| DomainError::invalid("value", format!("{value} is too large")))
+}
+
 /// A phone number with its country code: `+`, then 8–15 digits, spaces or `-` between groups.
 pub fn phone(value: &str) -> DomainResult<()> {
     let rule =
@@ -349,9 +356,9 @@ pub fn instance_id(field: &str, value: &str) -> DomainResult<()> {
     Ok(())
 }
 
-/// Whole numbers within an inclusive range.
-pub fn in_range(field: &str, value: u64, min: u64, max: u64, unit: &str) -> DomainResult<()> {
-    if value < min || value > max {
+/// Whole numbers within an inclusive range (a negative one is simply out of it).
+pub fn in_range(field: &str, value: i64, min: u64, max: u64, unit: &str) -> DomainResult<()> {
+    if value < 0 || (value as u64) < min || (value as u64) > max {
         let unit = if unit.is_empty() {
             String::new()
         } else {

@@ -164,12 +164,13 @@ pub struct NewResourceGroup {
     pub vswitch_id: Option<String>,
 }
 
-pub fn check_spec(spec: u32) -> DomainResult<()> {
+pub fn check_spec(spec: impl Into<i64>) -> DomainResult<()> {
     names::in_range("spec", spec.into(), MIN_CU.into(), MAX_CU.into(), "CU")
 }
 
-pub fn check_months(months: u32) -> DomainResult<()> {
-    if SUBSCRIPTION_MONTHS.contains(&months) {
+pub fn check_months(months: impl Into<i64>) -> DomainResult<()> {
+    let months: i64 = months.into();
+    if u32::try_from(months).is_ok_and(|m| SUBSCRIPTION_MONTHS.contains(&m)) {
         Ok(())
     } else {
         Err(DomainError::invalid(

@@ -554,7 +554,17 @@ impl Store {
             .path(dir.join("db"))
             .cache_capacity(CACHE_BYTES)
             .open()
-            .map_err(|e| io(dir, e))?;
+            .map_err(|e| match &e {
+                // sled's own lock on its files, held by a process that did not take ours (an
+                // older dwc, or anything opening the files directly): the same "in use".
+                sled::Error::Io(io_err)
+                    if io_err.kind() == std::io::ErrorKind::WouldBlock
+                        || io_err.to_string().contains("could not acquire lock") =>
+                {
+                    StoreError::InUse(shown.clone())
+                }
+                _ => io(dir, e),
+            })?;
         let trees = open_trees(&db).map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
@@ -956,6 +966,19 @@ mod tests {
             a.adopt(&shadow).unwrap();
             same_view(&a, &b, T::Users);
         }
+    }
+
+    #[test]
+    fn sleds_own_lock_held_elsewhere_reads_as_in_use() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path(), true).unwrap());
+        // Someone holding sled's files without our lock file's lock.
+        let _held = sled::Config::new()
+            .path(dir.path().join("db"))
+            .open()
+            .unwrap();
+        let e = Store::open(dir.path(), false).err().unwrap();
+        assert!(matches!(e, StoreError::InUse(_)), "{e}");
     }
 
     #[test]

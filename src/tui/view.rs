@@ -756,7 +756,7 @@ fn audit(c: &Console, s: &Session) -> Table {
         Ok(es) => {
             for e in es {
                 t.push(vec![
-                    e.at.format("%m-%d %H:%M:%S").to_string(),
+                    e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
                     e.principal,
                     e.scope.as_str().into(),
                     e.action,
