@@ -394,3 +394,40 @@ fn smaller_things_negative_numbers_empty_documents_and_audit_times() {
     let t = audit[0]["time"].as_str().unwrap();
     assert!(t.starts_with("20") && t.ends_with(" UTC"), "{t}");
 }
+
+#[test]
+fn a_hash_made_with_a_lower_argon2_cost_is_upgraded_at_the_next_log_on() {
+    let d = Dwc::init("enterprise");
+    d.user("alice");
+    let hash_of = |name: &str| {
+        let store = dwc::store::Store::open(d.dir.path(), false).unwrap();
+        let u: dwc::console::UserRecord = store
+            .get(dwc::store::T::Users, name.as_bytes())
+            .unwrap()
+            .unwrap();
+        u.password_hash.unwrap()
+    };
+    let before = hash_of("alice");
+    assert!(before.contains("m=19456,t=2,p=1"), "{before}");
+    let o = d
+        .cmd()
+        .env("DWC_ARGON2", "m=32768,t=3,p=1")
+        .env("DWC_PASSWORD", "alice-password")
+        .args(["--user", "alice", "workspace", "list"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = hash_of("alice");
+    assert!(after.contains("m=32768,t=3,p=1"), "{after}");
+    // The same password still logs on, at either cost.
+    assert_eq!(d.as_user("alice", &["workspace", "list"]).code, 0);
+    let o = d
+        .cmd()
+        .env("DWC_ARGON2", "m=1024,t=1,p=1")
+        .env("DWC_PASSWORD", ACCOUNT_PW)
+        .args(["workspace", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "below OWASP's minimum is refused");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("DWC_ARGON2: must be"));
+}

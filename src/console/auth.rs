@@ -32,20 +32,107 @@ pub fn check_password(field: &str, password: &str) -> Result<()> {
     Ok(())
 }
 
+/// OWASP's minimum for argon2id: 19 MiB of memory, 2 passes, 1 lane. dwc never hashes with less.
+pub const MIN_MEMORY_KIB: u32 = 19_456;
+pub const MIN_PASSES: u32 = 2;
+pub const MIN_LANES: u32 = 1;
+
+/// The argon2id cost new hashes are made with: `DWC_ARGON2="m=65536,t=3,p=1"` raises it; the
+/// minimum is OWASP's.
+pub fn params_from(text: Option<&str>) -> Result<argon2::Params> {
+    let (mut m, mut t, mut p) = (MIN_MEMORY_KIB, MIN_PASSES, MIN_LANES);
+    let rule = format!(
+        "must be m=KIB,t=PASSES,p=LANES with m ≥ {MIN_MEMORY_KIB}, t ≥ {MIN_PASSES}, p ≥ {MIN_LANES} (OWASP's minimum)"
+    );
+    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        for part in text.split(',') {
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| ConsoleError::invalid("DWC_ARGON2", rule.clone()))?;
+            let v: u32 = v
+                .trim()
+                .parse()
+                .map_err(|_| ConsoleError::invalid("DWC_ARGON2", rule.clone()))?;
+            match k.trim() {
+                "m" => m = v,
+                "t" => t = v,
+                "p" => p = v,
+                _ => return Err(ConsoleError::invalid("DWC_ARGON2", rule.clone())),
+            }
+        }
+    }
+    if m < MIN_MEMORY_KIB
+        || t < MIN_PASSES
+        || p < MIN_LANES
+        || m > 4 * 1024 * 1024
+        || t > 64
+        || p > 64
+    {
+        return Err(ConsoleError::invalid("DWC_ARGON2", rule));
+    }
+    argon2::Params::new(m, t, p, None)
+        .map_err(|e| ConsoleError::invalid("DWC_ARGON2", e.to_string()))
+}
+
+static PARAMS: std::sync::OnceLock<Result<argon2::Params>> = std::sync::OnceLock::new();
+
+fn params() -> Result<argon2::Params> {
+    PARAMS
+        .get_or_init(|| params_from(std::env::var("DWC_ARGON2").ok().as_deref()))
+        .clone()
+}
+
+/// Refuses a `DWC_ARGON2` below the minimum (or unreadable) as soon as a store opens, not at the
+/// first password someone sets.
+pub fn check_configured() -> Result<()> {
+    params().map(|_| ())
+}
+
+fn hasher() -> Result<Argon2<'static>> {
+    Ok(Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        params()?,
+    ))
+}
+
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    hasher()?
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| ConsoleError::Internal(format!("hashing a password: {e}")))
 }
 
+/// Checks a password against its hash, with the parameters the hash was made with.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {
         Argon2::default()
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
+}
+
+/// Whether a hash was made with less than today's cost (or not with argon2id), so that the next
+/// successful log-on should hash the password again.
+pub fn needs_rehash(hash: &str) -> bool {
+    let Ok(current) = params() else {
+        return false;
+    };
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    if h.algorithm != argon2::Algorithm::Argon2id.ident() {
+        return true;
+    }
+    match argon2::Params::try_from(&h) {
+        Ok(p) => {
+            p.m_cost() < current.m_cost()
+                || p.t_cost() < current.t_cost()
+                || p.p_cost() < current.p_cost()
+        }
+        Err(_) => true,
+    }
 }
 
 /// Encrypts and decrypts secrets with the store's key.
@@ -136,6 +223,30 @@ mod tests {
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "not a hash"));
         assert!(check_password("password", "short").is_err());
+    }
+
+    #[test]
+    fn argon2_cost_is_at_least_owasps_and_old_hashes_are_found() {
+        let p = params_from(None).unwrap();
+        assert_eq!((p.m_cost(), p.t_cost(), p.p_cost()), (19_456, 2, 1));
+        let p = params_from(Some("m=65536,t=3,p=2")).unwrap();
+        assert_eq!((p.m_cost(), p.t_cost(), p.p_cost()), (65_536, 3, 2));
+        for bad in ["m=1024", "t=1", "x=3", "m=lots", "p=0"] {
+            let e = params_from(Some(bad)).unwrap_err().to_string();
+            assert!(e.starts_with("DWC_ARGON2: must be"), "{bad}: {e}");
+        }
+        // A hash made with a lower cost is due for another, verified either way.
+        let weak = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(8_192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"old password", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(verify_password("old password", &weak));
+        assert!(needs_rehash(&weak));
+        assert!(!needs_rehash(&hash_password("new password").unwrap()));
     }
 
     #[test]

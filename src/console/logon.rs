@@ -252,6 +252,9 @@ impl Console {
         };
         match verdict {
             Ok(principal) => {
+                if let Credential::Password(pw) = req.credential {
+                    self.rehash_if_weak(&principal, pw);
+                }
                 if self.store.has(T::LogOnFailures, name.as_bytes())? {
                     let _ = self.store.transact::<_, ConsoleError>(|tx| {
                         tx.del(T::LogOnFailures, name.as_bytes())
@@ -302,6 +305,53 @@ impl Console {
                     );
                 }
                 Err(ConsoleError::Unauthenticated)
+            }
+        }
+    }
+
+    /// A password hashed with less than today's argon2 cost is hashed again now that it is known
+    /// (best effort: a failure leaves the old hash, which still verifies).
+    fn rehash_if_weak(&self, principal: &Principal, password: &str) {
+        let name = principal.name();
+        let current = match principal {
+            Principal::Account(_) => self.tenant().account_hash,
+            Principal::User(_) => self
+                .store
+                .get::<UserRecord>(T::Users, name.as_bytes())
+                .ok()
+                .flatten()
+                .and_then(|u| u.password_hash),
+        };
+        let Some(old) = current.filter(|h| auth::needs_rehash(h)) else {
+            return;
+        };
+        let Ok(new) = auth::hash_password(password) else {
+            return;
+        };
+        match principal {
+            Principal::Account(_) => {
+                let mut t = self.tenant();
+                t.account_hash = Some(new);
+                if self
+                    .store
+                    .transact::<_, ConsoleError>(|tx| tx.put(T::Meta, super::TENANT_KEY, &t))
+                    .is_ok()
+                {
+                    *self.tenant.write().unwrap_or_else(|e| e.into_inner()) = t;
+                }
+            }
+            Principal::User(_) => {
+                let _ = self.store.transact::<_, ConsoleError>(|tx| {
+                    let Some(mut u) = tx.get::<UserRecord, _>(T::Users, name.as_bytes())? else {
+                        return Ok(());
+                    };
+                    // Only the hash this log-on verified: a password changed meanwhile stays.
+                    if u.password_hash.as_deref() == Some(old.as_str()) {
+                        u.password_hash = Some(new.clone());
+                        tx.put(T::Users, name.as_bytes(), &u)?;
+                    }
+                    Ok(())
+                });
             }
         }
     }

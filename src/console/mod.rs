@@ -140,6 +140,7 @@ impl Console {
     ) -> Result<Console> {
         crate::domain::names::account_name(&tenant.account)?;
         crate::domain::region::region("region", &tenant.default_region)?;
+        auth::check_configured()?;
         let mut tenant = tenant;
         if !tenant.open {
             let password = password.ok_or_else(|| {
@@ -170,6 +171,7 @@ impl Console {
     }
 
     pub fn open(dir: &Path, clock: Box<dyn Clock>) -> Result<Console> {
+        auth::check_configured()?;
         let store = Store::open(dir, false)?;
         let tenant: Tenant = store.get(T::Meta, TENANT_KEY)?.ok_or_else(|| {
             ConsoleError::Store(
