@@ -84,6 +84,7 @@ fn bench(c: &mut Criterion) {
             edition: Edition::Enterprise,
             policies: &attached,
             tenant_roles: &[],
+            origin: dwc::authz::Origin::local(),
         };
         let statements = count * each;
         assert!(authorize(&ctx, Op::CreateFile, &target).allowed);

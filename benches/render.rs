@@ -30,6 +30,7 @@ fn bench(c: &mut Criterion) {
         principal: Principal::Account("acme".into()),
         scope: Scope::Page,
         region: "cn-hangzhou".into(),
+        origin: dwc::authz::Origin::local(),
     };
     let mut app = App::new(console, Some(session));
     // The audit log: the list that grows without bound.
@@ -77,6 +78,7 @@ fn bench(c: &mut Criterion) {
                 principal: Principal::Account("acme".into()),
                 scope: Scope::Page,
                 region: "cn-hangzhou".into(),
+                origin: dwc::authz::Origin::local(),
             };
             let app = App::new(console, Some(session));
             let mut t = Terminal::new(TestBackend::new(200, 50)).unwrap();

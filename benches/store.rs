@@ -48,12 +48,14 @@ fn bench(c: &mut Criterion) {
             principal: Principal::User("user042".into()),
             scope: Scope::Page,
             region: "cn-hangzhou".into(),
+            origin: dwc::authz::Origin::local(),
         };
         console.list_workspaces(&session).unwrap();
         let account = Session {
             principal: Principal::Account("acme".into()),
             scope: Scope::Page,
             region: "cn-hangzhou".into(),
+            origin: dwc::authz::Origin::local(),
         };
         console.list_workspaces(&account).unwrap();
     }
@@ -80,6 +82,7 @@ fn bench(c: &mut Criterion) {
         principal: Principal::User("user042".into()),
         scope: Scope::Page,
         region: "cn-hangzhou".into(),
+        origin: dwc::authz::Origin::local(),
     };
     let n = console.list_workspaces(&session).unwrap().len();
     assert!(n > 20, "user042 sees {n} workspaces");
@@ -91,6 +94,7 @@ fn bench(c: &mut Criterion) {
         principal: Principal::Account("acme".into()),
         scope: Scope::Page,
         region: "cn-hangzhou".into(),
+        origin: dwc::authz::Origin::local(),
     };
     g.sample_size(10);
     g.bench_function("account-workspace-list (3,339 rows)", |b| {

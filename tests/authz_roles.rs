@@ -182,6 +182,7 @@ fn grant_as(world: &World, granter: Option<BuiltinRole>, role: RoleRef) -> dwc::
         edition: world.edition,
         policies: &attached,
         tenant_roles: &world.tenant_roles,
+        origin: world.origin,
     };
     authorize_role_grant(&ctx, Op::GrantMemberProjectRoles, target, &role).verdict()
 }

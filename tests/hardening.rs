@@ -390,6 +390,28 @@ fn smaller_things_negative_numbers_empty_documents_and_audit_times() {
     ]);
     assert_eq!(o.code, 5);
     assert_eq!(o.stderr.matches("document:").count(), 1, "{}", o.stderr);
+    // An action dwc has no operation for is named, not silently accepted.
+    let magic = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        magic.path(),
+        r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["dataworks:DoMagic","dataworks:CreateWorkspace"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "policy",
+        "create",
+        "magic",
+        "--file",
+        magic.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("warning: Statement[0].Action: dataworks:DoMagic matches no operation"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("CreateWorkspace"), "{}", o.stderr);
     let audit = run(&["audit", "list", "-o", "json"]).json();
     let t = audit[0]["time"].as_str().unwrap();
     assert!(t.starts_with("20") && t.ends_with(" UTC"), "{t}");

@@ -151,6 +151,40 @@ fn commands_over_ssh_log_on_by_key_and_answer_like_the_local_binary() {
     );
     assert!(out.contains("dataworks:List*"), "{out}");
 
+    // A policy on the source address sees the SSH client's: 127.0.0.1 is outside the office.
+    let office = r#"{"Version":"1","Statement":[{"Sid":"OfficeOnly","Effect":"Deny","Action":"dataworks:*","Resource":"*","Condition":{"NotIpAddress":{"acs:SourceIp":["192.0.2.0/24"]}}}]}"#;
+    let (_, err, code) = text(&run(
+        {
+            let mut c = srv.with_key("acme", &acme);
+            c.args(["policy", "create", "office", "--file", "-"]);
+            c
+        },
+        office,
+    ));
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = text(
+        &srv.with_key("acme", &acme)
+            .args(["policy", "attach", "office", "--user", "alice"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, err, code) = text(
+        &srv.with_key("alice", &alice)
+            .args(["workspace", "list"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("Statement[0] (Sid OfficeOnly)"), "{err}");
+    let (_, err, code) = text(
+        &srv.with_key("acme", &acme)
+            .args(["policy", "detach", "office", "--user", "alice"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{err}");
+
     // Options that pick a store or a user, and the server's files, are not the client's.
     let (_, err, code) = text(
         &srv.with_key("alice", &alice)

@@ -28,10 +28,12 @@ pub enum Operator {
     DateGreaterThan,
     DateGreaterThanEquals,
     Bool,
+    IpAddress,
+    NotIpAddress,
 }
 
 impl Operator {
-    pub const ALL: [Operator; 19] = [
+    pub const ALL: [Operator; 21] = [
         Operator::StringEquals,
         Operator::StringNotEquals,
         Operator::StringEqualsIgnoreCase,
@@ -51,6 +53,8 @@ impl Operator {
         Operator::DateGreaterThan,
         Operator::DateGreaterThanEquals,
         Operator::Bool,
+        Operator::IpAddress,
+        Operator::NotIpAddress,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +78,8 @@ impl Operator {
             Operator::DateGreaterThan => "DateGreaterThan",
             Operator::DateGreaterThanEquals => "DateGreaterThanEquals",
             Operator::Bool => "Bool",
+            Operator::IpAddress => "IpAddress",
+            Operator::NotIpAddress => "NotIpAddress",
         }
     }
 
@@ -90,33 +96,90 @@ impl Operator {
                 | Operator::StringNotLike
                 | Operator::NumericNotEquals
                 | Operator::DateNotEquals
+                | Operator::NotIpAddress
         )
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
     Scope,
     CurrentTime,
     CurrentRegion,
+    SourceIp,
+    SecureTransport,
+    MfaPresent,
+    /// A key of another service (`oss:Prefix`, `ecs:tag/…`, `acs:ResourceTag/…`): accepted as
+    /// RAM accepts it, and absent from every DataWorks request, so its condition never holds.
+    Absent(String),
 }
 
 impl Key {
-    pub const ALL: [Key; 3] = [Key::Scope, Key::CurrentTime, Key::CurrentRegion];
+    pub const KNOWN: [Key; 6] = [
+        Key::Scope,
+        Key::CurrentTime,
+        Key::CurrentRegion,
+        Key::SourceIp,
+        Key::SecureTransport,
+        Key::MfaPresent,
+    ];
 
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             Key::Scope => "dataworks:Scope",
             Key::CurrentTime => "acs:CurrentTime",
             Key::CurrentRegion => "acs:CurrentRegion",
+            Key::SourceIp => "acs:SourceIp",
+            Key::SecureTransport => "acs:SecureTransport",
+            Key::MfaPresent => "acs:MFAPresent",
+            Key::Absent(name) => name,
         }
     }
 
-    /// Condition keys are case-insensitive, as in RAM.
+    /// Condition keys are case-insensitive, as in RAM. A `dataworks:` key dwc does not know is
+    /// a mistake (`None`); another service's key is accepted, absent.
     pub fn parse(name: &str) -> Option<Key> {
-        Key::ALL
+        if let Some(k) = Key::KNOWN
             .into_iter()
             .find(|k| k.name().eq_ignore_ascii_case(name))
+        {
+            return Some(k);
+        }
+        let (service, rest) = name.split_once(':')?;
+        let service_ok = !service.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let rest_ok =
+            !rest.is_empty() && !rest.chars().any(|c| c.is_whitespace() || c.is_control());
+        (service_ok && rest_ok && !service.eq_ignore_ascii_case("dataworks"))
+            .then(|| Key::Absent(name.to_owned()))
+    }
+}
+
+/// Where a request comes from, as conditions may ask: the client's address, whether it came
+/// over an encrypted transport, and whether its session passed multi-factor authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    pub source_ip: std::net::IpAddr,
+    pub secure_transport: bool,
+    pub mfa: bool,
+}
+
+impl Origin {
+    /// A session at this machine: 127.0.0.1, nothing crossed a network.
+    pub fn local() -> Origin {
+        Origin {
+            source_ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            secure_transport: true,
+            mfa: false,
+        }
+    }
+}
+
+impl Default for Origin {
+    fn default() -> Self {
+        Origin::local()
     }
 }
 
@@ -128,6 +191,8 @@ pub enum Value {
     Num(f64),
     Date(Timestamp),
     Bool(bool),
+    /// An address or a CIDR block (a single address is a /32 or /128).
+    Net(ipnet::IpNet),
 }
 
 /// Parses a date as RAM accepts it: RFC 3339 (`2026-12-31T23:59:59Z`) or a day (`2026-12-31`,
@@ -176,6 +241,15 @@ impl Value {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err(format!("{raw:?} is not true or false")),
             },
+            IpAddress | NotIpAddress => {
+                let t = raw.trim();
+                t.parse::<ipnet::IpNet>()
+                    .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map(Value::Net)
+                    .map_err(|_| {
+                        format!("{raw:?} is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32)")
+                    })
+            }
         }
     }
 }
@@ -186,6 +260,7 @@ pub struct RequestFacts<'a> {
     pub scope: Scope,
     pub region: &'a str,
     pub now: Timestamp,
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +273,10 @@ pub struct Condition {
 impl Condition {
     /// Several values for one key: any may match (all must fail for negated operators).
     pub fn holds(&self, facts: &RequestFacts) -> bool {
+        // A key the request does not carry makes its condition false, negated or not (RAM).
+        if let Key::Absent(_) = self.key {
+            return false;
+        }
         let any = self.values.iter().any(|v| self.matches_one(v, facts));
         if self.op.negated() { !any } else { any }
     }
@@ -213,6 +292,10 @@ impl Condition {
                     .now
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                     .into(),
+                Key::SourceIp => facts.origin.source_ip.to_string().into(),
+                Key::SecureTransport => facts.origin.secure_transport.to_string().into(),
+                Key::MfaPresent => facts.origin.mfa.to_string().into(),
+                Key::Absent(_) => "".into(),
             }
         };
         match (self.op, v) {
@@ -234,6 +317,9 @@ impl Condition {
                     _ => parse_date(&text()),
                 };
                 actual.is_some_and(|a| compare(self.op, Some(a.cmp(d))))
+            }
+            (IpAddress | NotIpAddress, Value::Net(net)) => {
+                matches!(self.key, Key::SourceIp) && net.contains(&facts.origin.source_ip)
             }
             (Bool, Value::Bool(b)) => {
                 text().eq_ignore_ascii_case(if *b { "true" } else { "false" })

@@ -37,6 +37,8 @@ pub struct Ctx<'a> {
     pub policies: &'a [AttachedPolicy<'a>],
     /// Tenant roles besides Tenant Member, which every RAM user has.
     pub tenant_roles: &'a [TenantRole],
+    /// Where the request comes from, for `acs:SourceIp`, `acs:SecureTransport`, `acs:MFAPresent`.
+    pub origin: super::condition::Origin,
 }
 
 /// A workspace as the engine sees it, with the principal's roles in it.
@@ -103,6 +105,20 @@ impl<'a> Target<'a> {
             | Target::ModelDeployment { region, .. } => Some(region),
             _ => None,
         }
+    }
+
+    /// The same resource under the vendor's other resource types (`alarm_resource/…`,
+    /// `exclusive_resource_group/NAME`), for the policies written with them.
+    pub fn other_arns(&self, account: &str, types: &[&str]) -> Vec<String> {
+        let (region, name) = match *self {
+            Target::ResourceGroup { name, region } => (region, name),
+            Target::Workspace(w) => (w.region, w.name),
+            _ => ("*", "default"),
+        };
+        types
+            .iter()
+            .map(|t| format!("acs:dataworks:{region}:{account}:{t}{name}"))
+            .collect()
     }
 
     /// The resource name policies match against (DESIGN §4).
@@ -199,10 +215,19 @@ pub enum Reason<'a> {
     ExplicitDeny {
         policy: &'a str,
         statement: usize,
+        sid: Option<&'a str>,
     },
     AllowedByPolicy {
         policy: &'a str,
         statement: usize,
+        sid: Option<&'a str>,
+    },
+    /// A statement about the operation that can never match a DataWorks request: one of its
+    /// conditions asks for a key these requests do not carry.
+    AbsentKey {
+        policy: &'a str,
+        statement: usize,
+        key: &'a str,
     },
     NoPolicies {
         who: &'a str,
@@ -270,6 +295,10 @@ pub enum Reason<'a> {
     },
 }
 
+fn sid_note(sid: Option<&str>) -> String {
+    sid.map(|s| format!(" (Sid {s})")).unwrap_or_default()
+}
+
 fn role_names(roles: &[WorkspaceRole]) -> String {
     roles
         .iter()
@@ -300,8 +329,9 @@ impl fmt::Display for Reason<'_> {
                 "workspace {workspace} is Disabled: it is read-only except EnableProject and DeleteProject"
             ),
             Account { who } => write!(f, "allowed: {who} is the account, owner of every resource"),
-            ExplicitDeny { policy, statement } => write!(f, "explicit deny: policy {policy}, Statement[{statement}]"),
-            AllowedByPolicy { policy, statement } => write!(f, "allowed by policy {policy}, Statement[{statement}]"),
+            ExplicitDeny { policy, statement, sid } => write!(f, "explicit deny: policy {policy}, Statement[{statement}]{}", sid_note(*sid)),
+            AllowedByPolicy { policy, statement, sid } => write!(f, "allowed by policy {policy}, Statement[{statement}]{}", sid_note(*sid)),
+            AbsentKey { policy, statement, key } => write!(f, "note: policy {policy}, Statement[{statement}] never matches here: its condition key {key} is absent from DataWorks requests, and a condition on an absent key is false"),
             NoPolicies { who, op } => write!(f, "implicit deny: {who} has no policy that allows {op}"),
             NoAllowStatement { who, op, policies, arn } => {
                 let names: Vec<&str> = policies.iter().map(|p| p.name).collect();
@@ -426,7 +456,7 @@ fn find_statement<'a>(
     op: Op,
     target: &Target,
     arn: &mut Option<String>,
-) -> Option<(&'a str, usize)> {
+) -> Option<(&'a str, usize, Option<&'a str>)> {
     let mut candidates = ctx
         .policies
         .iter()
@@ -438,15 +468,26 @@ fn find_statement<'a>(
         })
         .peekable();
     candidates.peek()?;
-    let resource = ResourceName::new(arn.get_or_insert_with(|| target.arn(ctx.account)));
     let facts = RequestFacts {
         scope: ctx.scope,
         region: ctx.region,
         now: ctx.now,
+        origin: ctx.origin,
     };
+    let others = op.other_resource_types();
+    if others.is_empty() {
+        let resource = ResourceName::new(arn.get_or_insert_with(|| target.arn(ctx.account)));
+        return candidates
+            .find(|(_, _, s)| s.matches_rest(&resource, &facts))
+            .map(|(name, i, s)| (name, i, s.sid.as_deref()));
+    }
+    let own = arn.get_or_insert_with(|| target.arn(ctx.account)).clone();
+    let aliases = target.other_arns(ctx.account, others);
+    let mut names = vec![ResourceName::new(&own)];
+    names.extend(aliases.iter().map(|a| ResourceName::new(a)));
     candidates
-        .find(|(_, _, s)| s.matches_rest(&resource, &facts))
-        .map(|(name, i, _)| (name, i))
+        .find(|(_, _, s)| s.matches_rest_any(&names, &facts))
+        .map(|(name, i, s)| (name, i, s.sid.as_deref()))
 }
 
 /// Checks one grant path: `Ok` allows with its basis and reason, `Err` says why it did not hold.
@@ -460,9 +501,14 @@ fn check_grant<'a>(
     let who = ctx.principal.name();
     match grant {
         Grant::Policy => match find_statement(ctx, Effect::Allow, op, target, arn) {
-            Some((policy, statement)) => {
-                Ok((Basis::Policy, Reason::AllowedByPolicy { policy, statement }))
-            }
+            Some((policy, statement, sid)) => Ok((
+                Basis::Policy,
+                Reason::AllowedByPolicy {
+                    policy,
+                    statement,
+                    sid,
+                },
+            )),
             None if ctx.policies.is_empty() => Err(Reason::NoPolicies { who, op }),
             None => Err(Reason::NoAllowStatement {
                 who,
@@ -612,10 +658,15 @@ pub fn authorize<'a>(ctx: &Ctx<'a>, op: Op, target: &Target<'a>) -> Decision<'a>
     }
 
     let mut arn = None;
-    if let Some((policy, statement)) = find_statement(ctx, Effect::Deny, op, target, &mut arn) {
+    if let Some((policy, statement, sid)) = find_statement(ctx, Effect::Deny, op, target, &mut arn)
+    {
         return Decision::deny(
             Basis::ExplicitDeny,
-            vec![Reason::ExplicitDeny { policy, statement }],
+            vec![Reason::ExplicitDeny {
+                policy,
+                statement,
+                sid,
+            }],
         );
     }
 
@@ -630,6 +681,18 @@ pub fn authorize<'a>(ctx: &Ctx<'a>, op: Op, target: &Target<'a>) -> Decision<'a>
         Target::Workspace(w) if w.roles.is_none() && spec.mode != Mode::Create => Basis::NotMember,
         _ => Basis::ImplicitDeny,
     };
+    // Nothing stays silent: a statement written for this operation that can never match here.
+    for p in ctx.policies {
+        for (statement, st) in p.policy.statements_for(op) {
+            if let Some(key) = st.absent_key() {
+                reasons.push(Reason::AbsentKey {
+                    policy: p.name,
+                    statement,
+                    key,
+                });
+            }
+        }
+    }
     Decision::deny(basis, reasons)
 }
 

@@ -9,6 +9,7 @@ pub mod policy;
 pub mod system;
 pub mod wildcard;
 
+pub use condition::Origin;
 pub use engine::{
     AttachedPolicy, Basis, Ctx, Decision, Reason, Target, Verdict, WorkspaceTarget, authorize,
     authorize_role_grant,

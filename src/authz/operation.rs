@@ -259,6 +259,61 @@ impl Op {
         self.spec().action
     }
 
+    /// Other names the vendor's published policies use for this operation: the console-level
+    /// action names, and OpenAPI operations dwc folds into this one. A statement naming any of
+    /// them authorizes (or denies) this operation as its own name would.
+    pub fn other_names(self) -> &'static [&'static str] {
+        use Op::*;
+        match self {
+            CreateProject => &["dataworks:CreateWorkspace"],
+            UpdateProject | UpgradeProjectMode => &["dataworks:ModifyWorkspace"],
+            DeleteProject => &["dataworks:DeleteWorkspace"],
+            DisableProject => &["dataworks:DisableWorkspace"],
+            EnableProject => &["dataworks:EnableWorkspace"],
+            RestoreProject => &["dataworks:RestoreWorkspace"],
+            ListProjects => &["dataworks:ListWorkspaces"],
+            GetProject => &["dataworks:GetWorkspace"],
+            ListProjectMembers => &["dataworks:GetProjectMember"],
+            UpdateAlertLimits => &["dataworks:SetUpperLimits"],
+            CreateAlertContact | UpdateAlertContact | DeleteAlertContact => {
+                &["dataworks:ModifyContacts"]
+            }
+            ListAlertContacts => &["dataworks:ListContacts"],
+            ListResourceGroups => &["dataworks:ListResourceGroup"],
+            GetResourceGroup => &[
+                "dataworks:ShowResourceGroupDetail",
+                "dataworks:ListResourceGroupAssociateProjects",
+            ],
+            UpdateResourceGroup => &["dataworks:ModifyResourceGroup"],
+            _ => &[],
+        }
+    }
+
+    /// Every name of this operation: its own action first.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.action()).chain(self.other_names().iter().copied())
+    }
+
+    /// Resource types the vendor's policies name for this operation besides dwc's own ARN
+    /// (`alarm_resource/*`, `contacts_ram_user/*`, `exclusive_resource_group/*`).
+    pub fn other_resource_types(self) -> &'static [&'static str] {
+        use Op::*;
+        match self {
+            UpdateAlertLimits | SendTestAlert => &["alarm_resource/"],
+            ListAlertContacts | CreateAlertContact | UpdateAlertContact | DeleteAlertContact => {
+                &["contacts_ram_user/", "alarm_resource/"]
+            }
+            ListResourceGroups
+            | GetResourceGroup
+            | CreateResourceGroup
+            | UpdateResourceGroup
+            | DeleteResourceGroup
+            | AssociateProjectToResourceGroup
+            | DissociateProjectFromResourceGroup => &["exclusive_resource_group/"],
+            _ => &[],
+        }
+    }
+
     pub fn all() -> impl Iterator<Item = Op> {
         OPERATIONS.iter().map(|s| s.op)
     }
@@ -270,6 +325,17 @@ impl Op {
             .iter()
             .find(|s| s.action.eq_ignore_ascii_case(text) || s.name.eq_ignore_ascii_case(text))
             .map(|s| s.op)
+            .or_else(|| {
+                // A vendor name: `dataworks:CreateWorkspace` or bare `CreateWorkspace`.
+                Op::all().find(|op| {
+                    op.other_names().iter().any(|n| {
+                        n.eq_ignore_ascii_case(text)
+                            || n.rsplit(':')
+                                .next()
+                                .is_some_and(|b| b.eq_ignore_ascii_case(text))
+                    })
+                })
+            })
     }
 }
 

@@ -42,6 +42,13 @@ impl Matcher<Wildcard> {
     pub fn matches(&self, text: &str) -> bool {
         self.patterns.iter().any(|p| p.matches(text)) != self.negated
     }
+
+    /// For something known by several names: `Action` matches if a pattern matches any of
+    /// them, `NotAction` if no pattern matches any.
+    pub fn matches_any<'t>(&self, names: impl IntoIterator<Item = &'t str>) -> bool {
+        let mut names = names.into_iter();
+        names.any(|n| self.patterns.iter().any(|p| p.matches(n))) != self.negated
+    }
 }
 
 impl Matcher<ResourcePattern> {
@@ -105,8 +112,12 @@ impl ResourcePattern {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// The statement's own name, shown in traces.
+    pub sid: Option<String>,
     pub effect: Effect,
     pub action: Matcher<Wildcard>,
+    /// The Action (or NotAction) entries as written, for messages.
+    pub action_text: Vec<String>,
     pub resource: Matcher<ResourcePattern>,
     /// All must hold.
     pub conditions: Vec<Condition>,
@@ -117,8 +128,23 @@ impl Statement {
         self.action.matches(action)
     }
 
+    /// The first condition key of another service, which no DataWorks request carries.
+    pub fn absent_key(&self) -> Option<&str> {
+        self.conditions
+            .iter()
+            .find(|c| matches!(c.key, super::condition::Key::Absent(_)))
+            .map(|c| c.key.name())
+    }
+
     pub fn matches_rest(&self, resource: &ResourceName, facts: &RequestFacts) -> bool {
         self.resource.matches(resource) && self.conditions.iter().all(|c| c.holds(facts))
+    }
+
+    /// `matches_rest` for a request known by several resource names (dwc's ARN and the
+    /// vendor's resource types for the same thing): any of them may match.
+    pub fn matches_rest_any(&self, resources: &[ResourceName], facts: &RequestFacts) -> bool {
+        resources.iter().any(|r| self.resource.matches(r))
+            && self.conditions.iter().all(|c| c.holds(facts))
     }
 }
 
@@ -132,6 +158,7 @@ pub struct Policy {
 
 const TOP_FIELDS: &[&str] = &["Version", "Statement"];
 const STATEMENT_FIELDS: &[&str] = &[
+    "Sid",
     "Effect",
     "Action",
     "NotAction",
@@ -309,10 +336,13 @@ fn conditions(v: &Json, path: &str) -> Result<Vec<Condition>, PolicyError> {
         }
         for (key_name, raw) in keys {
             let Some(key) = Key::parse(key_name) else {
-                let known: Vec<&str> = Key::ALL.iter().map(|k| k.name()).collect();
+                let known: Vec<&str> = Key::KNOWN.iter().map(|k| k.name()).collect();
                 return err(
                     op_path,
-                    format!("unknown key {key_name:?} (one of {})", known.join(", ")),
+                    format!(
+                        "unknown key {key_name:?} (one of {}, or another service's service:Key)",
+                        known.join(", ")
+                    ),
                 );
             };
             let key_path = format!("{op_path}.{key_name}");
@@ -348,6 +378,24 @@ fn statement(v: &Json, path: &str) -> Result<Statement, PolicyError> {
         return err(path, format!("must be an object, got {}", kind_of(v)));
     };
     check_fields(obj, STATEMENT_FIELDS, path)?;
+    let sid = match obj.get("Sid") {
+        None => None,
+        Some(Json::String(s)) if s.chars().count() <= 128 && !s.chars().any(char::is_control) => {
+            Some(s.clone())
+        }
+        Some(Json::String(_)) => {
+            return err(
+                format!("{path}.Sid"),
+                "must be at most 128 characters, without control characters",
+            );
+        }
+        Some(other) => {
+            return err(
+                format!("{path}.Sid"),
+                format!("must be a string, got {}", kind_of(other)),
+            );
+        }
+    };
     let effect = match obj.get("Effect") {
         Some(Json::String(s)) if s == "Allow" => Effect::Allow,
         Some(Json::String(s)) if s == "Deny" => Effect::Deny,
@@ -368,6 +416,18 @@ fn statement(v: &Json, path: &str) -> Result<Statement, PolicyError> {
     let action = matcher(obj, path, "Action", "NotAction", check_action, |a| {
         Wildcard::new(a, true)
     })?;
+    let action_text = ["Action", "NotAction"]
+        .iter()
+        .filter_map(|f| obj.get(*f))
+        .flat_map(|v| match v {
+            Json::String(s) => vec![s.clone()],
+            Json::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     let resource = matcher(
         obj,
         path,
@@ -381,8 +441,10 @@ fn statement(v: &Json, path: &str) -> Result<Statement, PolicyError> {
         None => Vec::new(),
     };
     Ok(Statement {
+        sid,
         effect,
         action,
+        action_text,
         resource,
         conditions,
     })
@@ -421,6 +483,8 @@ impl Policy {
         check_fields(obj, TOP_FIELDS, "")?;
         match obj.get("Version") {
             Some(Json::String(v)) if v == "1" => {}
+            // The vendor's examples sometimes write the number.
+            Some(Json::Number(n)) if n.as_u64() == Some(1) => {}
             Some(other) => return err("Version", format!("must be \"1\", got {other}")),
             None => return err("Version", "is missing (must be \"1\")"),
         }
@@ -450,12 +514,34 @@ impl Policy {
             .map(|spec| {
                 (0u32..)
                     .zip(&statements)
-                    .filter(|(_, s)| s.matches_action(spec.action))
+                    .filter(|(_, s)| s.action.matches_any(spec.op.names()))
                     .map(|(i, _)| i)
                     .collect()
             })
             .collect();
         Policy { statements, by_op }
+    }
+
+    /// The actions this document names that match no operation dwc has (by its own or a
+    /// vendor name), with where they are: a policy that silently grants nothing is a mistake
+    /// worth telling. Patterns of services dwc does not model are left alone.
+    pub fn unmatched_actions(&self) -> Vec<String> {
+        const OURS: [&str; 4] = ["dataworks", "ram", "bss", "dwc"];
+        let mut out = Vec::new();
+        for (i, st) in self.statements.iter().enumerate() {
+            if st.action.negated {
+                continue;
+            }
+            for (p, src) in st.action.patterns.iter().zip(&st.action_text) {
+                let ours = src
+                    .split_once(':')
+                    .is_some_and(|(svc, _)| OURS.iter().any(|o| o.eq_ignore_ascii_case(svc)));
+                if ours && !Op::all().any(|op| op.names().any(|n| p.matches(n))) {
+                    out.push(format!("Statement[{i}].Action: {src}"));
+                }
+            }
+        }
+        out
     }
 
     /// The statements whose Action/NotAction matches `op`, with their index in the document.
@@ -555,8 +641,8 @@ mod tests {
                 "Statement[1].Condition: unknown operator \"StringEq\"",
             ),
             (
-                r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"acs:SourceIp":"1.2.3.4"}}}]}"#,
-                "Statement[0].Condition.StringEquals: unknown key \"acs:SourceIp\"",
+                r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"dataworks:Scoep":"Page"}}}]}"#,
+                "Statement[0].Condition.StringEquals: unknown key \"dataworks:Scoep\"",
             ),
             (
                 r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"acs:CurrentTime":"soon"}}}]}"#,

@@ -1239,7 +1239,11 @@ fn policy(cli: &Cli, c: &Console, s: &Session, cmd: &PolicyCmd) -> Out {
             description,
         } => {
             let doc = cli.io.read_file(file, "file", POLICY_FILE_LIMIT)?;
-            c.create_policy(s, name, description, &doc)?;
+            for at in c.create_policy(s, name, description, &doc)? {
+                cli.io.err(&format!(
+                    "dwc: warning: {at} matches no operation dwc has: it allows or denies nothing here\n"
+                ));
+            }
             done(cli, format!("created policy {name}"), name)
         }
         PolicyCmd::Delete { name } => {

@@ -120,10 +120,12 @@ impl Console {
                 ),
             ));
         }
+        // Asked from here, as if the subject were where the asker is.
         let subject = Session {
             principal,
             scope: scope.unwrap_or(s.scope),
             region: named.region.clone().unwrap_or_else(|| s.region.clone()),
+            origin: s.origin,
         };
         // The workspace, if the question is about one: the subject's roles in it matter.
         let ws: Option<Workspace> = if resource == ResourceKind::Workspace
@@ -183,6 +185,7 @@ impl Console {
             principal,
             scope: s.scope,
             region: s.region.clone(),
+            origin: s.origin,
         };
         let everything = self.may_ask(s, user, None)?;
         let mut workspaces = Vec::new();

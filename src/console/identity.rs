@@ -214,7 +214,7 @@ impl Console {
         name: &str,
         description: &str,
         document: &str,
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         let label = format!("policy {name}");
         self.require(s, Op::CreatePolicy, &Target::RamPolicy(name), &label)?;
         let check = (|| {
@@ -223,10 +223,11 @@ impl Console {
             if system::is_system(name) {
                 return Err(ConsoleError::Conflict(format!("{name} is a system policy")));
             }
-            Policy::parse(document).map_err(policy_invalid)?;
-            Ok(())
+            Ok(Policy::parse(document)
+                .map_err(policy_invalid)?
+                .unmatched_actions())
         })();
-        self.checked(s, Op::CreatePolicy, &label, check)?;
+        let unmatched = self.checked(s, Op::CreatePolicy, &label, check)?;
         let rec = PolicyRecord {
             name: name.to_owned(),
             description: description.to_owned(),
@@ -243,7 +244,7 @@ impl Console {
             tx.put(T::Policies, name.as_bytes(), &rec)
         })?;
         self.forget_policy(name);
-        Ok(())
+        Ok(unmatched)
     }
 
     /// System policies are RAM's own: a change to one is refused, and the attempt audited.

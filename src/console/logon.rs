@@ -279,6 +279,7 @@ impl Console {
                     principal,
                     scope: req.scope,
                     region: req.region.to_owned(),
+                    origin: origin_of(req.source),
                 })
             }
             Err(reason) => {
@@ -387,6 +388,19 @@ fn lock_end(at: &[Timestamp], l: Lockout) -> Option<Timestamp> {
         .filter(|&i| at[i] - at[i + 1 - n] <= l.window)
         .map(|i| at[i] + l.lock)
         .max()
+}
+
+/// A session's origin from where its log-on came: an SSH client's address (over an encrypted
+/// transport), or this machine.
+fn origin_of(source: &str) -> crate::authz::Origin {
+    match source.parse::<std::net::IpAddr>() {
+        Ok(ip) => crate::authz::Origin {
+            source_ip: ip.to_canonical(),
+            secure_transport: true,
+            mfa: false,
+        },
+        Err(_) => crate::authz::Origin::local(),
+    }
 }
 
 fn minutes_left(d: Duration) -> i64 {

@@ -89,6 +89,9 @@ pub struct Session {
     pub principal: Principal,
     pub scope: Scope,
     pub region: String,
+    /// Where the session comes from (the SSH client's address, or this machine), for the
+    /// conditions that ask.
+    pub origin: crate::authz::Origin,
 }
 
 impl Session {
@@ -374,6 +377,7 @@ impl Console {
             edition: tenant.edition,
             policies: &attached,
             tenant_roles: &caller.tenant_roles,
+            origin: s.origin,
         };
         authz::authorize(&ctx, op, target).verdict()
     }

@@ -576,6 +576,7 @@ impl Console {
             edition: tenant.edition,
             policies: &attached,
             tenant_roles: &caller.tenant_roles,
+            origin: s.origin,
         };
         let target = WorkspaceTarget {
             name: &ws.name,

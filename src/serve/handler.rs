@@ -15,7 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::console::logon::{Credential, LogOnRequest};
 use crate::console::{Console, ConsoleError, Session as ConsoleSession};
-use crate::domain::{Principal, Scope};
+use crate::domain::Scope;
 
 use super::terminal::{Keyboard, Out};
 use super::{exec, shell};
@@ -38,7 +38,7 @@ impl russh::server::Server for Server {
         Conn {
             shared: self.shared.clone(),
             source,
-            principal: None,
+            logged_on: None,
             refusal: None,
             channels: HashMap::new(),
         }
@@ -62,8 +62,8 @@ struct Chan {
 pub struct Conn {
     shared: Arc<Shared>,
     source: String,
-    /// Who logged on; `None` until a log-on succeeds.
-    principal: Option<Principal>,
+    /// Who logged on, from where; `None` until a log-on succeeds.
+    logged_on: Option<ConsoleSession>,
     /// Why this connection may do nothing (a lock-out), told on every channel it opens.
     refusal: Option<String>,
     channels: HashMap<ChannelId, Chan>,
@@ -118,7 +118,7 @@ impl Conn {
         match result {
             Ok(Ok(s)) => {
                 tracing::info!(user = %s.who(), source = %self.source, via, "log-on");
-                self.principal = Some(s.principal);
+                self.logged_on = Some(s);
                 Auth::Accept
             }
             Ok(Err(e @ ConsoleError::LockedOut { .. })) => {
@@ -144,14 +144,14 @@ impl Conn {
         if let Some(r) = &self.refusal {
             return Err(r.clone());
         }
-        let principal = self
-            .principal
+        let logged_on = self
+            .logged_on
             .clone()
             .ok_or_else(|| "log-on failed: unknown user or wrong password".to_owned())?;
         Ok(ConsoleSession {
-            principal,
             scope,
             region: self.shared.console.tenant().default_region,
+            ..logged_on
         })
     }
 }
@@ -200,7 +200,7 @@ impl russh::server::Handler for Conn {
         let _ = self
             .log_on(user, Cred::Key(offer.public_key.clone()), "ssh publickey")
             .await;
-        self.principal = None;
+        self.logged_on = None;
         self.refusal = None;
         Ok(reject())
     }

@@ -16,6 +16,7 @@ pub fn now() -> Timestamp {
     chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
 }
 
+#[derive(Clone)]
 pub struct World {
     pub principal: Principal,
     pub policies: Vec<(String, Policy)>,
@@ -24,6 +25,7 @@ pub struct World {
     pub scope: Scope,
     pub region: String,
     pub now: Timestamp,
+    pub origin: dwc::authz::Origin,
 }
 
 impl World {
@@ -44,6 +46,7 @@ impl World {
             scope: Scope::Page,
             region: REGION.into(),
             now: now(),
+            origin: dwc::authz::Origin::local(),
         }
     }
 
@@ -74,6 +77,21 @@ impl World {
         self
     }
 
+    /// A request from `ip`, over an encrypted transport or not, with MFA or not.
+    pub fn from(mut self, ip: &str, secure: bool, mfa: bool) -> World {
+        self.origin = dwc::authz::Origin {
+            source_ip: ip.parse().unwrap(),
+            secure_transport: secure,
+            mfa,
+        };
+        self
+    }
+
+    /// This world asked from `ip` (over SSH, without MFA).
+    pub fn at_ip(&self, ip: &str) -> World {
+        self.clone().from(ip, true, false)
+    }
+
     pub fn at(mut self, t: Timestamp) -> World {
         self.now = t;
         self
@@ -94,6 +112,7 @@ impl World {
             edition: self.edition,
             policies: &attached,
             tenant_roles: &self.tenant_roles,
+            origin: self.origin,
         };
         authorize(&ctx, op, target).verdict()
     }

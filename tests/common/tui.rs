@@ -30,6 +30,7 @@ pub fn app_with_clock(dir: &tempfile::TempDir, user: Option<&str>) -> (App, Manu
         },
         scope: Scope::Page,
         region: "cn-hangzhou".into(),
+        origin: dwc::authz::Origin::local(),
     });
     (App::new(console, session), clock)
 }

@@ -373,7 +373,7 @@ impl<'a> Applier<'a> {
             let item = format!("policy {name}");
             match change {
                 Change::Create(..) => self.step(Verb::Create, item, String::new(), || {
-                    c.create_policy(s, name, &p.description, &doc)
+                    c.create_policy(s, name, &p.description, &doc).map(drop)
                 })?,
                 Change::Update(_, _, h) => {
                     let mut what = Vec::new();
