@@ -15,7 +15,7 @@ fn statements(n: usize, seed: usize) -> String {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let k = i + seed * 1000;
-        let s = match i % 5 {
+        let s = match i % 6 {
             0 => format!(
                 r#"{{"Effect":"Allow","Action":["dataworks:Get*","dataworks:List*"],"Resource":"acs:dataworks:cn-shanghai:*:workspace/team_{k}"}}"#
             ),
@@ -29,8 +29,13 @@ fn statements(n: usize, seed: usize) -> String {
                 r#"{{"Effect":"Deny","Action":["dataworks:Delete*","dataworks:Purge*"],"Resource":"*","Condition":{{"DateGreaterThan":{{"acs:CurrentTime":"2030-01-{:02}"}}}}}}"#,
                 k % 28 + 1
             ),
-            _ => format!(
+            4 => format!(
                 r#"{{"Effect":"Allow","Action":"dataworks:CreateImage","Resource":"acs:dataworks:*:*:image/img_{k}?"}}"#
+            ),
+            // An office-only rule: the benchmarked requests come from inside it, so it is
+            // examined and does not deny.
+            _ => format!(
+                r#"{{"Sid":"Office{k}","Effect":"Deny","Action":"dataworks:*","Resource":"*","Condition":{{"NotIpAddress":{{"acs:SourceIp":["10.0.0.0/8","192.0.2.0/24","2001:db8::/32"]}}}}}}"#
             ),
         };
         out.push(s);
@@ -84,7 +89,11 @@ fn bench(c: &mut Criterion) {
             edition: Edition::Enterprise,
             policies: &attached,
             tenant_roles: &[],
-            origin: dwc::authz::Origin::local(),
+            origin: dwc::authz::Origin {
+                source_ip: "192.0.2.7".parse().unwrap(),
+                secure_transport: true,
+                mfa: false,
+            },
         };
         let statements = count * each;
         assert!(authorize(&ctx, Op::CreateFile, &target).allowed);

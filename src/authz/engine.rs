@@ -682,7 +682,7 @@ pub fn authorize<'a>(ctx: &Ctx<'a>, op: Op, target: &Target<'a>) -> Decision<'a>
         _ => Basis::ImplicitDeny,
     };
     // Nothing stays silent: a statement written for this operation that can never match here.
-    for p in ctx.policies {
+    for p in ctx.policies.iter().filter(|p| p.policy.has_absent_keys()) {
         for (statement, st) in p.policy.statements_for(op) {
             if let Some(key) = st.absent_key() {
                 reasons.push(Reason::AbsentKey {

@@ -154,6 +154,9 @@ pub struct Policy {
     /// For each operation (by index), the statements whose action matches it: actions are
     /// matched once, when the policy is compiled, not on every decision.
     by_op: Vec<Box<[u32]>>,
+    /// Whether some statement asks for a key no DataWorks request carries (so a refusal is
+    /// worth a note); most policies have none, and a decision then looks no further.
+    has_absent_keys: bool,
 }
 
 const TOP_FIELDS: &[&str] = &["Version", "Statement"];
@@ -519,7 +522,16 @@ impl Policy {
                     .collect()
             })
             .collect();
-        Policy { statements, by_op }
+        let has_absent_keys = statements.iter().any(|s| s.absent_key().is_some());
+        Policy {
+            statements,
+            by_op,
+            has_absent_keys,
+        }
+    }
+
+    pub fn has_absent_keys(&self) -> bool {
+        self.has_absent_keys
     }
 
     /// The actions this document names that match no operation dwc has (by its own or a
