@@ -213,6 +213,10 @@ operations! {
     // Center, not merely reading it.
     ListAuditEvents = "dataworks", Tenant, Read, NONE, [Global(G::SecurityCenter, W)];
 
+    // The DataWorks half of a purchase: a purchase needs it and the BSS half below.
+    ModifyEdition = "dataworks", Tenant, Write, NONE, [Policy];
+    UnsubscribeService = "dataworks", Tenant, Write, NONE, [Policy];
+
     // Purchases are billing operations (AliyunBSSOrderAccess), not DataWorks ones.
     QueryOrders = "bss", Billing, Read, NONE, [Policy];
     QueryBill = "bss", Billing, Read, NONE, [Policy];

@@ -353,7 +353,12 @@ impl Console {
 
     pub fn unsubscribe(&self, s: &Session, id: &str) -> Result<PurchasedItem> {
         let label = format!("purchased item {id}");
-        self.require(s, Op::UnsubscribeInstance, &Target::Billing, &label)?;
+        self.require_purchase(
+            s,
+            (Op::UnsubscribeService, &Target::Tenant),
+            Op::UnsubscribeInstance,
+            &label,
+        )?;
         self.change(s, Op::UnsubscribeInstance, &label, |tx| {
             let Some(mut item) = tx.get::<PurchasedItem, _>(T::Purchases, id.as_bytes())? else {
                 return fail(ConsoleError::NotFound(label.clone()));

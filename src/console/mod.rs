@@ -416,6 +416,63 @@ impl Console {
         })
     }
 
+    /// A purchase needs both halves (DESIGN §4, as the vendor states it): the DataWorks
+    /// operation and its BSS order action. AliyunDataWorksFullAccess manages but cannot buy. A
+    /// refusal names the half that is missing.
+    fn require_purchase(
+        &self,
+        s: &Session,
+        (op, target): (Op, &Target),
+        bss: Op,
+        label: &str,
+    ) -> Result<()> {
+        let caller = self.caller(s)?;
+        let dw = self.decide(s, &caller, op, target);
+        let bill = self.decide(s, &caller, bss, &Target::Billing);
+        if dw.allowed && bill.allowed {
+            return Ok(());
+        }
+        if !dw.allowed && dw.basis != Basis::ExplicitDeny && dw.basis != Basis::ImplicitDeny {
+            // Not found, another region, an edition gate: as any other operation says it.
+            return self.require(s, op, target, label);
+        }
+        let mut explanation = Vec::new();
+        let half = |what: &str, name: &str, v: &Verdict, out: &mut Vec<String>| {
+            if v.allowed {
+                out.push(format!("{what} half ({name}): {}", v.trace.join("; ")));
+            } else {
+                out.push(format!("missing the {what} half ({name}):"));
+                out.extend(v.trace.iter().map(|l| format!("  {l}")));
+            }
+        };
+        half("DataWorks", op.action(), &dw, &mut explanation);
+        half(
+            "BSS",
+            &format!("{}, e.g. AliyunBSSOrderAccess", bss.action()),
+            &bill,
+            &mut explanation,
+        );
+        explanation.insert(
+            0,
+            "a purchase needs both the DataWorks permission and the BSS order permission".into(),
+        );
+        let denied = if dw.allowed { bss } else { op };
+        self.audit_attempt(
+            s.who(),
+            s.scope,
+            &s.region,
+            denied.action(),
+            label,
+            Outcome::Denied,
+            &explanation.join("; "),
+        );
+        Err(ConsoleError::Denied {
+            action: denied.action().to_owned(),
+            target: label.to_owned(),
+            explanation,
+        })
+    }
+
     /// The workspace target for an authorization question, with the caller's roles in it.
     fn ws_target<'a>(
         &self,

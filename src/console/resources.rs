@@ -165,15 +165,21 @@ impl Console {
         input: NewResourceGroup,
     ) -> Result<ResourceGroup> {
         let label = rg_label(&input.name);
-        self.require(
-            s,
-            Op::CreateResourceGroup,
-            &Target::ResourceGroup {
-                name: &input.name,
-                region: &s.region,
-            },
-            &label,
-        )?;
+        let target = Target::ResourceGroup {
+            name: &input.name,
+            region: &s.region,
+        };
+        if input.prepaid_months.is_some() {
+            // Buying a subscription: DataWorks and BSS both.
+            self.require_purchase(
+                s,
+                (Op::CreateResourceGroup, &target),
+                Op::CreateOrder,
+                &label,
+            )?;
+        } else {
+            self.require(s, Op::CreateResourceGroup, &target, &label)?;
+        }
         let g = self.checked(
             s,
             Op::CreateResourceGroup,
@@ -240,6 +246,23 @@ impl Console {
         Ok(changed)
     }
 
+    /// Renewing or scaling a PrePaid group changes what is bought: the BSS half too.
+    fn require_prepaid_purchase(&self, s: &Session, name: &str, bss: Op) -> Result<()> {
+        let prepaid = self
+            .store
+            .get::<ResourceGroup>(T::ResourceGroups, name.as_bytes())?
+            .filter(|g| g.region == s.region)
+            .is_some_and(|g| matches!(g.payment, Payment::PrePaid { .. }));
+        if !prepaid {
+            return Ok(());
+        }
+        let target = Target::ResourceGroup {
+            name,
+            region: &s.region,
+        };
+        self.require_purchase(s, (Op::UpdateResourceGroup, &target), bss, &rg_label(name))
+    }
+
     /// Attaches a group to a workspace of its region; the group must be Normal.
     pub fn attach_resource_group(
         &self,
@@ -299,6 +322,7 @@ impl Console {
         name: &str,
         spec: u32,
     ) -> Result<ResourceGroup> {
+        self.require_prepaid_purchase(s, name, Op::ModifyInstance)?;
         let used = self.cu_in_use(&s.region)?.get(name).copied().unwrap_or(0);
         self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
             if spec < used {
@@ -320,6 +344,7 @@ impl Console {
         name: &str,
         months: u32,
     ) -> Result<ResourceGroup> {
+        self.require_prepaid_purchase(s, name, Op::RenewInstance)?;
         let now = self.now();
         self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
             let expires_at = g.renewed_expiry(months, now)?;

@@ -16,7 +16,12 @@ impl Console {
 
     /// Upgrading or downgrading the edition is a purchase (bss).
     pub fn set_edition(&self, s: &Session, edition: Edition) -> Result<()> {
-        self.require(s, Op::ModifyInstance, &Target::Billing, "the edition")?;
+        self.require_purchase(
+            s,
+            (Op::ModifyEdition, &Target::Tenant),
+            Op::ModifyInstance,
+            "the edition",
+        )?;
         let mut tenant = self.tenant();
         tenant.edition = edition;
         self.change(

@@ -1,0 +1,113 @@
+//! Purchases need BSS (DESIGN §4, as the vendor states it): AliyunDataWorksFullAccess manages but
+//! cannot buy; a PrePaid resource group, its renewal and scaling, the edition and unsubscribing
+//! need the DataWorks permission and the BSS order permission, and a refusal names the half that
+//! is missing. The account may always.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::Dwc;
+
+#[test]
+fn full_access_manages_but_does_not_buy_and_bss_alone_does_not_either() {
+    let d = Dwc::init("enterprise");
+    d.user("ops");
+    d.ok(&[
+        "policy",
+        "attach",
+        "AliyunDataWorksFullAccess",
+        "--user",
+        "ops",
+    ]);
+    // Pay-as-you-go is no order: management alone is enough.
+    let o = d.as_user("ops", &["rg", "create", "rg_post", "--spec", "8"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // A subscription is bought.
+    let o = d.as_user(
+        "ops",
+        &[
+            "rg",
+            "create",
+            "rg_pre",
+            "--spec",
+            "8",
+            "--payment",
+            "prepaid",
+            "--months",
+            "1",
+        ],
+    );
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("missing the BSS half (bss:CreateOrder"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("DataWorks half (dataworks:CreateResourceGroup): allowed"),
+        "{}",
+        o.stderr
+    );
+    let o = d.as_user("ops", &["edition", "set", "professional"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(o.stderr.contains("bss:ModifyInstance"), "{}", o.stderr);
+    // With the BSS half, it buys.
+    d.ok(&["policy", "attach", "AliyunBSSOrderAccess", "--user", "ops"]);
+    let o = d.as_user(
+        "ops",
+        &[
+            "rg",
+            "create",
+            "rg_pre",
+            "--spec",
+            "8",
+            "--payment",
+            "prepaid",
+            "--months",
+            "1",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // BSS alone manages nothing of DataWorks.
+    d.ok(&[
+        "policy",
+        "detach",
+        "AliyunDataWorksFullAccess",
+        "--user",
+        "ops",
+    ]);
+    let o = d.as_user(
+        "ops",
+        &[
+            "rg",
+            "create",
+            "rg_pre2",
+            "--spec",
+            "8",
+            "--payment",
+            "prepaid",
+            "--months",
+            "1",
+        ],
+    );
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("missing the DataWorks half (dataworks:CreateResourceGroup)"),
+        "{}",
+        o.stderr
+    );
+    // The account buys without either.
+    assert_eq!(d.run(&["edition", "set", "professional"]).code, 0);
+    // Every refusal is in the audit log.
+    let audit = d.ok(&["audit", "list", "-o", "json"]).json();
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "bss:CreateOrder" && e["outcome"] == "denied"),
+        "{audit}"
+    );
+}
