@@ -151,6 +151,20 @@ impl Io {
         let f = std::fs::File::open(path).map_err(|e| {
             ConsoleError::invalid(field, format!("cannot read {}: {e}", path.display()))
         })?;
+        // A file that says its size is refused by it before a byte is read.
+        if let Ok(meta) = f.metadata()
+            && meta.is_file()
+            && meta.len() > limit as u64
+        {
+            return Err(ConsoleError::invalid(
+                field,
+                format!(
+                    "{} is {} bytes, larger than {limit} bytes, the most it may be",
+                    path.display(),
+                    meta.len()
+                ),
+            ));
+        }
         read_bounded(f, field, limit)
     }
 

@@ -37,7 +37,7 @@ use crate::store::{Store, T, Tx, TxResult, key, prefix};
 
 pub use access::{AccessAnswer, AccessMatrix, CellAccess, MATRIX_ACTIONS};
 pub use advisor::Advice;
-pub use apply::{ApplyReport, PlanLine, Verb};
+pub use apply::{ApplyReport, PlanLine, Verb, read_document};
 pub use connectivity::TestPlan;
 pub use error::{ConsoleError, Result};
 pub use jobs::SYSTEM;

@@ -9,6 +9,12 @@
 
 mod desired;
 
+/// Reads an apply document as `dwc apply` does before touching any store, and says which
+/// account it is for: the part of apply that takes untrusted text (fuzzed, `fuzz/`).
+pub fn read_document(text: &str) -> super::Result<String> {
+    desired::parse_text("document", text).map(|p| p.account)
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
