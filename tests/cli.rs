@@ -934,12 +934,19 @@ fn jobs_wait_resume_after_sigkill_and_fail_with_their_reason() {
     assert!(err.is_empty(), "no progress bar when piped: {err}");
     d.ok(&["rg", "attach", "rg_a", "fin_etl"]);
 
-    // --wait follows a scale to its end.
-    let (code, out, _) = with_jobs("1", &["--wait", "rg", "scale", "rg_a", "--spec", "16"]);
-    assert_eq!((code, out.trim()), (0, "scale resource group rg_a: done"));
+    // --wait follows a scale to its end and prints the group as it ended, as `show` does.
+    let (code, out, _) = with_jobs(
+        "1",
+        &[
+            "--wait", "-o", "json", "rg", "scale", "rg_a", "--spec", "16",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let ended: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(ended, d.ok(&["-o", "json", "rg", "show", "rg_a"]).json());
     assert_eq!(
-        d.ok(&["-o", "json", "rg", "show", "rg_a"]).json()["spec_cu"],
-        16
+        (ended["spec_cu"].as_u64(), ended["status"].as_str()),
+        (Some(16), Some("Normal"))
     );
 
     // A waiting process killed mid-job leaves the job stored; the next one finishes it.

@@ -67,6 +67,13 @@ pub enum Command {
     /// Open sessions of the served console (the account and Tenant Administrators)
     #[command(subcommand)]
     Session(SessionCmd),
+    /// Print a shell completion script: `dwc completions bash > /etc/bash_completion.d/dwc`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `dwc man | man -l -`
+    Man,
     /// Show or change the tenant's edition
     #[command(subcommand)]
     Edition(EditionCmd),
@@ -772,7 +779,7 @@ fn job_out(cli: &Cli, c: &Console, s: &Session, name: &str, started: String) -> 
         Some(crate::domain::job::JobOutcome::Failed(reason)) => Err(ConsoleError::Conflict(
             format!("{} failed: {reason}", job.label()),
         )),
-        Some(_) => done(cli, format!("{}: done", job.label()), name),
+        Some(_) => ended_as(cli, c, s, &job),
         None => done(
             cli,
             format!(
@@ -782,6 +789,25 @@ fn job_out(cli: &Cli, c: &Console, s: &Session, name: &str, started: String) -> 
             ),
             name,
         ),
+    }
+}
+
+/// What a finished job leaves: the resource as `show` prints it (a deleted group: the message).
+fn ended_as(cli: &Cli, c: &Console, s: &Session, job: &crate::domain::job::Job) -> Out {
+    use crate::domain::job::JobKind;
+    let f = cli.output;
+    let name = job.target.as_str();
+    match &job.kind {
+        JobKind::CreateResourceGroup
+        | JobKind::ScaleResourceGroup { .. }
+        | JobKind::RenewResourceGroup { .. } => {
+            let g = c.get_resource_group(s, name)?;
+            let used = c.usage_of(s, std::slice::from_ref(&g))?[0];
+            Ok(output::show(f, &rg_row(&g, used)))
+        }
+        JobKind::BuildImage { .. } => Ok(output::show(f, &image_row(&c.get_image(s, name)?))),
+        JobKind::DeployModel => Ok(output::show(f, &model_row(&c.get_model(s, name)?))),
+        JobKind::DeleteResourceGroup => done(cli, format!("{}: done", job.label()), name),
     }
 }
 
@@ -798,6 +824,24 @@ pub fn dispatch(cli: &Cli) -> Out {
             region,
         } => return init(cli, account, *edition, region),
         Command::Demo { scale, .. } => return demo(cli, *scale),
+        // Neither needs a store.
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "dwc",
+                &mut out,
+            );
+            return Ok(String::from_utf8_lossy(&out).into_owned());
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| ConsoleError::Internal(e.to_string()))?;
+            return Ok(String::from_utf8_lossy(&out).into_owned());
+        }
         Command::Serve { .. } => {
             return Err(ConsoleError::Internal(
                 "dwc serve runs from main, not as a command".into(),
@@ -817,9 +861,11 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
     let s = s.clone();
     let f = cli.output;
     match cmd {
-        Command::Init { .. } | Command::Demo { .. } | Command::Serve { .. } => {
-            Err(ConsoleError::Internal("handled before log-on".into()))
-        }
+        Command::Init { .. }
+        | Command::Demo { .. }
+        | Command::Serve { .. }
+        | Command::Completions { .. }
+        | Command::Man => Err(ConsoleError::Internal("handled before log-on".into())),
         Command::Session(cmd) => session_cmd(cli, c, &s, cmd),
         Command::Image(cmd) => image(cli, c, &s, cmd),
         Command::Model(cmd) => model(cli, c, &s, cmd),

@@ -613,11 +613,31 @@ impl Console {
             if let RoleRef::Custom(n) = role
                 && !self.store.has(T::Roles, &key(&[&ws.name, n]))?
             {
+                let builtin: Vec<&str> = BuiltinRole::ALL
+                    .iter()
+                    .filter(|b| **b != BuiltinRole::ProjectOwner)
+                    .map(|b| b.slug())
+                    .collect();
+                let custom: Vec<String> = self
+                    .store
+                    .scan::<CustomRole>(T::Roles, &prefix(&ws.name))?
+                    .into_iter()
+                    .map(|c| c.name)
+                    .collect();
+                let custom = if custom.is_empty() {
+                    "none".to_owned()
+                } else {
+                    custom.join(", ")
+                };
                 return self.checked(
                     s,
                     op,
                     label,
-                    Err(ConsoleError::NotFound(format!("role {n} in {}", ws.name))),
+                    Err(ConsoleError::NotFound(format!(
+                        "role {n} in {} (built-in roles: {}; custom roles there: {custom})",
+                        ws.name,
+                        builtin.join(", ")
+                    ))),
                 );
             }
         }

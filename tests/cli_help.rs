@@ -1,0 +1,55 @@
+//! A CLI that explains itself: completions for four shells, a manual page, and unknown names
+//! answered with the valid ones.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::Dwc;
+
+#[test]
+fn completions_and_the_manual_need_no_store() {
+    let d = Dwc {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = d.run_as(None, "", &["completions", shell]);
+        assert_eq!(o.code, 0, "{shell}: {}", o.stderr);
+        assert!(
+            o.stdout.contains("workspace") && o.stdout.contains("serve"),
+            "{shell}"
+        );
+    }
+    let o = d.run_as(None, "", &["man"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains(".TH dwc 1"),
+        "{}",
+        &o.stdout[..200.min(o.stdout.len())]
+    );
+    assert!(!d.dir.path().join("db").exists(), "no store was made");
+}
+
+#[test]
+fn an_unknown_role_is_answered_with_the_valid_ones() {
+    let d = Dwc::demo();
+    let o = d.run_as(
+        None,
+        "",
+        &[
+            "member",
+            "add",
+            "finance_etl",
+            "frank",
+            "--role",
+            "devloper",
+        ],
+    );
+    assert_eq!(o.code, 4, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("built-in roles: workspace-manager, development")
+            && o.stderr.contains("custom roles there: etl_reviewer"),
+        "{}",
+        o.stderr
+    );
+}
