@@ -52,6 +52,11 @@ fn main() {
             std::process::exit(code);
         }
     }
+    // The console draws on a terminal; without one it says what to do instead.
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        eprintln!("dwc: the console needs a terminal; run a command (dwc --help)");
+        std::process::exit(exit::USAGE);
+    }
     std::process::exit(match console(&cli) {
         Ok(()) => exit::OK,
         Err(e) => {

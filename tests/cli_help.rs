@@ -53,3 +53,15 @@ fn an_unknown_role_is_answered_with_the_valid_ones() {
         o.stderr
     );
 }
+
+#[test]
+fn without_a_terminal_the_console_says_what_to_do_instead() {
+    let d = Dwc::demo();
+    let o = d.run_as(None, "", &[]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(
+        o.stderr.trim(),
+        "dwc: the console needs a terminal; run a command (dwc --help)"
+    );
+    assert!(!o.stderr.contains("panicked"));
+}
