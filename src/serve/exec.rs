@@ -92,6 +92,7 @@ pub fn start(
     env: HashMap<String, String>,
     stdin: Receiver<Vec<u8>>,
     out: UnboundedSender<Out>,
+    pty: bool,
 ) -> Result<Option<Arc<Ticket>>, (String, u32)> {
     let mut cli = match parse(command) {
         Ok(cli) => cli,
@@ -116,8 +117,8 @@ pub fn start(
                 rx: stdin,
                 pending: Vec::new(),
             }),
-            Box::new(ChannelWriter::stdout(out.clone())),
-            Box::new(ChannelWriter::stderr(out.clone())),
+            Box::new(ChannelWriter::stdout(out.clone()).with_crlf(pty)),
+            Box::new(ChannelWriter::stderr(out.clone()).with_crlf(pty)),
             env,
         );
         let code = crate::cli::run_on(&cli, &console, &session);

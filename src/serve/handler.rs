@@ -350,6 +350,7 @@ impl russh::server::Handler for Conn {
             std::mem::take(&mut c.env),
             stdin_rx,
             out.clone(),
+            c.pty.is_some(),
         ) {
             Ok(ticket) => {
                 c.stdin = Some(stdin_tx);

@@ -48,6 +48,9 @@ pub struct ChannelWriter {
     tx: UnboundedSender<Out>,
     buf: Vec<u8>,
     stderr: bool,
+    /// A command run with a terminal (`ssh -t HOST COMMAND`): the client's terminal is raw, so
+    /// line ends go out as CR LF, as a terminal driver would send them.
+    crlf: bool,
 }
 
 impl ChannelWriter {
@@ -56,6 +59,7 @@ impl ChannelWriter {
             tx,
             buf: Vec::new(),
             stderr: false,
+            crlf: false,
         }
     }
 
@@ -64,13 +68,28 @@ impl ChannelWriter {
             tx,
             buf: Vec::new(),
             stderr: true,
+            crlf: false,
         }
+    }
+
+    pub fn with_crlf(mut self, on: bool) -> Self {
+        self.crlf = on;
+        self
     }
 }
 
 impl std::io::Write for ChannelWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(buf);
+        if self.crlf {
+            for &b in buf {
+                if b == b'\n' && self.buf.last() != Some(&b'\r') {
+                    self.buf.push(b'\r');
+                }
+                self.buf.push(b);
+            }
+        } else {
+            self.buf.extend_from_slice(buf);
+        }
         // Large outputs (an export) go out as they come, not all at the end.
         if self.buf.len() >= 32 * 1024 {
             self.flush()?;
