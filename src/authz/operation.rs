@@ -237,6 +237,10 @@ operations! {
     CreatePolicy = "ram", RamPolicy, Write, NONE, [Policy];
     DeletePolicy = "ram", RamPolicy, Write, NONE, [Policy];
     CreatePolicyVersion = "ram", RamPolicy, Write, NONE, [Policy];
+    ListPolicyVersions = "ram", RamPolicy, Read, NONE, [Policy, Global(G::ManagementCenter, R)];
+    GetPolicyVersion = "ram", RamPolicy, Read, NONE, [Policy, Global(G::ManagementCenter, R)];
+    SetDefaultPolicyVersion = "ram", RamPolicy, Write, NONE, [Policy];
+    DeletePolicyVersion = "ram", RamPolicy, Write, NONE, [Policy];
     AttachPolicyToUser = "ram", RamPolicy, Write, NONE, [Policy];
     DetachPolicyFromUser = "ram", RamPolicy, Write, NONE, [Policy];
     // SSH public keys to log on to `dwc serve` with: one's own, or anyone's for those who

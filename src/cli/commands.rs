@@ -380,6 +380,27 @@ pub enum UserCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PolicyVersionCmd {
+    /// The versions, which one is the default
+    List { name: String },
+    /// One version's document
+    Show { name: String, version: String },
+    /// Add a version from a document (`-` reads standard input)
+    Create {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Make it the default at once
+        #[arg(long)]
+        set_default: bool,
+    },
+    /// Make a version the default (rolling back, when it is an older one)
+    SetDefault { name: String, version: String },
+    /// Delete a version that is not the default
+    Delete { name: String, version: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum KeyCmd {
     /// Register a public key (an OpenSSH .pub file; `-` reads standard input)
     Add {
@@ -430,6 +451,9 @@ pub enum PolicyCmd {
         #[arg(long)]
         user: String,
     },
+    /// Versions of a custom policy (up to 5; one is the default, the one that decides)
+    #[command(subcommand)]
+    Version(PolicyVersionCmd),
 }
 
 #[derive(Debug, Args)]
@@ -1108,6 +1132,83 @@ fn demo(cli: &Cli, scale: Option<usize>) -> Out {
     )
 }
 
+fn policy_version(cli: &Cli, c: &Console, s: &Session, cmd: &PolicyVersionCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        PolicyVersionCmd::List { name } => {
+            let rows: Vec<Row> = c
+                .list_policy_versions(s, name)?
+                .into_iter()
+                .map(|v| {
+                    Row::new()
+                        .with("name", v.id)
+                        .with("default", v.default)
+                        .with("created", v.created_at.as_ref().map(time))
+                })
+                .collect();
+            Ok(output::list(f, &rows, "no versions"))
+        }
+        PolicyVersionCmd::Show { name, version } => {
+            let v = c.get_policy_version(s, name, version)?;
+            let doc: Value = serde_json::from_str(&v.document).unwrap_or(Value::String(v.document));
+            Ok(output::show(
+                f,
+                &Row::new()
+                    .with("name", v.id)
+                    .with("policy", name.clone())
+                    .with("default", v.default)
+                    .with(
+                        "document",
+                        if f == Format::Json {
+                            doc
+                        } else {
+                            Value::String(doc.to_string())
+                        },
+                    ),
+            ))
+        }
+        PolicyVersionCmd::Create {
+            name,
+            file,
+            set_default,
+        } => {
+            let doc = cli.io.read_file(file, "file", POLICY_FILE_LIMIT)?;
+            let (id, unmatched) = c.create_policy_version(s, name, &doc, *set_default)?;
+            for at in unmatched {
+                cli.io.err(&format!(
+                    "dwc: warning: {at} matches no operation dwc has: it allows or denies nothing here\n"
+                ));
+            }
+            let how = if *set_default {
+                ", now the default"
+            } else {
+                ""
+            };
+            done(
+                cli,
+                format!("created version {id} of policy {name}{how}"),
+                &id,
+            )
+        }
+        PolicyVersionCmd::SetDefault { name, version } => {
+            c.set_default_policy_version(s, name, version)?;
+            done(
+                cli,
+                format!("{version} is now the default version of {name}"),
+                version,
+            )
+        }
+        PolicyVersionCmd::Delete { name, version } => {
+            c.delete_policy_version(s, name, version)?;
+            done(
+                cli,
+                format!("deleted version {version} of policy {name}"),
+                version,
+            )
+        }
+    }
+}
+
 fn session_cmd(cli: &Cli, c: &Console, s: &Session, cmd: &SessionCmd) -> Out {
     match cmd {
         SessionCmd::List => {
@@ -1292,6 +1393,7 @@ fn policy(cli: &Cli, c: &Console, s: &Session, cmd: &PolicyCmd) -> Out {
             }
             done(cli, format!("created policy {name}"), name)
         }
+        PolicyCmd::Version(cmd) => policy_version(cli, c, s, cmd),
         PolicyCmd::Delete { name } => {
             c.delete_policy(s, name)?;
             done(cli, format!("deleted policy {name}"), name)

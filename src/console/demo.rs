@@ -220,6 +220,8 @@ fn build(c: &Console, d: &Doc, now: Timestamp) -> Result<Built> {
                 document: text,
                 system: false,
                 created_at: Some(now),
+                versions: Vec::new(),
+                default_version: None,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -597,6 +599,8 @@ fn scale(c: &Console, workspaces: usize, now: Timestamp) -> Result<()> {
                 document: doc,
                 system: false,
                 created_at: Some(now),
+                versions: Vec::new(),
+                default_version: None,
             }),
         ));
         for _ in 0..3 {

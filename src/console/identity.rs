@@ -27,6 +27,8 @@ fn system_record(p: &system::SystemPolicy) -> PolicyRecord {
         document: p.document.to_owned(),
         system: true,
         created_at: None,
+        versions: Vec::new(),
+        default_version: None,
     }
 }
 
@@ -234,6 +236,8 @@ impl Console {
             document: document.to_owned(),
             system: false,
             created_at: Some(self.now()),
+            versions: Vec::new(),
+            default_version: None,
         };
         self.change(s, Op::CreatePolicy, &label, |tx| {
             if tx.has(T::Policies, name.as_bytes())? {

@@ -15,6 +15,7 @@ mod jobs;
 pub mod keys;
 pub mod logon;
 mod management;
+pub mod policy_versions;
 pub mod records;
 mod resources;
 pub mod sessions;

@@ -29,10 +29,89 @@ pub struct UserRecord {
 pub struct PolicyRecord {
     pub name: String,
     pub description: String,
-    /// The document as written; compiled when used.
+    /// The default version's document as written; compiled when used.
     pub document: String,
     pub system: bool,
     pub created_at: Option<Timestamp>,
+    /// Every kept version, oldest first (RAM keeps up to 5). Empty in a record written before
+    /// versions existed: then `document` is v1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<PolicyVersion>,
+    /// The default version's id (`v3`); `None` means v1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersion {
+    pub id: String,
+    pub document: String,
+    pub created_at: Option<Timestamp>,
+}
+
+/// How many versions a custom policy keeps, as in RAM.
+pub const MAX_POLICY_VERSIONS: usize = 5;
+
+impl PolicyRecord {
+    /// The versions, v1 standing in for a record written before versions existed.
+    pub fn all_versions(&self) -> Vec<PolicyVersion> {
+        if self.versions.is_empty() {
+            return vec![PolicyVersion {
+                id: "v1".into(),
+                document: self.document.clone(),
+                created_at: self.created_at,
+            }];
+        }
+        self.versions.clone()
+    }
+
+    pub fn default_id(&self) -> String {
+        self.default_version.clone().unwrap_or_else(|| "v1".into())
+    }
+
+    /// Adds a version (`v` + one more than the highest so far); with `rotate`, the oldest
+    /// non-default version goes when five are kept, else five is refused. Returns its id.
+    pub fn add_version(
+        &mut self,
+        document: &str,
+        at: Timestamp,
+        set_default: bool,
+        rotate: bool,
+    ) -> Result<String, String> {
+        let mut versions = self.all_versions();
+        if versions.len() >= MAX_POLICY_VERSIONS {
+            let default = self.default_id();
+            match versions.iter().position(|v| v.id != default) {
+                Some(i) if rotate => {
+                    versions.remove(i);
+                }
+                _ => {
+                    return Err(format!(
+                        "policy {} keeps {MAX_POLICY_VERSIONS} versions, the most RAM allows; delete one first (dwc policy version delete {} VERSION)",
+                        self.name, self.name
+                    ));
+                }
+            }
+        }
+        let next = versions
+            .iter()
+            .filter_map(|v| v.id.strip_prefix('v')?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let id = format!("v{next}");
+        versions.push(PolicyVersion {
+            id: id.clone(),
+            document: document.to_owned(),
+            created_at: Some(at),
+        });
+        self.versions = versions;
+        if set_default {
+            self.default_version = Some(id.clone());
+            self.document = document.to_owned();
+        }
+        Ok(id)
+    }
 }
 
 /// A user's tenant roles beyond Tenant Member.

@@ -21,7 +21,7 @@ use super::{Console, Session, fail};
 impl Console {
     /// Replaces the record at `tree`/`k` with what `f` makes of it, in one transaction that
     /// refuses if someone changed it meanwhile. The caller has authorized `op`.
-    fn update_record<V>(
+    pub(super) fn update_record<V>(
         &self,
         s: &Session,
         op: Op,
@@ -79,6 +79,7 @@ impl Console {
     ) -> Result<()> {
         let label = format!("policy {name}");
         let op = Op::CreatePolicyVersion;
+        let now = self.now();
         self.require(s, op, &Target::RamPolicy(name), &label)?;
         self.not_system_policy(s, op, name, "changed")?;
         self.update_record(
@@ -91,7 +92,11 @@ impl Console {
                 names::text_line("description", description, 0, 256)?;
                 Policy::parse(document).map_err(super::identity::policy_invalid)?;
                 p.description = description.to_owned();
-                p.document = document.to_owned();
+                // A new default version, as RAM keeps them; the oldest other one makes room.
+                if p.document != document {
+                    p.add_version(document, now, true, true)
+                        .map_err(ConsoleError::Conflict)?;
+                }
                 Ok(())
             },
         )?;
