@@ -461,3 +461,65 @@ fn my_access_and_access_of_member() {
     tui::keys(&mut app, "j");
     assert!(!tui::draw(&app, 120, 40).contains("access of member"));
 }
+
+/// Bracketed paste: text goes into the field as text, a line break is refused at the field, and
+/// a paste with nothing to type into never acts as keys.
+#[test]
+fn a_paste_is_text_never_keys() {
+    use crossterm::event::Event;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2");
+    let before = app.view.table().ids.clone();
+    // On the list, a pasted "x" (disable) or "d" (delete) does nothing.
+    app.handle_event(&Event::Paste("xd\n".into()));
+    assert!(app.confirm.is_none() && app.form.is_none());
+    assert_eq!(app.view.table().ids, before);
+    assert!(
+        app.toast
+            .as_deref()
+            .unwrap()
+            .contains("nothing here takes text")
+    );
+    // In a form: one line pastes (its trailing newline dropped), two lines are refused.
+    tui::keys(&mut app, "n");
+    app.handle_event(&Event::Paste("pasted_ws\n".into()));
+    assert_eq!(app.form.as_ref().unwrap().get("name"), "pasted_ws");
+    app.handle_event(&Event::Paste("more\nlines".into()));
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(
+        form.get("name"),
+        "pasted_ws",
+        "nothing of a refused paste is kept"
+    );
+    assert!(
+        form.fields[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("line breaks")
+    );
+    assert!(app.form.is_some(), "a pasted newline does not submit");
+    tui::key(&mut app, KeyCode::Esc);
+    // The filter takes a paste too.
+    tui::keys(&mut app, "/");
+    app.handle_event(&Event::Paste("finance".into()));
+    assert_eq!(app.filter_text(), "finance");
+}
+
+/// The wrong-row disable: after `x` on one workspace the selection stays on it, so a second
+/// `x` acts on the same workspace (enabling it back is refused to `x`), never on the first row.
+#[test]
+fn an_action_keeps_the_selection_on_its_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2G");
+    let target = app.view.selected_id();
+    assert_eq!(target.as_deref(), Some("sandbox_ops"));
+    tui::keys(&mut app, "x");
+    assert_eq!(
+        app.view.selected_id(),
+        target,
+        "the selection stays on the item"
+    );
+}

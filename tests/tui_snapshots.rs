@@ -66,3 +66,30 @@ fn gates_and_small_terminals() {
     insta::assert_snapshot!("demo_user_picker", tui::draw(&app, 80, 24));
     insta::assert_snapshot!("too_small", tui::draw(&app, 79, 23));
 }
+
+/// NO_COLOR: no cell keeps a colour, and the selected row and the current page still show, in
+/// reverse video.
+#[test]
+fn no_color_shows_every_state_without_colour() {
+    use ratatui::style::{Color, Modifier};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    app.no_color = true;
+    tui::keys(&mut app, "2");
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| dwc::tui::ui::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "a colour was drawn"
+    );
+    let reversed_rows: Vec<u16> = (0..40)
+        .filter(|&y| (0..120).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED)))
+        .collect();
+    // The current page in the navigation and the selected row of the table.
+    assert!(reversed_rows.len() >= 2, "{reversed_rows:?}");
+    let text = tui::draw(&app, 120, 40);
+    insta::assert_snapshot!("acme_2_workspaces_no_color", text);
+}

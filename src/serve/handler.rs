@@ -307,11 +307,14 @@ impl russh::server::Handler for Conn {
                 2,
             );
         };
+        // The client's NO_COLOR, sent before the shell request (`ssh -o SetEnv=NO_COLOR=1`).
+        let no_color = c.env.get("NO_COLOR").is_some_and(|v| !v.is_empty());
         match shell::start(
             self.shared.console.clone(),
             s,
             &self.source,
             (cols, rows),
+            no_color,
             out.clone(),
         ) {
             Ok((input, ticket)) => {

@@ -23,6 +23,7 @@ pub fn start(
     session: Session,
     source: &str,
     (cols, rows): (u16, u16),
+    no_color: bool,
     out: UnboundedSender<Out>,
 ) -> Result<(UnboundedSender<Event>, Arc<Ticket>), ConsoleError> {
     let ticket = Arc::new(console.open_session(&session, source, "console")?);
@@ -48,6 +49,8 @@ pub fn start(
         );
         let mut app = App::new(console, Some(session));
         app.advances = false;
+        // The client's NO_COLOR (sent with `ssh -o SetEnv=NO_COLOR=1`), not the server's.
+        app.no_color = no_color;
         let ended = crate::tui::event_loop(&mut terminal, app, rx, stop).await;
         // The client's terminal as it was, whatever ended the console.
         let _ = crossterm::execute!(

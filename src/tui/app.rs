@@ -90,6 +90,8 @@ pub struct App {
     /// Whether this console runs the store's due work on its ticks; a served one leaves that
     /// to the server.
     pub advances: bool,
+    /// NO_COLOR (no-color.org): every state shown by reverse video, bold or a marker alone.
+    pub no_color: bool,
     pub quit: bool,
 }
 
@@ -140,6 +142,7 @@ impl App {
             sending_alerts: 0,
             summary: String::new(),
             advances: true,
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             quit: false,
         };
         app.summarize();
@@ -435,10 +438,49 @@ impl App {
     }
 
     pub fn handle_event(&mut self, ev: &Event) {
-        if let Event::Key(key) = ev
-            && key.kind == crossterm::event::KeyEventKind::Press
+        match ev {
+            Event::Key(key) if key.kind == crossterm::event::KeyEventKind::Press => {
+                self.handle_key(*key, ev)
+            }
+            Event::Paste(text) => self.paste(text),
+            _ => {}
+        }
+    }
+
+    /// Bracketed paste: the text goes into the field being typed in, as text; it never acts as
+    /// keys (a pasted `x` disables nothing).
+    pub fn paste(&mut self, text: &str) {
+        use super::form::paste_into;
+        self.toast = None;
+        let refused = |e: String| Some(e);
+        let outcome = if let Some(form) = &mut self.form {
+            form.paste(text);
+            None
+        } else if let Some(c) = &mut self.confirm {
+            paste_into(&mut c.input, text).err().and_then(refused)
+        } else if let Some(p) = &mut self.palette {
+            paste_into(p, text).err().and_then(refused)
+        } else if let Some(f) = &mut self.filter {
+            let r = paste_into(f, text).err().and_then(refused);
+            let value = f.value().to_owned();
+            let v = self.current();
+            v.filter = value;
+            v.clamp();
+            r
+        } else if let Some(Gate::LogOn {
+            user,
+            password,
+            on_password,
+            ..
+        }) = &mut self.gate
         {
-            self.handle_key(*key, ev);
+            let input = if *on_password { password } else { user };
+            paste_into(input, text).err().and_then(refused)
+        } else {
+            Some("a paste goes into a field being typed in; nothing here takes text".into())
+        };
+        if let Some(e) = outcome {
+            self.toast = Some(e);
         }
     }
 

@@ -102,6 +102,25 @@ pub struct Form {
     pub error: Option<String>,
 }
 
+/// Puts pasted text into a one-line input as text, never as keys. One trailing line break (as
+/// copying a line gives) is dropped; a line break inside is refused, as are control characters.
+pub fn paste_into(input: &mut Input, text: &str) -> Result<(), String> {
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text);
+    if text.contains(['\n', '\r']) {
+        return Err("the pasted text has line breaks: this field takes one line".into());
+    }
+    if text.chars().any(char::is_control) {
+        return Err("the pasted text has control characters: nothing was pasted".into());
+    }
+    for c in text.chars() {
+        input.handle(tui_input::InputRequest::InsertChar(c));
+    }
+    Ok(())
+}
+
 pub enum FormOutcome {
     Stay,
     Cancel,
@@ -135,6 +154,16 @@ impl Form {
             }
             None => self.error = Some(message),
         }
+    }
+
+    /// A paste into the focused field; a refusal stays beside the field.
+    pub fn paste(&mut self, text: &str) {
+        let f = &mut self.fields[self.focus];
+        match paste_into(&mut f.input, text) {
+            Ok(()) => f.revalidate(),
+            Err(e) => f.error = Some(e),
+        }
+        self.error = None;
     }
 
     pub fn key(&mut self, key: KeyEvent, ev: &Event) -> FormOutcome {

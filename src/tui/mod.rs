@@ -29,6 +29,8 @@ pub use app::App;
 pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let mut terminal = ratatui::init();
+    // Pastes arrive as one event, never as keys; restored below.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
@@ -45,6 +47,7 @@ pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()>
             let (_keep, stop) = tokio::sync::watch::channel(None);
             event_loop(&mut terminal, App::new(console, session), rx, stop).await
         });
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     result.map(|_| ())
 }

@@ -65,6 +65,22 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Popup::Explain(title, lines)) => draw_explain(f, area, title, lines),
         None => {}
     }
+    if app.no_color {
+        without_colour(f.buffer_mut());
+    }
+}
+
+/// NO_COLOR: colours go; what a background colour marked (the selected row, the current page,
+/// DEMO) is shown in reverse video instead, and bold and underline stay.
+fn without_colour(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.bg != Color::Reset {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+        cell.underline_color = Color::Reset;
+    }
 }
 
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
