@@ -187,16 +187,16 @@ impl russh::server::Handler for Conn {
     ) -> Result<Auth, Self::Error> {
         let console = self.console();
         let (name, key) = (user.to_owned(), offer.public_key.clone());
-        let account = console.tenant().account;
         let ok = tokio::task::spawn_blocking(move || console.key_may_log_on(&name, &key))
             .await
             .map(|r| r.unwrap_or(false))
             .unwrap_or(false);
-        let _ = account;
         if ok {
+            // Only a possibility: the client must now sign with it (auth_publickey).
             return Ok(Auth::Accept);
         }
-        // Refused without a signature: still an attempt, audited as the console sees it.
+        // Refused before any signature: still an attempt, audited as the console sees it. An
+        // unsigned offer never logs anyone on, whatever that call answered.
         let _ = self
             .log_on(user, Cred::Key(offer.public_key.clone()), "ssh publickey")
             .await;
