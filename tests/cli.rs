@@ -1070,6 +1070,11 @@ fn can_explains_decisions_and_who_may_ask() {
         "{}",
         no.stdout
     );
+    assert!(
+        no.stderr.is_empty(),
+        "the denial is printed once: {}",
+        no.stderr
+    );
     // The scope is part of the question: peggy's Scope deny blocks the OpenAPI only.
     let api = as_(
         None,

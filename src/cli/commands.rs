@@ -989,8 +989,10 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
             if v.allowed {
                 return Ok(shown);
             }
-            // The decision and its trace on stdout; exit 3 for scripts, like kubectl auth can-i.
+            // The decision and its trace on stdout, once; exit 3 for scripts, like kubectl
+            // auth can-i.
             cli.io.out(&shown)?;
+            cli.io.mark_shown();
             Err(ConsoleError::Denied {
                 action: a.action.clone(),
                 target: a.target.clone(),

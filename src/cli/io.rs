@@ -27,6 +27,9 @@ struct Inner {
     /// Whether a person is at a terminal on both ends (prompts, progress bars).
     terminal: bool,
     served: bool,
+    /// The command already told the person why it fails (`dwc can` prints its decision):
+    /// the error only gives the exit code.
+    shown: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Io {
@@ -39,6 +42,7 @@ impl Default for Io {
                 env: None,
                 terminal: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
                 served: false,
+                shown: Default::default(),
             }),
         }
     }
@@ -89,8 +93,20 @@ impl Io {
                 env: Some(env),
                 terminal: false,
                 served: true,
+                shown: Default::default(),
             }),
         }
+    }
+
+    /// Says the failure about to be returned was already shown on standard output.
+    pub fn mark_shown(&self) {
+        self.inner
+            .shown
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn was_shown(&self) -> bool {
+        self.inner.shown.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn is_served(&self) -> bool {

@@ -204,7 +204,9 @@ fn finish(cli: &Cli, result: Result<String, ConsoleError>) -> i32 {
             }
         },
         Err(e) => {
-            report_to(&cli.io, cli.output, &e);
+            if !cli.io.was_shown() {
+                report_to(&cli.io, cli.output, &e);
+            }
             exit_code(&e)
         }
     }
