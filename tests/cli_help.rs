@@ -65,3 +65,14 @@ fn without_a_terminal_the_console_says_what_to_do_instead() {
     );
     assert!(!o.stderr.contains("panicked"));
 }
+
+#[test]
+fn the_audit_logs_first_column_says_it_holds_actions() {
+    let d = Dwc::demo();
+    d.run_as(None, "", &["workspace", "create", "audit_ws"]);
+    let o = d.run_as(None, "", &["audit", "list", "--limit", "1"]);
+    assert!(o.stdout.starts_with("ACTION "), "{}", o.stdout);
+    // JSON keeps every list's `name`.
+    let o = d.run_as(None, "", &["audit", "list", "--limit", "1", "-o", "json"]);
+    assert_eq!(o.json()[0]["name"], "dataworks:CreateProject");
+}

@@ -1080,7 +1080,12 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
                         .with("detail", e.detail.clone())
                 })
                 .collect();
-            Ok(output::list(f, &rows, "no audit events"))
+            Ok(output::list_titled(
+                f,
+                &rows,
+                "no audit events",
+                Some("action"),
+            ))
         }
     }
 }

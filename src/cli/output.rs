@@ -44,11 +44,14 @@ fn cell(v: &Value) -> String {
     }
 }
 
-fn table(rows: &[Row]) -> String {
+fn table(rows: &[Row], first_title: Option<&'static str>) -> String {
     let Some(first) = rows.first() else {
         return String::new();
     };
-    let cols: Vec<&str> = first.0.iter().map(|(k, _)| *k).collect();
+    let mut cols: Vec<&str> = first.0.iter().map(|(k, _)| *k).collect();
+    if let (Some(t), Some(c)) = (first_title, cols.first_mut()) {
+        *c = t;
+    }
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| r.0.iter().map(|(_, v)| cell(v)).collect())
@@ -85,6 +88,17 @@ fn table(rows: &[Row]) -> String {
 }
 
 pub fn list(format: Format, rows: &[Row], empty: &str) -> String {
+    list_titled(format, rows, empty, None)
+}
+
+/// A list whose first column (`name` in JSON) holds something a table should call by its own
+/// name: the audit log's actions.
+pub fn list_titled(
+    format: Format,
+    rows: &[Row],
+    empty: &str,
+    first_title: Option<&'static str>,
+) -> String {
     match format {
         Format::Json => {
             serde_json::to_string_pretty(&Value::Array(rows.iter().map(Row::json).collect()))
@@ -92,7 +106,7 @@ pub fn list(format: Format, rows: &[Row], empty: &str) -> String {
                 + "\n"
         }
         Format::Table if rows.is_empty() => format!("{empty}\n"),
-        Format::Table => table(rows),
+        Format::Table => table(rows, first_title),
     }
 }
 
