@@ -66,6 +66,8 @@ pub async fn event_loop<W: Write>(
     let (done_tx, mut done) = mpsc::unbounded_channel();
     app.set_background(done_tx);
     let mut feed = app.console.subscribe();
+    let mut stop_open = true;
+    let mut feed_open = true;
     // The clock: jobs advance and their rows update while nobody types.
     let mut clock = tokio::time::interval(std::time::Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -96,7 +98,7 @@ pub async fn event_loop<W: Write>(
                 app.finished(d);
                 draw(terminal, &app)?;
             }
-            change = feed.recv() => {
+            change = feed.recv(), if feed_open => {
                 let mut redraw = match change {
                     Ok(c) => app.changed_elsewhere(&c),
                     // Missed some: reload whatever is shown.
@@ -104,7 +106,10 @@ pub async fn event_loop<W: Write>(
                         app.refresh_in_place();
                         true
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                        feed_open = false;
+                        false
+                    }
                 };
                 // A burst of changes costs one reload and one frame.
                 while let Ok(c) = feed.try_recv() {
@@ -114,7 +119,12 @@ pub async fn event_loop<W: Write>(
                     draw(terminal, &app)?;
                 }
             }
-            _ = stop.changed() => {
+            changed = stop.changed(), if stop_open => {
+                // No one left to end this console: stop asking.
+                if changed.is_err() {
+                    stop_open = false;
+                    continue;
+                }
                 let reason = stop.borrow().clone();
                 if reason.is_some() {
                     return Ok(reason);
