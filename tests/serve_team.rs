@@ -293,6 +293,9 @@ fn twenty_clients_making_conflicting_changes_leave_a_consistent_store() {
 
     // The group: deleted once its job ran, and no workspace is left pointing at it; attaches
     // acknowledged before the delete were undone by it, not lost in between.
+    // A delete racing attaches builds on them (each change re-applied to the group as its
+    // transaction sees it): it is never refused for "changed meanwhile".
+    assert_eq!(ok(&|a| a[0] == "rg" && a[1] == "delete"), 1, "{results:?}");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let (_, _, code) = text(&as_acme(&srv, &["rg", "show", "rg_adhoc_hz"]));

@@ -138,6 +138,7 @@ fn the_lock_out_follows_its_numbers_and_ends_when_its_time_is_up() {
             source: "192.0.2.1",
             via: "test",
             audit_success: false,
+            new_password: None,
         })
     };
     // Failures spread wider than the window never lock.

@@ -1008,12 +1008,15 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
         Command::Apply { file, dry_run } => {
             let source = file.display().to_string();
             let text = cli.io.read_file(file, &source, APPLY_LIMIT)?;
-            let report = c.apply(&s, &source, &text, *dry_run).inspect_err(|_| {
-                if f == Format::Table {
-                    cli.io
-                        .err("dwc: nothing was applied; the store is as it was\n");
-                }
-            })?;
+            let one_time = cli.io.var("DWC_NEW_PASSWORD");
+            let report = c
+                .apply_with(&s, &source, &text, *dry_run, one_time.as_deref())
+                .inspect_err(|_| {
+                    if f == Format::Table {
+                        cli.io
+                            .err("dwc: nothing was applied; the store is as it was\n");
+                    }
+                })?;
             Ok(apply_report(f, &report, &source, *dry_run))
         }
         Command::Advise => {
@@ -2348,6 +2351,12 @@ fn apply_report(
             "updated": report.count(Verb::Update),
             "deleted": report.count(Verb::Delete),
             "waiting": report.count(Verb::Wait),
+            "need_one_time_password": report.need_passwords,
+            "one_time_passwords": report
+                .one_time_passwords
+                .iter()
+                .map(|(u, p)| serde_json::json!({"name": u, "password": p}))
+                .collect::<Vec<_>>(),
         });
         return serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
     }
@@ -2393,11 +2402,25 @@ fn apply_report(
     out.push('\n');
     if dry_run {
         out.push_str("Dry run: nothing changed.\n");
+        if !report.need_passwords.is_empty() {
+            out.push_str(&format!(
+                "New users get a one-time password (DWC_NEW_PASSWORD, else one made for each), to change at first log-on: {}\n",
+                report.need_passwords.join(", ")
+            ));
+        }
     } else {
         out.push_str(&format!(
             "Applied in one transaction ({} records written).\n",
             report.records
         ));
+        if !report.one_time_passwords.is_empty() {
+            out.push_str(
+                "One-time passwords, shown this once; each user sets a new one at first log-on (DWC_CHANGE_PASSWORD for the command line):\n",
+            );
+            for (u, p) in &report.one_time_passwords {
+                out.push_str(&format!("  {u}  {p}\n"));
+            }
+        }
     }
     out
 }

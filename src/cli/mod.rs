@@ -68,7 +68,8 @@ pub fn exit_code(e: &ConsoleError) -> i32 {
     match e {
         ConsoleError::Denied { .. }
         | ConsoleError::Unauthenticated
-        | ConsoleError::LockedOut { .. } => exit::DENIED,
+        | ConsoleError::LockedOut { .. }
+        | ConsoleError::PasswordChangeRequired(_) => exit::DENIED,
         ConsoleError::NotFound(_) => exit::NOT_FOUND,
         ConsoleError::Invalid { .. } | ConsoleError::Conflict(_) | ConsoleError::Unavailable(_) => {
             exit::INVALID
@@ -129,9 +130,11 @@ pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
     } else {
         cli.io.secret_from("DWC_PASSWORD", "Password: ")?
     };
-    let session = console.authenticate(
+    let change = cli.io.var("DWC_CHANGE_PASSWORD");
+    let session = console.authenticate_changing(
         cli.user.as_deref(),
         password.as_deref(),
+        change.as_deref(),
         Scope::OpenAPI,
         &region,
     )?;

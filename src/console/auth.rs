@@ -135,6 +135,17 @@ pub fn needs_rehash(hash: &str) -> bool {
     }
 }
 
+/// A password made for someone to change at first log-on: 20 letters and digits.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut bytes = [0u8; 20];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
 /// Encrypts and decrypts secrets with the store's key.
 #[derive(Clone)]
 pub struct Vault {

@@ -460,6 +460,7 @@ fn write(tx: &Tx, d: &Doc, b: &Built, now: Timestamp) -> TxResult<(), ConsoleErr
             &UserRecord {
                 user: u.clone(),
                 password_hash: None,
+                must_change_password: false,
             },
         )?;
     }
@@ -580,6 +581,7 @@ fn scale(c: &Console, workspaces: usize, now: Timestamp) -> Result<()> {
                     created_at: now,
                 },
                 password_hash: None,
+                must_change_password: false,
             };
             (u.clone().into_bytes(), encode(&rec))
         }),
@@ -755,7 +757,20 @@ impl Console {
                 .and_then(|f| f.sync_all())
                 .map_err(fail)?;
         }
-        Console::open(dir, clock)
+        // sled lets go of its files a moment after the last handle drops (its flusher thread
+        // ends on its own): wait for that rather than report our own store as in use.
+        for _ in 0..250 {
+            match crate::store::Store::open(dir, false) {
+                Err(crate::store::StoreError::InUse(_)) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Ok(store) => return Console::open_store(dir, store, clock),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ConsoleError::Store(format!(
+            "store {shown} stayed locked after it was built"
+        )))
     }
 
     fn build_demo(

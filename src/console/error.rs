@@ -20,6 +20,11 @@ pub enum ConsoleError {
     /// this says nothing about who exists).
     #[error("log-on refused: too many failed attempts as {user}; try again in {minutes} minute(s)")]
     LockedOut { user: String, minutes: i64 },
+    /// The password was right but is one-time: the log-on must give a new one.
+    #[error(
+        "the password of {0} is a one-time password: log on again giving a new one (DWC_CHANGE_PASSWORD for the command line)"
+    )]
+    PasswordChangeRequired(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("{field}: {reason}")]
@@ -41,6 +46,7 @@ impl ConsoleError {
             ConsoleError::Denied { .. } => "Denied",
             ConsoleError::Unauthenticated => "Unauthenticated",
             ConsoleError::LockedOut { .. } => "LockedOut",
+            ConsoleError::PasswordChangeRequired(_) => "PasswordChangeRequired",
             ConsoleError::NotFound(_) => "NotFound",
             ConsoleError::Invalid { .. } => "Invalid",
             ConsoleError::Conflict(_) => "Conflict",

@@ -58,6 +58,28 @@ impl Console {
         display_name: &str,
         password: Option<&str>,
     ) -> Result<RamUser> {
+        self.create_user_as(s, name, display_name, password, false)
+    }
+
+    /// Creates a RAM user whose password is one-time (a restore): the first log-on sets another.
+    pub fn create_user_one_time(
+        &self,
+        s: &Session,
+        name: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<RamUser> {
+        self.create_user_as(s, name, display_name, Some(password), true)
+    }
+
+    fn create_user_as(
+        &self,
+        s: &Session,
+        name: &str,
+        display_name: &str,
+        password: Option<&str>,
+        one_time: bool,
+    ) -> Result<RamUser> {
         let label = format!("user {name}");
         self.require(s, Op::CreateUser, &Target::RamUser(name), &label)?;
         let tenant = self.tenant();
@@ -83,6 +105,7 @@ impl Console {
             };
             Ok(UserRecord {
                 user,
+                must_change_password: one_time && password_hash.is_some(),
                 password_hash,
             })
         })();

@@ -70,6 +70,8 @@ pub struct LogOnRequest<'a> {
     pub via: &'a str,
     /// Audit a success too (an SSH log-on opens a session; a local command does not).
     pub audit_success: bool,
+    /// A new password, for a log-on whose password is one-time.
+    pub new_password: Option<&'a str>,
 }
 
 /// Failed log-ons of one name, newest last, only those inside the window.
@@ -236,6 +238,7 @@ impl Console {
             (Some((p, hash)), Credential::Password(pw)) => {
                 let ok = auth::verify_password(pw, hash.as_deref().unwrap_or(&DUMMY_HASH));
                 if ok && hash.is_some() {
+                    self.change_one_time_password(&p, pw, req.new_password)?;
                     Ok(p)
                 } else {
                     Err("wrong password")
@@ -308,6 +311,56 @@ impl Console {
                 Err(ConsoleError::Unauthenticated)
             }
         }
+    }
+
+    /// A user whose password is one-time sets a new one now, or is told to (after the right
+    /// password only: a wrong one learns nothing).
+    fn change_one_time_password(
+        &self,
+        principal: &Principal,
+        old: &str,
+        new: Option<&str>,
+    ) -> Result<()> {
+        let Principal::User(name) = principal else {
+            return Ok(());
+        };
+        let Some(rec) = self.store.get::<UserRecord>(T::Users, name.as_bytes())? else {
+            return Ok(());
+        };
+        if !rec.must_change_password {
+            return Ok(());
+        }
+        let Some(new) = new else {
+            return Err(ConsoleError::PasswordChangeRequired(name.clone()));
+        };
+        auth::check_password("new password", new)?;
+        if new == old {
+            return Err(ConsoleError::invalid(
+                "new password",
+                "must differ from the one-time password",
+            ));
+        }
+        let hash = auth::hash_password(new)?;
+        let ev = crate::domain::audit::AuditEvent {
+            at: self.now(),
+            principal: name.clone(),
+            scope: crate::domain::Scope::OpenAPI,
+            region: self.tenant().default_region,
+            action: crate::authz::Op::UpdateLoginProfile.action().into(),
+            target: format!("user {name}"),
+            outcome: Outcome::Ok,
+            detail: "one-time password replaced at log-on".into(),
+        };
+        self.store.transact(|tx| {
+            let Some(mut u) = tx.get::<UserRecord, ConsoleError>(T::Users, name.as_bytes())? else {
+                return Ok(());
+            };
+            u.password_hash = Some(hash.clone());
+            u.must_change_password = false;
+            tx.put(T::Users, name.as_bytes(), &u)?;
+            super::append_audit(tx, &ev)
+        })?;
+        Ok(())
     }
 
     /// A password hashed with less than today's argon2 cost is hashed again now that it is known

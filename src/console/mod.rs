@@ -177,6 +177,12 @@ impl Console {
     pub fn open(dir: &Path, clock: Box<dyn Clock>) -> Result<Console> {
         auth::check_configured()?;
         let store = Store::open(dir, false)?;
+        Console::open_store(dir, store, clock)
+    }
+
+    /// A console on a store already open in `dir`.
+    pub(super) fn open_store(dir: &Path, store: Store, clock: Box<dyn Clock>) -> Result<Console> {
+        auth::check_configured()?;
         let tenant: Tenant = store.get(T::Meta, TENANT_KEY)?.ok_or_else(|| {
             ConsoleError::Store(
                 crate::store::StoreError::Missing(dir.display().to_string()).to_string(),
@@ -252,7 +258,20 @@ impl Console {
         scope: Scope,
         region: &str,
     ) -> Result<Session> {
+        self.authenticate_changing(user, password, None, scope, region)
+    }
+
+    /// `authenticate`, giving a new password for a one-time one (`DWC_CHANGE_PASSWORD`).
+    pub fn authenticate_changing(
+        &self,
+        user: Option<&str>,
+        password: Option<&str>,
+        new_password: Option<&str>,
+        scope: Scope,
+        region: &str,
+    ) -> Result<Session> {
         self.log_on(logon::LogOnRequest {
+            new_password,
             user,
             credential: match password {
                 Some(p) => logon::Credential::Password(p),

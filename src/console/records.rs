@@ -23,6 +23,9 @@ pub struct Tenant {
 pub struct UserRecord {
     pub user: RamUser,
     pub password_hash: Option<String>,
+    /// A one-time password (a user a restore created): the first log-on must set a new one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

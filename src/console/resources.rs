@@ -224,26 +224,32 @@ impl Console {
     ) -> Result<ResourceGroup> {
         let label = rg_label(name);
         let g = self.load_rg(s, name, op)?;
-        let mut changed = g.clone();
-        let job = self.checked(s, op, &label, f(&mut changed))?;
+        // Checked first on the group as read, so a refusal is audited as failed...
+        let mut preview = g.clone();
+        self.checked(s, op, &label, f(&mut preview).map(drop))?;
+        // ...and then applied to the group as the transaction sees it: a change another
+        // session made meanwhile is built on, not lost, and re-checked.
+        let changed = std::cell::RefCell::new(preview);
         self.change(s, op, &label, |tx| {
             guard(tx)?;
-            if tx
+            let Some(mut now) = tx
                 .get::<ResourceGroup, _>(T::ResourceGroups, name.as_bytes())?
-                .as_ref()
-                != Some(&g)
-            {
-                return fail(ConsoleError::Conflict(format!(
-                    "{label} changed meanwhile; try again"
-                )));
-            }
-            tx.put(T::ResourceGroups, name.as_bytes(), &changed)?;
+                .filter(|now| now.region == g.region)
+            else {
+                return fail(ConsoleError::NotFound(label.clone()));
+            };
+            let job = match f(&mut now) {
+                Ok(job) => job,
+                Err(e) => return fail(e),
+            };
+            tx.put(T::ResourceGroups, name.as_bytes(), &now)?;
             if let Some(kind) = &job {
                 self.start_job(tx, s, kind.clone(), name)?;
             }
+            *changed.borrow_mut() = now;
             Ok(())
         })?;
-        Ok(changed)
+        Ok(changed.into_inner())
     }
 
     /// Renewing or scaling a PrePaid group changes what is bought: the BSS half too.

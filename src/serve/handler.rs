@@ -112,6 +112,7 @@ impl Conn {
                 source: &source,
                 via,
                 audit_success: true,
+                new_password: None,
             })
         })
         .await;

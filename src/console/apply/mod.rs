@@ -71,6 +71,11 @@ pub struct ApplyReport {
     pub applied: bool,
     /// Store records the transaction wrote or removed (audit events included).
     pub records: usize,
+    /// The users the apply created, with the one-time password each must change at first
+    /// log-on (the same for all when DWC_NEW_PASSWORD gave it); empty for a dry run.
+    pub one_time_passwords: Vec<(String, String)>,
+    /// The users a dry run would create with a one-time password.
+    pub need_passwords: Vec<String>,
 }
 
 impl ApplyReport {
@@ -93,7 +98,19 @@ impl Console {
         text: &str,
         dry_run: bool,
     ) -> Result<ApplyReport> {
-        let result = self.apply_text(s, source, text, dry_run);
+        self.apply_with(s, source, text, dry_run, None)
+    }
+
+    /// `apply`, with the one-time password new users get (else one is made for each).
+    pub fn apply_with(
+        &self,
+        s: &Session,
+        source: &str,
+        text: &str,
+        dry_run: bool,
+        new_password: Option<&str>,
+    ) -> Result<ApplyReport> {
+        let result = self.apply_text(s, source, text, dry_run, new_password);
         if let Err(e) = &result {
             let outcome = match e {
                 ConsoleError::Denied { .. } => Outcome::Denied,
@@ -118,6 +135,7 @@ impl Console {
         source: &str,
         text: &str,
         dry_run: bool,
+        new_password: Option<&str>,
     ) -> Result<ApplyReport> {
         let parsed = desired::parse_text(source, text)?;
         let account = self.tenant().account;
@@ -141,11 +159,14 @@ impl Console {
                 plan: plan.plan,
                 applied: false,
                 records: 0,
+                one_time_passwords: Vec::new(),
+                need_passwords: Vec::new(),
             });
         }
         // The shadow reads as the store does until it writes, so what the plan read it holds.
         let shadow = self.shadow()?;
         let mut run = Applier::new(&shadow, s, true);
+        run.new_password = new_password.map(str::to_owned);
         run.all_from(&want, &have)?;
         let mut check = Applier::new(&shadow, s, false);
         check.all(&want)?;
@@ -157,14 +178,18 @@ impl Console {
                 left.detail
             )));
         }
+        let created: Vec<(String, String)> = std::mem::take(&mut run.issued);
         let mut report = ApplyReport {
             plan: run.plan,
             applied: false,
             records: 0,
+            one_time_passwords: Vec::new(),
+            need_passwords: created.iter().map(|(u, _)| u.clone()).collect(),
         };
         if dry_run || report.changes() == 0 {
             return Ok(report);
         }
+        report.one_time_passwords = created;
         shadow.audit_attempt(
             s.who(),
             s.scope,
@@ -206,7 +231,8 @@ fn in_step(e: ConsoleError, verb: Verb, item: &str) -> ConsoleError {
         ConsoleError::Internal(m) => ConsoleError::Internal(during(m)),
         e @ (ConsoleError::Denied { .. }
         | ConsoleError::Unauthenticated
-        | ConsoleError::LockedOut { .. }) => e,
+        | ConsoleError::LockedOut { .. }
+        | ConsoleError::PasswordChangeRequired(_)) => e,
     }
 }
 
@@ -281,6 +307,10 @@ struct Applier<'a> {
     s: &'a Session,
     run: bool,
     plan: Vec<PlanLine>,
+    /// The one-time password new users get; `None`: one made for each.
+    new_password: Option<String>,
+    /// The users created, with their one-time passwords.
+    issued: Vec<(String, String)>,
 }
 
 impl<'a> Applier<'a> {
@@ -290,6 +320,8 @@ impl<'a> Applier<'a> {
             s,
             run,
             plan: Vec::new(),
+            new_password: None,
+            issued: Vec::new(),
         }
     }
 
@@ -436,12 +468,23 @@ impl<'a> Applier<'a> {
             let have = match have_all.get(name) {
                 Some(h) => h.clone(),
                 None => {
-                    self.step(
-                        Verb::Create,
-                        item.clone(),
-                        format!("display name {display:?}"),
-                        || c.create_user(s, name, &display, None).map(drop),
-                    )?;
+                    // A restored user gets a one-time password on a store that has passwords.
+                    let one_time = (!c.tenant().open).then(|| {
+                        self.new_password
+                            .clone()
+                            .unwrap_or_else(super::auth::one_time_password)
+                    });
+                    let detail = match &one_time {
+                        Some(_) => format!("display name {display:?}, with a one-time password"),
+                        None => format!("display name {display:?}"),
+                    };
+                    self.step(Verb::Create, item.clone(), detail, || match &one_time {
+                        Some(pw) => c.create_user_one_time(s, name, &display, pw).map(drop),
+                        None => c.create_user(s, name, &display, None).map(drop),
+                    })?;
+                    if let (true, Some(pw)) = (self.run, one_time) {
+                        self.issued.push((name.clone(), pw));
+                    }
                     self.fresh_user(name, &display)?
                 }
             };
