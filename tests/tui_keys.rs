@@ -523,3 +523,73 @@ fn an_action_keeps_the_selection_on_its_item() {
         "the selection stays on the item"
     );
 }
+
+/// A one-time password (a restored user) is replaced at the log-on screen: the right one-time
+/// password asks for a new one, and the new one opens the console and stays.
+#[test]
+fn a_one_time_password_is_replaced_at_log_on() {
+    use dwc::console::{Console, Tenant};
+    let dir = tempfile::tempdir().unwrap();
+    let tenant = Tenant {
+        account: "acme".into(),
+        account_hash: None,
+        edition: dwc::domain::Edition::Basic,
+        open: false,
+        default_region: "cn-hangzhou".into(),
+        created_at: chrono::Utc::now(),
+    };
+    let console = Console::init(
+        dir.path(),
+        tenant,
+        Some("account-pass"),
+        Box::new(tui::clock()),
+    )
+    .unwrap();
+    let acme = console
+        .authenticate(
+            None,
+            Some("account-pass"),
+            dwc::domain::Scope::OpenAPI,
+            "cn-hangzhou",
+        )
+        .unwrap();
+    console
+        .create_user_one_time(&acme, "alice", "Alice", "one-time-pass")
+        .unwrap();
+    let console = std::sync::Arc::new(console);
+    let mut app = dwc::tui::App::new(console.clone(), None);
+    tui::keys(&mut app, "alice");
+    tui::key(&mut app, KeyCode::Enter);
+    tui::keys(&mut app, "one-time-pass");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.session.is_none());
+    let screen = tui::draw(&app, 100, 30);
+    assert!(
+        screen.contains("your password is one-time") && screen.contains("New pass"),
+        "{screen}"
+    );
+    tui::keys(&mut app, "alice-own-pass");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.session.is_some(), "{}", tui::draw(&app, 100, 30));
+    // The new one is hers now; the one-time one is gone.
+    assert!(
+        console
+            .authenticate(
+                Some("alice"),
+                Some("alice-own-pass"),
+                dwc::domain::Scope::Page,
+                "cn-hangzhou"
+            )
+            .is_ok()
+    );
+    assert!(
+        console
+            .authenticate(
+                Some("alice"),
+                Some("one-time-pass"),
+                dwc::domain::Scope::Page,
+                "cn-hangzhou"
+            )
+            .is_err()
+    );
+}

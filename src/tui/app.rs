@@ -43,6 +43,8 @@ pub enum Gate {
         password: Input,
         on_password: bool,
         error: Option<String>,
+        /// The one-time password just verified: the password field now takes a new one.
+        changing: Option<String>,
     },
     Picker {
         users: Vec<String>,
@@ -118,6 +120,7 @@ impl App {
                 password: Input::default(),
                 on_password: false,
                 error: None,
+                changing: None,
             }),
         };
         let mut app = App {
@@ -159,6 +162,16 @@ impl App {
 
     /// Logs on as `user` with `password`; on a demo store the password is ignored.
     pub fn log_on(&mut self, user: &str, password: &str) -> Result<(), ConsoleError> {
+        self.log_on_changing(user, password, None)
+    }
+
+    /// Logs on giving a new password for a one-time one.
+    pub fn log_on_changing(
+        &mut self,
+        user: &str,
+        password: &str,
+        new_password: Option<&str>,
+    ) -> Result<(), ConsoleError> {
         let region = self.region();
         let account = self.console.tenant().account;
         let name = if user.is_empty() || user == account {
@@ -166,9 +179,13 @@ impl App {
         } else {
             Some(user)
         };
-        let s = self
-            .console
-            .authenticate(name, Some(password), Scope::Page, &region)?;
+        let s = self.console.authenticate_changing(
+            name,
+            Some(password),
+            new_password,
+            Scope::Page,
+            &region,
+        )?;
         self.session = Some(s);
         self.gate = None;
         self.page = 0;
@@ -586,17 +603,37 @@ impl App {
                 password,
                 on_password,
                 error,
+                changing,
             }) => match key.code {
                 KeyCode::Esc => self.quit = true,
-                KeyCode::Tab | KeyCode::BackTab => *on_password = !*on_password,
+                KeyCode::Tab | KeyCode::BackTab if changing.is_none() => {
+                    *on_password = !*on_password
+                }
                 KeyCode::Enter if !*on_password => *on_password = true,
                 KeyCode::Enter => {
                     let (u, p) = (user.value().to_owned(), password.value().to_owned());
+                    let old = changing.clone();
                     *password = Input::default();
                     *error = None;
-                    if let Err(e) = self.log_on(&u, &p) {
-                        if let Some(Gate::LogOn { error, .. }) = self.gate.as_mut() {
-                            *error = Some(e.to_string());
+                    let result = match &old {
+                        Some(one_time) => self.log_on_changing(&u, one_time, Some(&p)),
+                        None => self.log_on(&u, &p),
+                    };
+                    if let Err(e) = result {
+                        if let Some(Gate::LogOn {
+                            error, changing, ..
+                        }) = self.gate.as_mut()
+                        {
+                            if let ConsoleError::PasswordChangeRequired(_) = e {
+                                // The one-time password was right: now the new one.
+                                *changing = Some(p);
+                                *error = Some(
+                                    "your password is one-time: type a new one (at least 8 characters)"
+                                        .into(),
+                                );
+                            } else {
+                                *error = Some(e.to_string());
+                            }
                         }
                     }
                 }

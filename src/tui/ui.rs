@@ -155,6 +155,7 @@ fn draw_gate(f: &mut Frame, app: &App, gate: &Gate, area: Rect) {
             password,
             on_password,
             error,
+            changing,
         } => {
             let block = Block::bordered().title(" Log on ");
             let inner = block.inner(box_area);
@@ -178,7 +179,15 @@ fn draw_gate(f: &mut Frame, app: &App, gate: &Gate, area: Rect) {
                 )),
                 Line::raw(""),
                 field("User", user.value().to_owned(), !on_password),
-                field("Password", mask, *on_password),
+                field(
+                    if changing.is_some() {
+                        "New pass"
+                    } else {
+                        "Password"
+                    },
+                    mask,
+                    *on_password,
+                ),
                 Line::raw(""),
                 Line::raw("Tab switches fields · Enter logs on · Esc quits").dim(),
             ];
