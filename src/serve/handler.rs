@@ -122,8 +122,10 @@ impl Conn {
                 self.logged_on = Some(s);
                 Auth::Accept
             }
-            Ok(Err(e @ ConsoleError::LockedOut { .. })) => {
-                tracing::warn!(user, source = %self.source, via, "log-on refused: locked out");
+            Ok(Err(
+                e @ (ConsoleError::LockedOut { .. } | ConsoleError::PasswordChangeRequired(_)),
+            )) => {
+                tracing::warn!(user, source = %self.source, via, "log-on refused: {e}");
                 // Let the client in only to be told why nothing is possible: every channel it
                 // opens gets this message and exit status 3, never a console.
                 self.refusal = Some(e.to_string());
