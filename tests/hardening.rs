@@ -64,19 +64,15 @@ fn terminal_escapes_are_shown_escaped_and_bidi_overrides_refused() {
 
 /// Runs with standard input connected to `file` itself (never read into this process).
 fn with_stdin_from(d: &Dwc, file: &str, args: &[&str]) -> cli::Out {
-    let o = Command::new(assert_cmd::cargo::cargo_bin("dwc"))
+    Command::new(assert_cmd::cargo::cargo_bin("dwc"))
         .env("DWC_STORE", d.dir.path())
         .env_remove("DWC_USER")
         .env("DWC_PASSWORD", ACCOUNT_PW)
         .args(args)
         .stdin(Stdio::from(std::fs::File::open(file).unwrap()))
         .output()
-        .unwrap();
-    cli::Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+        .unwrap()
+        .into()
 }
 
 #[test]

@@ -108,61 +108,56 @@ impl Console {
 
     /// Makes `id` the default version: a rollback when it is an older one.
     pub fn set_default_policy_version(&self, s: &Session, name: &str, id: &str) -> Result<()> {
-        let label = format!("policy {name} version {id}");
-        let op = Op::SetDefaultPolicyVersion;
-        self.require(s, op, &Target::RamPolicy(name), &label)?;
-        self.checked(s, op, &label, self.custom_policy(name).map(drop))?;
-        self.update_record(
-            s,
-            op,
-            &label,
-            T::Policies,
-            name.as_bytes(),
-            |p: &mut PolicyRecord| {
-                let versions = p.all_versions();
-                let v = versions.iter().find(|v| v.id == id).ok_or_else(|| {
-                    ConsoleError::NotFound(format!("version {id} of policy {name}"))
-                })?;
-                p.document = v.document.clone();
-                p.versions = versions.clone();
-                p.default_version = Some(id.to_owned());
-                Ok(())
-            },
-        )?;
+        self.change_version(s, Op::SetDefaultPolicyVersion, name, id, |p| {
+            let versions = p.all_versions();
+            let v = versions
+                .iter()
+                .find(|v| v.id == id)
+                .ok_or_else(|| ConsoleError::NotFound(format!("version {id} of policy {name}")))?;
+            p.document = v.document.clone();
+            p.versions = versions.clone();
+            p.default_version = Some(id.to_owned());
+            Ok(())
+        })?;
         self.forget_policy(name);
         Ok(())
     }
 
     /// Deletes a version that is not the default.
     pub fn delete_policy_version(&self, s: &Session, name: &str, id: &str) -> Result<()> {
+        self.change_version(s, Op::DeletePolicyVersion, name, id, |p| {
+            if p.default_id() == id {
+                return Err(ConsoleError::Conflict(format!(
+                    "{id} is the default version of {name}: set another as default first"
+                )));
+            }
+            let mut versions = p.all_versions();
+            let before = versions.len();
+            versions.retain(|v| v.id != id);
+            if versions.len() == before {
+                return Err(ConsoleError::NotFound(format!(
+                    "version {id} of policy {name}"
+                )));
+            }
+            p.versions = versions;
+            Ok(())
+        })
+    }
+
+    /// One change to a custom policy's versions: authorized, checked, applied to the record
+    /// as its transaction reads it, audited.
+    fn change_version(
+        &self,
+        s: &Session,
+        op: Op,
+        name: &str,
+        id: &str,
+        f: impl FnOnce(&mut PolicyRecord) -> Result<()>,
+    ) -> Result<()> {
         let label = format!("policy {name} version {id}");
-        let op = Op::DeletePolicyVersion;
         self.require(s, op, &Target::RamPolicy(name), &label)?;
         self.checked(s, op, &label, self.custom_policy(name).map(drop))?;
-        self.update_record(
-            s,
-            op,
-            &label,
-            T::Policies,
-            name.as_bytes(),
-            |p: &mut PolicyRecord| {
-                if p.default_id() == id {
-                    return Err(ConsoleError::Conflict(format!(
-                        "{id} is the default version of {name}: set another as default first"
-                    )));
-                }
-                let mut versions = p.all_versions();
-                let before = versions.len();
-                versions.retain(|v| v.id != id);
-                if versions.len() == before {
-                    return Err(ConsoleError::NotFound(format!(
-                        "version {id} of policy {name}"
-                    )));
-                }
-                p.versions = versions;
-                Ok(())
-            },
-        )?;
+        self.update_record(s, op, &label, T::Policies, name.as_bytes(), f)?;
         Ok(())
     }
 }

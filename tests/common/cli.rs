@@ -17,6 +17,16 @@ pub struct Out {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Out {
+    fn from(o: std::process::Output) -> Out {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
 impl Out {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -83,12 +93,7 @@ impl Dwc {
         if !password.is_empty() {
             c.env("DWC_PASSWORD", password);
         }
-        let o = c.args(args).output().unwrap();
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
+        c.args(args).output().unwrap().into()
     }
 
     /// As the account.
