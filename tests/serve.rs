@@ -4,9 +4,10 @@
 
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/tmux.rs"]
+mod tmux;
 
 use std::path::Path;
-use std::process::Command;
 
 use serve::{ACCOUNT_PW, ALICE_PW, Served, dwc, have_ssh, keygen, ok, run, text};
 
@@ -404,78 +405,24 @@ fn the_host_key_is_made_once_and_kept_across_restarts() {
 
 #[test]
 fn sigterm_tells_open_consoles_restores_their_terminals_and_exits_0() {
-    if !have_ssh() || !tmux_present() {
+    if !have_ssh() || !tmux::available() {
         return;
     }
     let store = tempfile::tempdir().unwrap();
     let dir = store.path().join("s");
     let mut srv = Served::start(&dir, &["demo", "--serve"]);
-    let socket = format!("dwc-serve-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&socket)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let t = tmux::Tmux::new("serve");
     let ssh = format!(
         "ssh -tt -p {} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no -F /dev/null alice@127.0.0.1; echo ssh-exited-$?; sleep 30",
         srv.port
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &ssh,
-    ]);
-    let screen =
-        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned();
-    wait(
-        || screen().contains("Overview"),
-        "the console over SSH",
-        &screen,
-    );
+    t.session("t", 100, 30, &ssh);
+    t.wait_for("t", "Overview");
     assert!(srv.terminate().success(), "dwc serve exits 0 on SIGTERM");
-    wait(
-        || screen().contains("ssh-exited-0"),
-        "the client to be let go",
-        &screen,
-    );
-    let s = screen();
+    let s = t.wait_for("t", "ssh-exited-0");
     assert!(s.contains("dwc is shutting down"), "{s}");
     // The alternate screen is gone: the console's frame no longer shows.
     assert!(!s.contains("1 Overview"), "{s}");
-    tmux(&["kill-server"]);
-}
-
-fn tmux_present() -> bool {
-    let ok = Command::new("tmux").arg("-V").output().is_ok();
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tmux is missing on CI"
-        );
-        eprintln!("skipped: tmux is not installed");
-    }
-    ok
-}
-
-fn wait(done: impl Fn() -> bool, what: &str, show: &dyn Fn() -> String) {
-    let start = std::time::Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "waited for {what}; the screen shows:\n{}",
-            show()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
 }
 
 #[test]
