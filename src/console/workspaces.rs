@@ -416,6 +416,19 @@ impl Console {
         live: bool,
         f: impl Fn(&mut Workspace) -> Result<()>,
     ) -> Result<Workspace> {
+        self.modify_ws_with(s, name, op, live, f, |_| Ok(()))
+    }
+
+    /// `modify_ws`, with `also` run in the same transaction (what the change carries along).
+    fn modify_ws_with(
+        &self,
+        s: &Session,
+        name: &str,
+        op: Op,
+        live: bool,
+        f: impl Fn(&mut Workspace) -> Result<()>,
+        also: impl Fn(&Tx) -> TxResult<(), ConsoleError>,
+    ) -> Result<Workspace> {
         let label = format!("workspace {name}");
         let ws = if live {
             self.ws_for(s, name, op)?
@@ -443,7 +456,8 @@ impl Console {
                 )));
             }
             tx.put(T::Workspaces, name.as_bytes(), &changed)?;
-            super::jobs::arm_purge(tx, &changed)
+            super::jobs::arm_purge(tx, &changed)?;
+            also(tx)
         })?;
         Ok(changed)
     }
@@ -487,43 +501,35 @@ impl Console {
     /// Moves a workspace to the recycle bin and detaches its resource groups (§5), in one
     /// transaction: a group attached at the same moment is seen there and detached too.
     pub fn delete_workspace(&self, s: &Session, name: &str) -> Result<Workspace> {
-        let label = format!("workspace {name}");
-        let op = Op::DeleteProject;
-        let ws = self.ws_for(s, name, op)?;
         let scanned = self.groups_attached_to(&s.region, name)?;
-        let mut changed = ws.clone();
         let now = self.now();
-        self.checked(s, op, &label, changed.delete(now).map_err(Into::into))?;
-        self.change(s, op, &label, |tx| {
-            if tx
-                .get::<Workspace, _>(T::Workspaces, name.as_bytes())?
-                .as_ref()
-                != Some(&ws)
-            {
-                return fail(ConsoleError::Conflict(format!(
-                    "workspace {name} changed meanwhile; try again"
-                )));
-            }
-            tx.put(T::Workspaces, name.as_bytes(), &changed)?;
-            super::jobs::arm_purge(tx, &changed)?;
-            let mut st: WsStats = tx.get(T::WsStats, name.as_bytes())?.unwrap_or_default();
-            let mut groups: Vec<String> = std::mem::take(&mut st.groups);
-            groups.extend(scanned.iter().cloned());
-            groups.sort();
-            groups.dedup();
-            tx.put(T::WsStats, name.as_bytes(), &st)?;
-            for g in &groups {
-                if let Some(mut rg) = tx.get::<crate::domain::resource_group::ResourceGroup, _>(
-                    T::ResourceGroups,
-                    g.as_bytes(),
-                )? && rg.attached.remove(name)
-                {
-                    tx.put(T::ResourceGroups, g.as_bytes(), &rg)?;
+        self.modify_ws_with(
+            s,
+            name,
+            Op::DeleteProject,
+            true,
+            |w| w.delete(now).map_err(Into::into),
+            |tx| {
+                let mut st: WsStats = tx.get(T::WsStats, name.as_bytes())?.unwrap_or_default();
+                let mut groups: Vec<String> = std::mem::take(&mut st.groups);
+                groups.extend(scanned.iter().cloned());
+                groups.sort();
+                groups.dedup();
+                tx.put(T::WsStats, name.as_bytes(), &st)?;
+                for g in &groups {
+                    if let Some(mut rg) = tx
+                        .get::<crate::domain::resource_group::ResourceGroup, _>(
+                            T::ResourceGroups,
+                            g.as_bytes(),
+                        )?
+                        && rg.attached.remove(name)
+                    {
+                        tx.put(T::ResourceGroups, g.as_bytes(), &rg)?;
+                    }
                 }
-            }
-            Ok(())
-        })?;
-        Ok(changed)
+                Ok(())
+            },
+        )
     }
 
     // ----- members -----
