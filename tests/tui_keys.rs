@@ -54,7 +54,7 @@ fn filter_and_palette() {
     tui::keys(&mut app, ":regi");
     tui::key(&mut app, KeyCode::Tab);
     assert_eq!(
-        app.palette.as_ref().unwrap().value(),
+        app.palette.as_ref().unwrap().input.value(),
         "region cn-hangzhou",
         "Tab completes"
     );
@@ -325,7 +325,8 @@ fn a_connectivity_test_from_the_data_sources_tab() {
         other => panic!("no result popup: {other:?}"),
     }
     tui::key(&mut app, KeyCode::Esc);
-    assert!(tui::draw(&app, 200, 40).contains("rg_etl_hz: Connectable"));
+    let screen = tui::draw(&app, 200, 40);
+    assert!(screen.contains("rg_etl_hz: Connectable"), "{screen}");
 }
 
 #[test]
@@ -336,18 +337,15 @@ fn a_test_alert_from_the_management_center() {
     assert!(tui::draw(&app, 120, 40).contains("s send test alert"));
     tui::keys(&mut app, "s");
     assert!(tui::draw(&app, 120, 40).contains("Send a test alert"));
-    // A channel that does not exist is refused beside the field, and nothing is sent.
-    tui::key(&mut app, KeyCode::Backspace);
-    tui::key(&mut app, KeyCode::Backspace);
-    tui::key(&mut app, KeyCode::Backspace);
+    // The channel is a picker: typing is refused beside the field, ←/→ choose, and nothing
+    // is sent until Enter.
     tui::keys(&mut app, "fax");
-    tui::key(&mut app, KeyCode::Enter);
     assert!(app.form.is_some());
-    assert!(tui::draw(&app, 120, 40).contains("must be sms, phone, email or webhook"));
-    for _ in 0..3 {
-        tui::key(&mut app, KeyCode::Backspace);
-    }
-    tui::keys(&mut app, "sms");
+    assert!(tui::draw(&app, 120, 40).contains("choose with ←/→: sms, phone, email, webhook"));
+    tui::key(&mut app, KeyCode::Right);
+    assert_eq!(app.form.as_ref().unwrap().get("channel"), "phone");
+    tui::key(&mut app, KeyCode::Left);
+    assert_eq!(app.form.as_ref().unwrap().get("channel"), "sms");
     tui::key(&mut app, KeyCode::Enter);
     assert!(app.form.is_none());
     let toast = app.toast.clone().unwrap_or_default();

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -45,7 +47,8 @@ pub fn start(
             terminal.backend_mut(),
             EnterAlternateScreen,
             Hide,
-            EnableBracketedPaste
+            EnableBracketedPaste,
+            EnableMouseCapture
         );
         let mut app = App::new(console, Some(session));
         app.advances = false;
@@ -56,6 +59,7 @@ pub fn start(
         let _ = crossterm::execute!(
             terminal.backend_mut(),
             DisableBracketedPaste,
+            DisableMouseCapture,
             LeaveAlternateScreen,
             Show
         );

@@ -5,7 +5,7 @@
 use crate::console::{AccessMatrix, Console, ConsoleError, Session};
 use crate::domain::module::{GlobalModule, Level, Module};
 
-use super::view::{Table, View};
+use super::view::{Table, View, col, key};
 
 /// What one cell of the matrix says and why.
 pub struct Why {
@@ -71,8 +71,9 @@ fn mark(l: Level) -> &'static str {
 
 pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, ConsoleError> {
     let m: AccessMatrix = c.access_matrix(s, user)?;
-    let mut columns: Vec<&'static str> = vec!["Workspace"];
-    columns.extend(Module::ALL.iter().map(|&m| short(m)));
+    // Every module column shows: the matrix is read across.
+    let mut columns = vec![key("Workspace")];
+    columns.extend(Module::ALL.iter().map(|&m| key(short(m))));
     let mut ws = Table::new(
         &format!(
             "Workspace modules in {} (RW read-write, R read-only)",
@@ -100,7 +101,7 @@ pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, Console
     let mut tabs = vec![ws];
     let mut whys = vec![ws_whys];
     if !m.tenant.is_empty() {
-        let mut t = Table::new("Tenant modules", &["Module", "Level", "Why"]);
+        let mut t = Table::new("Tenant modules", &[key("Module"), key("Level"), col("Why")]);
         let mut tr = Vec::new();
         for (g, cell) in GlobalModule::ALL.iter().zip(&m.tenant) {
             let why = cell
@@ -117,7 +118,10 @@ pub fn load(c: &Console, s: &Session, user: &str) -> Result<AccessPanel, Console
         }
         tabs.push(t);
         whys.push(tr);
-        let mut a = Table::new("Console actions", &["Action", "Decision", "Why"]);
+        let mut a = Table::new(
+            "Console actions",
+            &[key("Action"), key("Decision"), col("Why")],
+        );
         let mut tr = Vec::new();
         for (op, v) in &m.actions {
             let decision = if v.allowed { "allowed" } else { "denied" };

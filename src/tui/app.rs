@@ -1,40 +1,18 @@
 //! The console's state and how actions change it. Data is loaded from the console when a person
 //! navigates; drawing only reads this state (no store I/O, no authorization on the draw path).
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::console::{Console, ConsoleError, Session};
 use crate::domain::{Scope, catalogue};
 
-use super::actions::{self, Context, Offer, Opened};
-use super::form::{Confirm, Form, FormOutcome};
+use super::form::{Confirm, Form, FormOutcome, Submit};
 use super::keymap::{self, Action};
-use super::view::{self, View};
-
-pub const PAGES: [&str; 8] = [
-    "Overview",
-    "Workspaces",
-    "Resource Groups",
-    "Large Model Service",
-    "Image Management",
-    "Purchased Services",
-    "Management Center",
-    "Audit log",
-];
-
-/// The navigation's names on a narrow terminal, where every column counts.
-pub const SHORT_PAGES: [&str; 8] = [
-    "Overview",
-    "Workspaces",
-    "Res. groups",
-    "Models",
-    "Images",
-    "Purchased",
-    "Management",
-    "Audit log",
-];
+use super::pages::{self, DETAILS, Detail, Here, NAV, Offer, Opened, Pane};
+use super::palette::{self, Palette};
+use super::view::View;
 
 /// Before log-on: a password form, or on a demo store a user picker.
 pub enum Gate {
@@ -57,6 +35,8 @@ pub enum Popup {
     Help,
     /// A decision or error explained: title and lines.
     Explain(String, Vec<String>),
+    /// An item's every field, scrolled by this many lines.
+    Detail(Detail, usize),
 }
 
 pub struct App {
@@ -70,7 +50,11 @@ pub struct App {
     pub popup: Option<Popup>,
     /// `Some` while typing a filter or a palette command.
     pub filter: Option<Input>,
-    pub palette: Option<Input>,
+    pub palette: Option<Palette>,
+    /// Palette commands run, oldest first.
+    pub history: Vec<String>,
+    /// The terminal's size, for paging and the mouse.
+    pub size: (u16, u16),
     pub toast: Option<String>,
     pub form: Option<Form>,
     pub confirm: Option<Confirm>,
@@ -133,6 +117,8 @@ impl App {
             popup: None,
             filter: None,
             palette: None,
+            history: Vec::new(),
+            size: (120, 40),
             toast: None,
             form: None,
             confirm: None,
@@ -302,30 +288,42 @@ impl App {
     /// Loads what the current page shows.
     pub fn reload(&mut self) {
         let Some(s) = &self.session else { return };
-        self.view = view::load_page(&self.console, s, self.page);
-        if let Some((ws, _)) = &self.details {
-            let ws = ws.clone();
-            let tab = self.details.as_ref().map_or(0, |(_, v)| v.tab);
-            let mut v = view::load_details(&self.console, s, &ws);
+        self.view = load_entry(&self.console, s, self.page);
+        if let Some((ws, old)) = &self.details {
+            let tab = old.tab;
+            let mut v = load_details(&self.console, s, ws);
             v.tab = tab.min(v.tabs.len().saturating_sub(1));
-            self.details = Some((ws, v));
+            self.details = Some((ws.clone(), v));
         }
         self.refresh_offers();
     }
 
-    pub fn context(&self) -> Context {
-        Context {
-            page: self.page,
-            details: self.details.as_ref().map(|(ws, v)| (ws.clone(), v.tab)),
-            tab: self.view.tab,
-            selected: self.current_ref().selected_id(),
+    /// The pane the keys act on: the open workspace tab, else the page's tab.
+    pub fn pane(&self) -> &'static dyn Pane {
+        match &self.details {
+            Some((_, v)) => DETAILS[v.tab.min(DETAILS.len() - 1)],
+            None => {
+                let panes = NAV[self.page].panes;
+                panes[self.view.tab.min(panes.len() - 1)]
+            }
         }
     }
 
-    /// Asks the console which of this context's actions the session may take.
+    /// Where the pane's commands act: the open workspace and the selected row.
+    pub fn here(&self) -> Here {
+        let v = self.current_ref();
+        let row = v.selected_row();
+        Here {
+            workspace: self.details.as_ref().map(|(ws, _)| ws.clone()),
+            selected: row.map(|i| v.table().ids[i].clone()),
+            row: row.map(|i| v.table().row_cells(i)).unwrap_or_default(),
+        }
+    }
+
+    /// Asks the console which of this pane's commands the session may take here.
     pub fn refresh_offers(&mut self) {
         self.offers = match &self.session {
-            Some(s) => actions::offers(&self.console, s, &self.context()),
+            Some(s) => pages::offers(&self.console, s, self.pane(), &self.here()),
             None => Vec::new(),
         };
     }
@@ -336,13 +334,26 @@ impl App {
         };
         if !offer.verdict.allowed {
             self.popup = Some(Popup::Explain(
-                format!("Not allowed: {}", offer.op.action()),
+                format!(
+                    "Not allowed: {}",
+                    offer.op.map_or(offer.name, |op| op.action())
+                ),
                 offer.verdict.trace,
             ));
             return;
         }
         let Some(s) = &self.session else { return };
-        match actions::open(&self.console, s, &self.context(), key) {
+        let pane = self.pane();
+        let Some(cmd) = pane.commands().iter().find(|c| c.key == key) else {
+            return;
+        };
+        let opened = pane.run(&self.console, s, &self.here(), cmd);
+        self.opened(opened);
+    }
+
+    /// Shows what a command or a form opened.
+    fn opened(&mut self, r: Result<Opened, ConsoleError>) {
+        match r {
             Ok(Opened::Form(f)) => self.form = Some(f),
             Ok(Opened::Confirm(c)) => self.confirm = Some(c),
             Ok(Opened::Done(msg)) => {
@@ -352,6 +363,17 @@ impl App {
             }
             Ok(Opened::Access(user)) => self.show_access(&user),
             Ok(Opened::Show(title, lines)) => self.popup = Some(Popup::Explain(title, lines)),
+            Ok(Opened::Detail(d)) => self.popup = Some(Popup::Detail(d, 0)),
+            Ok(Opened::Workspace(ws)) => self.open_workspace(&ws),
+            Ok(Opened::Go(verb, id)) => {
+                if let Some(i) = NAV.iter().position(|e| e.verb == verb) {
+                    self.go(i);
+                    if let Some(id) = id {
+                        self.view.select_id(&id);
+                        self.refresh_offers();
+                    }
+                }
+            }
             Err(e) => self.show_error(e),
         }
     }
@@ -373,29 +395,28 @@ impl App {
             FormOutcome::Stay => {}
             FormOutcome::Cancel => self.form = None,
             FormOutcome::Submit => {
-                // A connectivity test runs beside the event loop, not in the form's submit.
-                if let super::form::FormKind::TestDataSource { workspace, name } = &form.kind {
-                    let (ws, name, group) = (
-                        workspace.clone(),
-                        name.clone(),
-                        form.get("group").trim().to_owned(),
-                    );
-                    self.form = None;
-                    return self.start_test(&ws, &name, &group);
-                }
-                // So does a test alert's webhook delivery.
-                if let super::form::FormKind::TestAlert = &form.kind {
-                    let channel = form.get("channel").trim().to_owned();
-                    return self.start_alert(&channel);
-                }
-                let Some(s) = &self.session else { return };
-                match actions::submit(&self.console, s, form) {
-                    Ok(msg) => {
+                let result = match &form.submit {
+                    // A connectivity test runs beside the event loop, not in the form's submit.
+                    Submit::TestDataSource { workspace, name } => {
+                        let (ws, name, group) = (
+                            workspace.clone(),
+                            name.clone(),
+                            form.get("group").trim().to_owned(),
+                        );
                         self.form = None;
-                        self.toast = Some(msg);
-                        // Keep the person's tab and the selected item (by id), not row 1.
-                        self.refresh_in_place();
+                        return self.start_test(&ws, &name, &group);
                     }
+                    // So does a test alert's webhook delivery.
+                    Submit::TestAlert => {
+                        let channel = form.get("channel").trim().to_owned();
+                        return self.start_alert(&channel);
+                    }
+                    Submit::Run(run) => {
+                        let Some(s) = &self.session else { return };
+                        run(&self.console, s, form)
+                    }
+                };
+                match result {
                     Err(ConsoleError::Invalid { field, reason }) => {
                         form.show_error(Some(&field), reason)
                     }
@@ -404,6 +425,10 @@ impl App {
                         self.show_error(e);
                     }
                     Err(e) => form.show_error(None, e.to_string()),
+                    Ok(next) => {
+                        self.form = None;
+                        self.opened(Ok(next));
+                    }
                 }
             }
         }
@@ -411,27 +436,33 @@ impl App {
 
     fn confirm_key(&mut self, key: KeyEvent, ev: &Event) {
         let Some(c) = &mut self.confirm else { return };
+        let yes_no = c.typed.is_none();
         match key.code {
             KeyCode::Esc => self.confirm = None,
-            KeyCode::Enter if c.matches() => {
-                let action = c.action.clone();
-                self.confirm = None;
-                let Some(s) = &self.session else { return };
-                match actions::confirm(&self.console, s, &action) {
-                    Ok(msg) => {
-                        self.toast = Some(msg);
-                        // Keep the person's tab and the selected item (by id), not row 1.
-                        self.refresh_in_place();
-                    }
-                    Err(e) => self.show_error(e),
-                }
-            }
+            KeyCode::Char('n' | 'N') if yes_no => self.confirm = None,
+            KeyCode::Enter | KeyCode::Char('y' | 'Y') if yes_no => self.run_confirmed(),
+            KeyCode::Enter if c.matches() => self.run_confirmed(),
             KeyCode::Enter => {
-                self.toast = Some(format!("type {} exactly to confirm, or Esc", c.name))
+                let name = c.typed.clone().unwrap_or_default();
+                self.toast = Some(format!("type {name} exactly to confirm, or Esc"))
             }
+            _ if yes_no => self.toast = Some("y confirms, n or Esc cancels".into()),
             _ => {
                 c.input.handle_event(ev);
             }
+        }
+    }
+
+    fn run_confirmed(&mut self) {
+        let Some(c) = self.confirm.take() else { return };
+        let Some(s) = &self.session else { return };
+        match (c.run)(&self.console, s) {
+            Ok(msg) => {
+                self.toast = Some(msg);
+                // Keep the person's tab and the selected item (by id), not row 1.
+                self.refresh_in_place();
+            }
+            Err(e) => self.show_error(e),
         }
     }
 
@@ -460,7 +491,52 @@ impl App {
                 self.handle_key(*key, ev)
             }
             Event::Paste(text) => self.paste(text),
+            Event::Resize(w, h) => self.size = (*w, *h),
+            Event::Mouse(m) => self.mouse(m),
             _ => {}
+        }
+    }
+
+    /// A click selects the row, tab or navigation entry under it; the wheel scrolls.
+    fn mouse(&mut self, m: &crossterm::event::MouseEvent) {
+        if self.gate.is_some() || self.form.is_some() || self.confirm.is_some() {
+            return;
+        }
+        match m.kind {
+            MouseEventKind::ScrollDown => match &mut self.popup {
+                Some(Popup::Detail(_, scroll)) => *scroll += 3,
+                _ => self.moved(|v| v.move_by(3)),
+            },
+            MouseEventKind::ScrollUp => match &mut self.popup {
+                Some(Popup::Detail(_, scroll)) => *scroll = scroll.saturating_sub(3),
+                _ => self.moved(|v| v.move_by(-3)),
+            },
+            MouseEventKind::Down(crossterm::event::MouseButton::Left)
+                if self.popup.is_none() && self.access.is_none() =>
+            {
+                self.click(m.column, m.row)
+            }
+            _ => {}
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16) {
+        use super::ui::{Hit, hit};
+        match hit(self, x, y) {
+            Some(Hit::Nav(i)) => self.go(i),
+            Some(Hit::Tab(i)) => self.moved(|v| {
+                v.tab = i.min(v.tabs.len().saturating_sub(1));
+                v.clamp();
+            }),
+            Some(Hit::Row(pos)) => {
+                let again = self.current_ref().table().selected == pos;
+                self.moved(|v| v.move_to(pos));
+                // A second click on the selected row opens it, as Enter does.
+                if again {
+                    self.open();
+                }
+            }
+            None => {}
         }
     }
 
@@ -476,7 +552,10 @@ impl App {
         } else if let Some(c) = &mut self.confirm {
             paste_into(&mut c.input, text).err().and_then(refused)
         } else if let Some(p) = &mut self.palette {
-            paste_into(p, text).err().and_then(refused)
+            let r = paste_into(&mut p.input, text).err().and_then(refused);
+            let all = palette_commands(&self.offers);
+            p.refresh(&all);
+            r
         } else if let Some(f) = &mut self.filter {
             let r = paste_into(f, text).err().and_then(refused);
             let value = f.value().to_owned();
@@ -516,6 +595,22 @@ impl App {
         if self.confirm.is_some() {
             return self.confirm_key(key, ev);
         }
+        if let Some(Popup::Detail(_, scroll)) = &mut self.popup {
+            let page = (self.size.1 as usize).saturating_sub(8).max(1);
+            match keymap::action(key) {
+                Some(Action::Down) => *scroll += 1,
+                Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                Some(Action::PageDown | Action::HalfDown) => *scroll += page,
+                Some(Action::PageUp | Action::HalfUp) => *scroll = scroll.saturating_sub(page),
+                Some(Action::Top) => *scroll = 0,
+                Some(Action::Bottom) => *scroll = usize::MAX / 2,
+                Some(Action::Back | Action::Quit | Action::Open | Action::Help) => {
+                    self.popup = None
+                }
+                _ => {}
+            }
+            return;
+        }
         if self.popup.is_some() {
             if matches!(
                 key.code,
@@ -535,28 +630,8 @@ impl App {
         if self.access.is_some() && self.palette.is_none() {
             return self.access_key(key);
         }
-        if let Some(p) = &mut self.palette {
-            match key.code {
-                KeyCode::Esc => self.palette = None,
-                KeyCode::Enter => {
-                    let cmd = p.value().trim().to_owned();
-                    self.palette = None;
-                    self.run_command(&cmd);
-                }
-                KeyCode::Tab => {
-                    let typed = p.value().to_owned();
-                    if let Some(c) = palette_commands(&self.offers)
-                        .into_iter()
-                        .find(|c| c.starts_with(&typed))
-                    {
-                        *p = Input::new(c);
-                    }
-                }
-                _ => {
-                    p.handle_event(ev);
-                }
-            }
-            return;
+        if self.palette.is_some() {
+            return self.palette_key(key, ev);
         }
         if let Some(f) = &mut self.filter {
             match key.code {
@@ -647,19 +722,32 @@ impl App {
     }
 
     pub fn act(&mut self, a: Action) {
+        let page = self.page_rows();
         match a {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help),
             Action::Filter => self.filter = Some(Input::new(self.current_ref().filter.clone())),
-            Action::Palette => self.palette = Some(Input::default()),
+            Action::Palette => self.open_palette(),
             Action::Up => self.moved(|v| v.move_by(-1)),
             Action::Down => self.moved(|v| v.move_by(1)),
+            Action::PageUp => self.moved(|v| v.move_by(-page)),
+            Action::PageDown => self.moved(|v| v.move_by(page)),
+            Action::HalfUp => self.moved(|v| v.move_by(-page / 2)),
+            Action::HalfDown => self.moved(|v| v.move_by(page / 2)),
             Action::Top => self.moved(|v| v.move_to(0)),
             Action::Bottom => self.moved(|v| v.move_to(usize::MAX)),
             Action::NextTab => self.moved(|v| v.cycle_tab(1)),
             Action::PrevTab => self.moved(|v| v.cycle_tab(-1)),
+            Action::Left => self.current().scroll_columns(-1),
+            Action::Right => self.current().scroll_columns(1),
+            Action::Sort => self.moved(View::cycle_sort),
+            Action::Reverse => self.moved(View::reverse_sort),
             Action::Do(c) => self.try_action(c),
-            Action::Page(n) => self.go(n),
+            Action::Page(n) => {
+                if n < NAV.len() {
+                    self.go(n)
+                }
+            }
             Action::Back => {
                 if self.details.take().is_none() && !self.current_ref().filter.is_empty() {
                     self.current().filter.clear();
@@ -668,6 +756,11 @@ impl App {
             }
             Action::Open => self.open(),
         }
+    }
+
+    /// Rows a page key moves: the table's height on this terminal.
+    fn page_rows(&self) -> isize {
+        (self.size.1 as isize - 8).max(1)
     }
 
     /// Moves within the view; the offers depend on the selection and the tab.
@@ -680,26 +773,70 @@ impl App {
     }
 
     fn go(&mut self, page: usize) {
-        self.page = page.min(PAGES.len() - 1);
+        self.page = page.min(NAV.len() - 1);
         self.details = None;
         self.reload();
     }
 
-    /// Enter: on the Workspaces page opens the workspace's details; on a denied list explains.
+    /// Opens a workspace's details (noting the use for the Overview).
+    fn open_workspace(&mut self, ws: &str) {
+        let Some(s) = &self.session else { return };
+        // Only feeds the Overview's frequently used list; failing to note it costs nothing.
+        let _ = self.console.note_workspace_use(s, ws);
+        let v = load_details(&self.console, s, ws);
+        self.details = Some((ws.to_owned(), v));
+        self.refresh_offers();
+    }
+
+    /// Enter: what the pane opens for the row (a workspace's details), else the row's detail
+    /// view; on a refused list, why it is empty.
     fn open(&mut self) {
         if let Some(err) = &self.current_ref().table().error {
             self.popup = Some(Popup::Explain("Why this is empty".into(), err.clone()));
             return;
         }
-        if self.page == 1
-            && self.details.is_none()
-            && let (Some(s), Some(id)) = (&self.session, self.view.selected_id())
-        {
-            // Only feeds the Overview's frequently used list; failing to note it costs nothing.
-            let _ = self.console.note_workspace_use(s, &id);
-            let v = view::load_details(&self.console, s, &id);
-            self.details = Some((id, v));
-            self.refresh_offers();
+        let Some(s) = &self.session else { return };
+        let here = self.here();
+        let Some(id) = here.selected.clone() else {
+            return;
+        };
+        let pane = self.pane();
+        if let Some(o) = pane.open(&self.console, s, &here) {
+            return self.opened(Ok(o));
+        }
+        let detail = match pane.detail(&self.console, s, &here, &id) {
+            Some(d) => d,
+            None => {
+                let t = self.current_ref().table();
+                Ok(pages::row_detail(&t.title, &t.columns, &here.row))
+            }
+        };
+        self.opened(detail.map(Opened::Detail));
+    }
+
+    fn open_palette(&mut self) {
+        self.palette = Some(Palette::new(&palette_commands(&self.offers)));
+    }
+
+    fn palette_key(&mut self, key: KeyEvent, ev: &Event) {
+        let all = palette_commands(&self.offers);
+        let Some(p) = &mut self.palette else { return };
+        match key.code {
+            KeyCode::Esc => self.palette = None,
+            KeyCode::Enter => {
+                let cmd = p.input.value().trim().to_owned();
+                self.palette = None;
+                palette::remember(&mut self.history, &cmd);
+                self.run_command(&cmd);
+            }
+            KeyCode::Tab => p.cycle(1),
+            KeyCode::BackTab => p.cycle(-1),
+            KeyCode::Up => p.recall(&self.history, -1),
+            KeyCode::Down => p.recall(&self.history, 1),
+            _ => {
+                p.input.handle_event(ev);
+                p.refresh(&all);
+            }
         }
     }
 
@@ -741,7 +878,7 @@ impl App {
             Some(Action::Bottom) => v.move_to(usize::MAX),
             Some(Action::NextTab) => v.cycle_tab(1),
             Some(Action::PrevTab) => v.cycle_tab(-1),
-            Some(Action::Palette) => self.palette = Some(Input::default()),
+            Some(Action::Palette) => self.open_palette(),
             Some(Action::Help) => self.popup = Some(Popup::Help),
             _ => {}
         }
@@ -752,25 +889,27 @@ impl App {
         let (verb, arg) = cmd
             .split_once(' ')
             .map_or((cmd, ""), |(v, a)| (v, a.trim()));
+        if let Some(i) = NAV.iter().position(|e| e.verb == verb) {
+            return self.go(i);
+        }
+        if let Some(o) = self.offers.iter().find(|o| o.name == verb) {
+            let key = o.key;
+            return self.try_action(key);
+        }
         match verb {
             "quit" | "q" => self.quit = true,
-            "overview" => self.go(0),
-            "workspaces" => self.go(1),
-            "resource-groups" => self.go(2),
-            "models" => self.go(3),
-            "images" => self.go(4),
-            "services" => self.go(5),
-            "management" => self.go(6),
-            "audit" => self.go(7),
             "help" => self.popup = Some(Popup::Help),
-            verb if ACTION_VERBS.iter().any(|(v, _)| *v == verb) => {
-                let key = ACTION_VERBS
-                    .iter()
-                    .find(|(v, _)| *v == verb)
-                    .map_or(' ', |(_, k)| *k);
-                self.try_action(key);
-            }
             "access" => self.show_access(arg),
+            "can" => {
+                if let Some(s) = &self.session {
+                    self.form = Some(pages::overview::can_form(s.who()));
+                }
+            }
+            "jobs" => {
+                self.go(NAV.iter().position(|e| e.verb == "audit").unwrap_or(0));
+                self.view.tab = 1.min(self.view.tabs.len().saturating_sub(1));
+                self.refresh_offers();
+            }
             "region" => match crate::domain::region::region("region", arg) {
                 Ok(r) => {
                     if let Some(s) = &mut self.session {
@@ -793,52 +932,43 @@ impl App {
                     Some(":user works on a demo store; log on again to switch users".into())
             }
             "" => {}
-            other => self.toast = Some(format!("unknown command {other:?} (Tab completes)")),
+            other => {
+                let refused = self.offers.iter().any(|o| o.name == other);
+                self.toast = Some(if refused {
+                    format!("{other} is not allowed here (? shows why)")
+                } else {
+                    format!("unknown command {other:?} (Tab completes)")
+                })
+            }
         }
     }
 }
 
-/// Palette verbs that run a page action, by key.
-const ACTION_VERBS: &[(&str, char)] = &[
-    ("new", 'n'),
-    ("edit", 'e'),
-    ("delete", 'd'),
-    ("remove", 'd'),
-    ("detach", 'd'),
-    ("disable", 'x'),
-    ("enable", 'x'),
-    ("upgrade", 'u'),
-    ("restore", 'r'),
-    ("renew", 'r'),
-    ("attach", 'a'),
-    ("scale", 's'),
-    ("test", 't'),
+/// The palette commands that need no page: navigation, questions, regions, and users.
+pub const GLOBAL_COMMANDS: &[(&str, &str)] = &[
+    ("access", "your access, or access USER's"),
+    ("can", "may USER take ACTION on TARGET?"),
+    ("jobs", "jobs running and done"),
+    ("region", "region ID: work in another region"),
+    ("user", "user NAME: act as another user (demo store)"),
+    ("help", "the keys and commands"),
+    ("quit", "leave the console"),
 ];
 
-/// What the palette offers, for completion: navigation, regions, and only the actions the
-/// console allows here.
+/// What the palette offers: navigation, this pane's allowed commands, questions and regions.
 pub fn palette_commands(offers: &[Offer]) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "overview",
-        "workspaces",
-        "resource-groups",
-        "models",
-        "images",
-        "services",
-        "management",
-        "audit",
-        "access",
-        "help",
-        "quit",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut v: Vec<String> = NAV.iter().map(|e| e.verb.to_owned()).collect();
     v.extend(
-        ACTION_VERBS
+        offers
             .iter()
-            .filter(|(_, k)| offers.iter().any(|o| o.key == *k && o.verdict.allowed))
-            .map(|(verb, _)| verb.to_string()),
+            .filter(|o| o.verdict.allowed)
+            .map(|o| o.name.to_owned()),
+    );
+    v.extend(
+        GLOBAL_COMMANDS
+            .iter()
+            .filter(|(c, _)| !matches!(*c, "region" | "user"))
+            .map(|(c, _)| c.to_string()),
     );
     v.extend(
         crate::domain::region::REGIONS
@@ -847,6 +977,41 @@ pub fn palette_commands(offers: &[Offer]) -> Vec<String> {
     );
     v.push("user ".into());
     v
+}
+
+/// A navigation entry's tabs, loaded.
+pub fn load_entry(c: &Console, s: &Session, page: usize) -> View {
+    let entry = &NAV[page.min(NAV.len() - 1)];
+    let here = Here::default();
+    let mut v = View {
+        tabs: entry.panes.iter().map(|p| p.load(c, s, &here)).collect(),
+        overview: entry.panels.map(|f| f(c, s)),
+        ..Default::default()
+    };
+    shrink(&mut v);
+    v
+}
+
+/// A workspace's details: one tab per pane of `DETAILS`.
+pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
+    let here = Here {
+        workspace: Some(ws.to_owned()),
+        ..Default::default()
+    };
+    let mut v = View {
+        tabs: DETAILS.iter().map(|p| p.load(c, s, &here)).collect(),
+        ..Default::default()
+    };
+    shrink(&mut v);
+    v
+}
+
+/// Held until the next reload, by every open session: no growth slack kept.
+fn shrink(v: &mut View) {
+    for t in &mut v.tabs {
+        t.rows.shrink_to_fit();
+        t.ids.shrink_to_fit();
+    }
 }
 
 /// Product updates for the Overview (assets).

@@ -6,25 +6,28 @@ use crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-/// What the form creates or changes, with the context it needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormKind {
-    NewWorkspace,
-    NewUser,
-    EditWorkspace(String),
-    NewResourceGroup,
-    AttachGroup { workspace: String },
-    AttachGroupTo { group: String },
-    ScaleGroup(String),
-    RenewGroup(String),
-    AddMember { workspace: String },
-    AttachCompute { workspace: String },
-    NewDataSource { workspace: String },
-    TestDataSource { workspace: String, name: String },
+use super::pages::Opened;
+use crate::console::{Console, ConsoleError, Session};
+
+/// What submitting the form does: a console call (whose answer may open something else, a
+/// result or a further step), or work the app runs beside the event loop.
+pub enum Submit {
+    Run(SubmitFn),
+    /// A data source's connectivity test (App::start_test).
+    TestDataSource {
+        workspace: String,
+        name: String,
+    },
+    /// A test alert, whose webhook delivery runs beside the loop (App::start_alert).
     TestAlert,
-    AddKey { user: String },
-    RemoveKey { user: String },
 }
+
+pub type SubmitFn =
+    Box<dyn Fn(&Console, &Session, &Form) -> Result<Opened, ConsoleError> + Send + Sync>;
+
+/// Called after a field's value changed, to let the form follow it (a data source's fields
+/// follow its type).
+pub type OnChange = fn(&mut Form, changed: &'static str);
 
 /// A field check run as the person types: `Err` is shown beside the field.
 pub type Check = fn(&str) -> Result<(), String>;
@@ -34,9 +37,13 @@ pub struct Field {
     pub label: &'static str,
     pub input: Input,
     pub secret: bool,
-    pub hint: &'static str,
+    pub hint: String,
     pub check: Option<Check>,
     pub error: Option<String>,
+    /// A field with a fixed set of values is a picker: ←/→ choose, typing is not needed.
+    pub choices: Vec<String>,
+    /// Takes pasted text with its line breaks (a policy document).
+    pub multiline: bool,
 }
 
 impl Field {
@@ -46,10 +53,43 @@ impl Field {
             label,
             input: Input::default(),
             secret: false,
-            hint: "",
+            hint: String::new(),
             check: None,
             error: None,
+            choices: Vec::new(),
+            multiline: false,
         }
+    }
+
+    pub fn multiline(mut self) -> Field {
+        self.multiline = true;
+        self
+    }
+
+    /// Makes the field a picker of `choices`; its value starts at the first unless set.
+    pub fn choices<S: ToString>(mut self, choices: impl IntoIterator<Item = S>) -> Field {
+        self.choices = choices.into_iter().map(|c| c.to_string()).collect();
+        if self.text().is_empty()
+            && let Some(first) = self.choices.first()
+        {
+            self.input = Input::new(first.clone());
+        }
+        self
+    }
+
+    /// Moves a picker to the next (or previous) choice.
+    fn pick(&mut self, d: isize) {
+        let n = self.choices.len() as isize;
+        if n == 0 {
+            return;
+        }
+        let at = self.choices.iter().position(|c| c == self.text());
+        let next = match at {
+            Some(i) => (i as isize + d).rem_euclid(n),
+            None => 0,
+        } as usize;
+        self.input = Input::new(self.choices[next].clone());
+        self.error = None;
     }
 
     pub fn value(mut self, v: &str) -> Field {
@@ -57,8 +97,8 @@ impl Field {
         self
     }
 
-    pub fn hint(mut self, h: &'static str) -> Field {
-        self.hint = h;
+    pub fn hint(mut self, h: impl Into<String>) -> Field {
+        self.hint = h.into();
         self
     }
 
@@ -76,10 +116,13 @@ impl Field {
         self.input.value()
     }
 
-    /// What is drawn for the value: secrets as dots.
+    /// What is drawn for the value: secrets as dots, a text of several lines as one.
     pub fn shown(&self) -> String {
         if self.secret {
             "•".repeat(self.text().chars().count())
+        } else if self.multiline && self.text().contains('\n') {
+            let lines = self.text().lines().count();
+            format!("{} ⏎ ({lines} lines)", self.text().replace('\n', " ⏎ "))
         } else {
             self.text().to_owned()
         }
@@ -94,12 +137,13 @@ impl Field {
 }
 
 pub struct Form {
-    pub kind: FormKind,
+    pub submit: Submit,
     pub title: String,
     pub fields: Vec<Field>,
     pub focus: usize,
     /// An error that belongs to no field (conflicts, the console's refusals).
     pub error: Option<String>,
+    pub on_change: Option<OnChange>,
 }
 
 /// Puts pasted text into a one-line input as text, never as keys. One trailing line break (as
@@ -121,6 +165,22 @@ pub fn paste_into(input: &mut Input, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Puts pasted text with its line breaks into a field that takes several lines; tabs become
+/// spaces, other control characters are refused.
+fn paste_lines(input: &mut Input, text: &str) -> Result<(), String> {
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err("the pasted text has control characters: nothing was pasted".into());
+    }
+    for c in text.chars() {
+        input.handle(tui_input::InputRequest::InsertChar(c));
+    }
+    Ok(())
+}
+
 pub enum FormOutcome {
     Stay,
     Cancel,
@@ -128,13 +188,36 @@ pub enum FormOutcome {
 }
 
 impl Form {
-    pub fn new(kind: FormKind, title: impl Into<String>, fields: Vec<Field>) -> Form {
+    pub fn new(title: impl Into<String>, fields: Vec<Field>, submit: Submit) -> Form {
         Form {
-            kind,
+            submit,
             title: title.into(),
             fields,
             focus: 0,
             error: None,
+            on_change: None,
+        }
+    }
+
+    /// A form whose submit is a console call.
+    pub fn run(
+        title: impl Into<String>,
+        fields: Vec<Field>,
+        f: impl Fn(&Console, &Session, &Form) -> Result<Opened, ConsoleError> + Send + Sync + 'static,
+    ) -> Form {
+        Form::new(title, fields, Submit::Run(Box::new(f)))
+    }
+
+    pub fn following(mut self, f: OnChange) -> Form {
+        self.on_change = Some(f);
+        self
+    }
+
+    fn changed(&mut self) {
+        if let Some(f) = self.on_change {
+            let name = self.fields[self.focus].name;
+            f(self, name);
+            self.focus = self.focus.min(self.fields.len().saturating_sub(1));
         }
     }
 
@@ -159,11 +242,21 @@ impl Form {
     /// A paste into the focused field; a refusal stays beside the field.
     pub fn paste(&mut self, text: &str) {
         let f = &mut self.fields[self.focus];
-        match paste_into(&mut f.input, text) {
+        if !f.choices.is_empty() {
+            f.error = Some(format!("choose with ←/→: {}", f.choices.join(", ")));
+            return;
+        }
+        let pasted = if f.multiline {
+            paste_lines(&mut f.input, text)
+        } else {
+            paste_into(&mut f.input, text)
+        };
+        match pasted {
             Ok(()) => f.revalidate(),
             Err(e) => f.error = Some(e),
         }
         self.error = None;
+        self.changed();
     }
 
     pub fn key(&mut self, key: KeyEvent, ev: &Event) -> FormOutcome {
@@ -185,48 +278,76 @@ impl Form {
                 self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
                 FormOutcome::Stay
             }
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
+                if !self.fields[self.focus].choices.is_empty() =>
+            {
+                let d = if key.code == KeyCode::Left { -1 } else { 1 };
+                self.fields[self.focus].pick(d);
+                self.error = None;
+                self.changed();
+                FormOutcome::Stay
+            }
+            _ if !self.fields[self.focus].choices.is_empty() => {
+                let f = &mut self.fields[self.focus];
+                f.error = Some(format!("choose with ←/→: {}", f.choices.join(", ")));
+                FormOutcome::Stay
+            }
             _ => {
                 let f = &mut self.fields[self.focus];
                 f.input.handle_event(ev);
                 f.revalidate();
                 self.error = None;
+                self.changed();
                 FormOutcome::Stay
             }
         }
     }
 }
 
-/// A dangerous action confirmed by typing the name of what it touches.
+/// A change asked about first. A destructive one is confirmed by typing the name of what it
+/// touches; one that is merely not trivially undone by `y` or Enter.
 pub struct Confirm {
-    pub action: ConfirmAction,
     pub prompt: String,
-    pub name: String,
+    /// The name to type; `None`: a yes/no question.
+    pub typed: Option<String>,
     pub input: Input,
+    pub run: ConfirmFn,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfirmAction {
-    DeleteWorkspace(String),
-    DeleteResourceGroup(String),
-    RemoveMember { workspace: String, user: String },
-    DeleteDataSource { workspace: String, name: String },
-    DetachCompute { workspace: String, name: String },
-    DetachGroup { workspace: String, group: String },
-    EndSession(u64),
-}
+pub type ConfirmFn = Box<dyn Fn(&Console, &Session) -> Result<String, ConsoleError> + Send + Sync>;
 
 impl Confirm {
-    pub fn new(action: ConfirmAction, prompt: String, name: &str) -> Confirm {
+    /// Confirmed by typing `name`.
+    pub fn typed(
+        prompt: impl Into<String>,
+        name: &str,
+        run: impl Fn(&Console, &Session) -> Result<String, ConsoleError> + Send + Sync + 'static,
+    ) -> Confirm {
         Confirm {
-            action,
-            prompt,
-            name: name.to_owned(),
+            prompt: prompt.into(),
+            typed: Some(name.to_owned()),
             input: Input::default(),
+            run: Box::new(run),
+        }
+    }
+
+    /// Confirmed by `y` or Enter.
+    pub fn yes_no(
+        prompt: impl Into<String>,
+        run: impl Fn(&Console, &Session) -> Result<String, ConsoleError> + Send + Sync + 'static,
+    ) -> Confirm {
+        Confirm {
+            prompt: prompt.into(),
+            typed: None,
+            input: Input::default(),
+            run: Box::new(run),
         }
     }
 
     pub fn matches(&self) -> bool {
-        self.input.value() == self.name
+        self.typed
+            .as_deref()
+            .is_none_or(|n| self.input.value() == n)
     }
 }
 
@@ -258,6 +379,12 @@ pub mod checks {
     }
     pub fn compute_name(v: &str) -> Result<(), String> {
         names::compute_name(v).map_err(msg)
+    }
+    pub fn policy_name(v: &str) -> Result<(), String> {
+        names::policy_name(v).map_err(msg)
+    }
+    pub fn role_name(v: &str) -> Result<(), String> {
+        names::role_name(v).map_err(msg)
     }
     pub fn user(v: &str) -> Result<(), String> {
         names::user_name(v).map_err(msg)

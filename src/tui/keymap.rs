@@ -7,6 +7,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub enum Action {
     Up,
     Down,
+    PageUp,
+    PageDown,
+    HalfUp,
+    HalfDown,
+    /// Scroll the columns that give way sideways.
+    Left,
+    Right,
+    /// Sort by the next column; reverse the order.
+    Sort,
+    Reverse,
     Top,
     Bottom,
     Open,
@@ -18,7 +28,7 @@ pub enum Action {
     Palette,
     Help,
     Quit,
-    /// A page action by its key (n new, e edit, d delete, x disable/enable, u upgrade).
+    /// A command of the pane by its key (n new, e edit, d delete, …).
     Do(char),
 }
 
@@ -36,6 +46,24 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Down,
         help: "move the selection",
         hint: Some("move"),
+    },
+    Binding {
+        keys: "PgDn/PgUp",
+        action: Action::PageDown,
+        help: "a page down / up (Ctrl-d/Ctrl-u: half a page)",
+        hint: None,
+    },
+    Binding {
+        keys: "←/→",
+        action: Action::Right,
+        help: "scroll the columns that do not fit",
+        hint: None,
+    },
+    Binding {
+        keys: "o/O",
+        action: Action::Sort,
+        help: "sort by the next column / reverse the order",
+        hint: Some("sort"),
     },
     Binding {
         keys: "g/G",
@@ -62,7 +90,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("tabs"),
     },
     Binding {
-        keys: "1-8",
+        keys: "1-9",
         action: Action::Page(0),
         help: "jump to a page of the navigation",
         hint: Some("pages"),
@@ -88,32 +116,52 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: "q",
         action: Action::Quit,
-        help: "quit",
+        help: "quit (Ctrl-C too)",
         hint: Some("quit"),
+    },
+    Binding {
+        keys: "mouse",
+        action: Action::Open,
+        help: "click selects a row, tab or page (again: opens); the wheel scrolls",
+        hint: None,
     },
 ];
 
 /// The action of a key in browsing mode (not while typing in a field).
 pub fn action(key: KeyEvent) -> Option<Action> {
     use KeyCode::*;
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == Char('c') {
-        return Some(Action::Quit);
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            Char('c') => Some(Action::Quit),
+            Char('d') => Some(Action::HalfDown),
+            Char('u') => Some(Action::HalfUp),
+            Char('f') => Some(Action::PageDown),
+            Char('b') => Some(Action::PageUp),
+            _ => None,
+        };
     }
     Some(match key.code {
         Char('j') | Down => Action::Down,
         Char('k') | Up => Action::Up,
+        PageDown => Action::PageDown,
+        PageUp => Action::PageUp,
+        Left => Action::Left,
+        Right => Action::Right,
+        Char('o') => Action::Sort,
+        Char('O') => Action::Reverse,
         Char('g') | Home => Action::Top,
         Char('G') | End => Action::Bottom,
         Enter => Action::Open,
         Esc => Action::Back,
         Tab => Action::NextTab,
         BackTab => Action::PrevTab,
-        Char(c @ '1'..='8') => Action::Page(c as usize - '1' as usize),
+        Char(c @ '1'..='9') => Action::Page(c as usize - '1' as usize),
         Char('/') => Action::Filter,
         Char(':') => Action::Palette,
         Char('?') => Action::Help,
         Char('q') => Action::Quit,
-        Char(c @ ('n' | 'e' | 'd' | 'x' | 'u' | 'r' | 'a' | 's' | 't' | 'v')) => Action::Do(c),
+        // Every other letter is the pane's to bind.
+        Char(c) if c.is_ascii_alphabetic() => Action::Do(c),
         _ => return None,
     })
 }

@@ -3,12 +3,13 @@
 //! synchronized update. The terminal is restored on every way out, a panic included.
 
 pub mod access;
-pub mod actions;
 pub mod app;
 pub mod background;
 pub mod connectivity;
 pub mod form;
 pub mod keymap;
+pub mod pages;
+pub mod palette;
 pub mod rows;
 pub mod ui;
 pub mod view;
@@ -29,8 +30,22 @@ pub use app::App;
 pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()> {
     color_eyre::install()?;
     let mut terminal = ratatui::init();
-    // Pastes arrive as one event, never as keys; restored below.
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    // Pastes arrive as one event, never as keys, and the mouse selects; restored below, and
+    // by a panic too, so the shell is never left reporting mouse moves.
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::EnableBracketedPaste,
+        crossterm::event::EnableMouseCapture
+    );
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::DisableMouseCapture,
+            crossterm::event::DisableBracketedPaste
+        );
+        hook(info);
+    }));
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
@@ -47,7 +62,11 @@ pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()>
             let (_keep, stop) = tokio::sync::watch::channel(None);
             event_loop(&mut terminal, App::new(console, session), rx, stop).await
         });
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste
+    );
     ratatui::restore();
     result.map(|_| ())
 }
@@ -66,6 +85,9 @@ pub async fn event_loop<W: Write>(
     let (done_tx, mut done) = mpsc::unbounded_channel();
     app.set_background(done_tx);
     let mut feed = app.console.subscribe();
+    if let Ok(size) = terminal.size() {
+        app.size = (size.width, size.height);
+    }
     let mut stop_open = true;
     let mut feed_open = true;
     // The clock: jobs advance and their rows update while nobody types.
@@ -78,11 +100,11 @@ pub async fn event_loop<W: Write>(
                 let Some(ev) = ev else { break };
                 // A resize clears and redraws the whole viewport (a served terminal has no
                 // size of its own to ask the operating system for).
-                let mut handle = |app: &mut App, ev: &Event| match ev {
-                    Event::Resize(w, h) => {
+                let mut handle = |app: &mut App, ev: &Event| {
+                    if let Event::Resize(w, h) = ev {
                         let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, *w, *h));
                     }
-                    ev => app.handle_event(ev),
+                    app.handle_event(ev);
                 };
                 handle(&mut app, &ev);
                 // Coalesce: everything already waiting is handled before the next frame.

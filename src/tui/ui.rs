@@ -8,8 +8,9 @@ use ratatui::widgets::{
     Block, Borders, Cell, Clear, Paragraph, Row, Table as TableWidget, Tabs, Wrap,
 };
 
-use super::app::{App, Gate, PAGES, Popup};
+use super::app::{App, Gate, Popup};
 use super::keymap::BINDINGS;
+use super::pages::NAV;
 use super::view::{Table, View};
 
 pub const MIN_WIDTH: u16 = 80;
@@ -27,30 +28,20 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
-    let jobs_height = u16::from(
-        (!app.jobs.is_empty() || app.testing.is_some() || app.sending_alerts > 0)
-            && app.gate.is_none(),
-    );
-    let [header, body, jobs, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(jobs_height),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    draw_header(f, app, header);
-    draw_jobs(f, app, jobs);
+    let a = areas(app, area);
+    draw_header(f, app, a.header);
+    draw_jobs(f, app, a.jobs);
     match &app.gate {
-        Some(gate) => draw_gate(f, app, gate, body),
+        Some(gate) => draw_gate(f, app, gate, a.body),
         None => {
-            let nav_width = if area.width < NARROW { 15 } else { 24 };
-            let [nav, content] =
-                Layout::horizontal([Constraint::Length(nav_width), Constraint::Min(0)]).areas(body);
-            draw_nav(f, app, nav);
-            draw_content(f, app, content);
+            draw_nav(f, app, a.nav);
+            draw_content(f, app, a.content);
         }
     }
-    draw_footer(f, app, footer);
+    draw_footer(f, app, a.footer);
+    if let Some(p) = &app.palette {
+        draw_suggestions(f, p, a.footer);
+    }
     if let Some(form) = &app.form {
         draw_form(f, area, form);
     }
@@ -63,11 +54,109 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.popup {
         Some(Popup::Help) => draw_help(f, app, area),
         Some(Popup::Explain(title, lines)) => draw_explain(f, area, title, lines),
+        Some(Popup::Detail(d, scroll)) => draw_detail(f, area, d, *scroll),
         None => {}
     }
     if app.no_color {
         without_colour(f.buffer_mut());
     }
+}
+
+/// Where the parts of the screen are; drawing and the mouse agree on it.
+struct Areas {
+    header: Rect,
+    body: Rect,
+    jobs: Rect,
+    footer: Rect,
+    nav: Rect,
+    content: Rect,
+}
+
+fn areas(app: &App, area: Rect) -> Areas {
+    let jobs_height = u16::from(
+        (!app.jobs.is_empty() || app.testing.is_some() || app.sending_alerts > 0)
+            && app.gate.is_none(),
+    );
+    let [header, body, jobs, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(jobs_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let nav_width = if area.width < NARROW { 15 } else { 24 };
+    let [nav, content] =
+        Layout::horizontal([Constraint::Length(nav_width), Constraint::Min(0)]).areas(body);
+    Areas {
+        header,
+        body,
+        jobs,
+        footer,
+        nav,
+        content,
+    }
+}
+
+/// What a click at a cell lands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    Nav(usize),
+    Tab(usize),
+    /// A row, by its position in the (filtered, sorted) list.
+    Row(usize),
+}
+
+/// What is under the cell at `x`, `y` on the app's terminal.
+pub fn hit(app: &App, x: u16, y: u16) -> Option<Hit> {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let a = areas(app, area);
+    let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    if inside(a.nav) {
+        let i = (y - a.nav.y) as usize;
+        return (i < NAV.len()).then_some(Hit::Nav(i));
+    }
+    if !inside(a.content) || (app.view.overview.is_some() && app.details.is_none()) {
+        return None;
+    }
+    let view = app.current_ref();
+    let inner = Block::bordered().inner(a.content);
+    if y == inner.y && view.tabs.len() > 1 {
+        // The tab titles as drawn: " title " and a divider between them.
+        let (titles, _) = fitting_tabs(view, inner.width);
+        // A leading "…" stands for the tabs scrolled past.
+        let cut = titles.first().is_some_and(|t| t == "…");
+        let start = if cut {
+            view.tabs.len() + 1 - titles.len()
+        } else {
+            0
+        };
+        let mut at = inner.x;
+        for (i, t) in titles.iter().enumerate() {
+            let w = t.chars().count() as u16 + 3;
+            if x >= at && x < at + w {
+                return match (cut, i) {
+                    (true, 0) => None,
+                    (true, i) => Some(Hit::Tab(start + i - 1)),
+                    (false, i) => Some(Hit::Tab(i)),
+                };
+            }
+            at += w;
+        }
+        return None;
+    }
+    // The table starts under the tabs (or title) and its header row.
+    let first = inner.y + 2;
+    let t = view.table();
+    if y < first || t.error.is_some() {
+        return None;
+    }
+    let height = inner.bottom().saturating_sub(first) as usize;
+    let offset = t.selected.saturating_sub(height.saturating_sub(1));
+    let pos = offset + (y - first) as usize;
+    (pos < t.visible(&view.filter).len()).then_some(Hit::Row(pos))
 }
 
 /// NO_COLOR: colours go; what a background colour marked (the selected row, the current page,
@@ -214,16 +303,12 @@ fn mask_len(s: &str) -> usize {
 const NARROW: u16 = 110;
 
 fn draw_nav(f: &mut Frame, app: &App, area: Rect) {
-    let names = if area.width < 24 {
-        &super::app::SHORT_PAGES
-    } else {
-        &PAGES
-    };
-    let lines: Vec<Line> = names
+    let lines: Vec<Line> = NAV
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            let text = format!(" {} {p}", i + 1);
+        .map(|(i, e)| {
+            let name = if area.width < 24 { e.short } else { e.title };
+            let text = format!(" {} {name}", i + 1);
             if i == app.page {
                 Line::styled(text, Style::new().fg(Color::Black).bg(ACCENT))
             } else {
@@ -245,7 +330,7 @@ fn draw_content(f: &mut Frame, app: &App, area: Rect) {
     }
     let (title, view) = match &app.details {
         Some((ws, v)) => (format!(" Workspace {ws} (Esc: back) "), v),
-        None => (format!(" {} ", PAGES[app.page]), &app.view),
+        None => (format!(" {} ", NAV[app.page].title), &app.view),
     };
     let block = Block::bordered().title(title);
     let inner = block.inner(area);
@@ -254,31 +339,79 @@ fn draw_content(f: &mut Frame, app: &App, area: Rect) {
 }
 
 fn draw_view(f: &mut Frame, view: &View, area: Rect) {
-    let mut area = area;
+    let [top, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let hidden = draw_table(f, view.table(), &view.filter, rest);
+    // Where the list is, and what narrows or orders it, at the right of the top line.
+    let mut status = status_line(view);
+    if hidden {
+        status.push_str("←/→ columns ");
+    }
+    let status_width = (status.chars().count() as u16).min(top.width / 2);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(status_width)]).areas(top);
     if view.tabs.len() > 1 {
-        let [tabs, rest] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-        let (titles, selected) = fitting_tabs(view, tabs.width);
+        let (titles, selected) = fitting_tabs(view, left.width);
         f.render_widget(
             Tabs::new(titles)
                 .select(selected)
-                .highlight_style(Style::new().fg(ACCENT).bold().underlined()),
-            tabs,
+                .highlight_style(Style::new().fg(ACCENT).bold().underlined().reversed()),
+            left,
         );
-        area = rest;
     } else if let Some(t) = view.tabs.first() {
-        let [title, rest] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
         f.render_widget(
             Paragraph::new(Line::styled(t.title.clone(), Style::new().bold())),
-            title,
+            left,
         );
-        area = rest;
     }
-    draw_table(f, view.table(), &view.filter, area);
+    f.render_widget(
+        Paragraph::new(Line::styled(status, Style::new().fg(ACCENT))).right_aligned(),
+        right,
+    );
 }
 
-fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
+/// `12/3,340 · filter /fin · by Name ▲`: the position, the filter and the sort.
+fn status_line(view: &View) -> String {
+    let t = view.table();
+    if t.error.is_some() {
+        return String::new();
+    }
+    let n = t.visible(&view.filter).len();
+    let mut parts = vec![if n == 0 {
+        "0/0".to_owned()
+    } else {
+        format!("{}/{}", thousands(t.selected + 1), thousands(n))
+    }];
+    if !view.filter.is_empty() {
+        parts.push(format!(
+            "filter /{} ({} of {})",
+            view.filter,
+            thousands(n),
+            thousands(t.rows.len())
+        ));
+    }
+    if let Some((c, desc)) = t.sort
+        && let Some(col) = t.columns.get(c)
+    {
+        parts.push(format!("by {} {}", col.name, if desc { "▼" } else { "▲" }));
+    }
+    format!(" {} ", parts.join(" · "))
+}
+
+/// 3340 → `3,340`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Draws the table; returns whether columns are left off for want of room.
+fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> bool {
     if let Some(err) = &t.error {
         let mut lines = vec![Line::styled(
             err[0].clone(),
@@ -288,31 +421,30 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::raw("This list is empty because the console refused it. Ask an administrator if you need access.").dim());
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-        return;
+        return false;
     }
     let visible = t.visible(filter);
     if visible.is_empty() {
         let msg = if filter.is_empty() {
             "nothing here yet".to_owned()
         } else {
-            format!("no rows match /{filter}")
+            format!("no rows match /{filter} (Esc clears the filter)")
         };
         f.render_widget(Paragraph::new(msg).dim(), area);
-        return;
+        return false;
     }
     // Only the rows that fit are built: a frame costs the same for 10 rows or 100,000.
     let height = area.height.saturating_sub(1) as usize;
     let offset = t.selected.saturating_sub(height.saturating_sub(1));
     let shown = visible.window(offset, height);
-    let widths = column_widths(t, &shown, area.width);
-    let n = widths.len();
+    let layout = column_layout(t, &shown, area.width);
     let rows: Vec<Row> = shown
         .iter()
         .enumerate()
         .map(|(k, &i)| {
             let here = offset + k == t.selected;
-            let row = Row::new(t.rows.row(i).take(n).enumerate().map(|(j, c)| {
-                let cell = Cell::from(c);
+            let row = Row::new(layout.cols.iter().map(|&(j, _)| {
+                let cell = Cell::from(t.rows.cell(i, j));
                 if here && t.selected_col == Some(j) {
                     cell.style(Style::new().fg(ACCENT).bg(Color::Black).bold().underlined())
                 } else {
@@ -326,68 +458,122 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) {
             }
         })
         .collect();
-    let header = Row::new(t.columns.iter().take(n).map(|c| Cell::from(*c)))
+    let names: Vec<String> = layout
+        .cols
+        .iter()
+        .map(|&(j, _)| {
+            let mut name = t.columns[j].name.to_owned();
+            if let Some((c, desc)) = t.sort
+                && c == j
+            {
+                name.push_str(if desc { " ▼" } else { " ▲" });
+            }
+            name
+        })
+        .collect();
+    let header = Row::new(names.into_iter().map(Cell::from))
         .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let widths: Vec<Constraint> = layout
+        .cols
+        .iter()
+        .map(|&(_, w)| Constraint::Length(w))
+        .collect();
     f.render_widget(
-        TableWidget::new(rows, widths.into_iter().map(Constraint::Length))
+        TableWidget::new(rows, widths)
             .header(header)
             .column_spacing(COLUMN_GAP),
         area,
     );
+    layout.more_left || layout.more_right
 }
 
 const COLUMN_GAP: u16 = 2;
 
-/// Widths of the columns shown, from the header and the rows on screen. When they do not fit,
-/// the widest columns give way first, down to their header's width (at most 12); if that is
-/// still too wide, columns are left off from the right, so what shows is readable.
-fn column_widths(t: &Table, shown: &[usize], total: u16) -> Vec<u16> {
+/// The columns drawn, each with its width, and whether some are left off either side.
+#[derive(Debug, PartialEq, Eq)]
+struct ColumnLayout {
+    cols: Vec<(usize, u16)>,
+    more_left: bool,
+    more_right: bool,
+}
+
+/// Which columns show and how wide, from the header and the rows on screen. Columns of
+/// priority 0 (the name, the status) always show whole; the others, from the sideways scroll
+/// on, are added by priority while they fit at their minimum width, then grow back toward
+/// their natural width. What is left off is reached with ←/→.
+fn column_layout(t: &Table, shown: &[usize], total: u16) -> ColumnLayout {
     let n = t.columns.len();
-    let header: Vec<u16> = t.columns.iter().map(|c| c.chars().count() as u16).collect();
-    let mut w = header.clone();
+    // The sorted column's header carries an arrow.
+    let header: Vec<u16> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            c.name.chars().count() as u16
+                + if t.sort.is_some_and(|s| s.0 == j) {
+                    2
+                } else {
+                    0
+                }
+        })
+        .collect();
+    let mut natural = header.clone();
     for &i in shown {
         for (j, cell) in t.rows.row(i).enumerate().take(n) {
-            w[j] = w[j].max(cell.chars().count().min(120) as u16);
+            natural[j] = natural[j].max(cell.chars().count().min(120) as u16);
         }
     }
-    // The first column names the row: it keeps up to 24 characters before any column is left off.
-    let natural = w.clone();
-    let mut floor: Vec<u16> = header.iter().map(|h| (*h).clamp(6, 12)).collect();
-    if let Some(first) = floor.first_mut() {
-        *first = w[0].min(24);
-    }
-    let need = |w: &[u16]| -> u16 {
-        w.iter().sum::<u16>() + COLUMN_GAP * (w.len().saturating_sub(1) as u16)
+    let need = |cols: &[(usize, u16)]| -> u16 {
+        cols.iter().map(|c| c.1).sum::<u16>() + COLUMN_GAP * (cols.len().saturating_sub(1) as u16)
     };
-    while need(&w) > total {
-        let widest = (0..w.len())
-            .filter(|&j| w[j] > floor[j])
-            .max_by_key(|&j| w[j]);
-        let Some(j) = widest else { break };
-        // Shrink in one step to the next-widest, or to what is needed: no per-cell loop.
-        let excess = need(&w) - total;
-        let next = (0..w.len())
-            .filter(|&k| k != j)
-            .map(|k| w[k])
-            .max()
-            .unwrap_or(0);
-        let to = w[j].saturating_sub(excess).max(next).max(floor[j]);
-        w[j] = if to < w[j] { to } else { w[j] - 1 };
+    let mut cols: Vec<(usize, u16)> = (0..n)
+        .filter(|&j| t.columns[j].priority == 0)
+        .map(|j| (j, natural[j]))
+        .collect();
+    // The name columns alone too wide: the widest give way, never below their header.
+    while need(&cols) > total {
+        let Some(k) = (0..cols.len())
+            .filter(|&k| cols[k].1 > header[cols[k].0])
+            .max_by_key(|&k| cols[k].1)
+        else {
+            break;
+        };
+        cols[k].1 -= 1;
     }
-    while need(&w) > total && w.len() > 1 {
-        w.pop();
+    let optional: Vec<usize> = (0..n).filter(|&j| t.columns[j].priority > 0).collect();
+    let skip = t.hscroll.min(optional.len().saturating_sub(1));
+    let candidates = &optional[skip.min(optional.len())..];
+    let max_priority = t.columns.iter().map(|c| c.priority).max().unwrap_or(0);
+    for priority in 1..=max_priority {
+        for &j in candidates
+            .iter()
+            .filter(|&&j| t.columns[j].priority == priority)
+        {
+            let w = natural[j].min(t.columns[j].min.max(header[j]));
+            let mut with = cols.clone();
+            with.push((j, w));
+            if need(&with) <= total {
+                cols = with;
+            }
+        }
     }
-    // Room freed by leaving columns off goes back to the shown ones, the least cut first, so
-    // as many as can be are whole again.
-    let mut spare = total.saturating_sub(need(&w));
-    let mut order: Vec<usize> = (0..w.len()).collect();
-    order.sort_by_key(|&j| natural[j] - w[j]);
-    for j in order {
-        let grow = (natural[j] - w[j]).min(spare);
-        w[j] += grow;
+    cols.sort_by_key(|c| c.0);
+    // What is left goes back to the cut columns, the more important first.
+    let mut spare = total.saturating_sub(need(&cols));
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&k| (t.columns[cols[k].0].priority, k));
+    for k in order {
+        let c = &mut cols[k];
+        let grow = natural[c.0].saturating_sub(c.1).min(spare);
+        c.1 += grow;
         spare -= grow;
     }
-    w
+    let shown_optional = cols.iter().filter(|c| t.columns[c.0].priority > 0).count();
+    ColumnLayout {
+        more_left: skip > 0,
+        more_right: shown_optional < candidates.len(),
+        cols,
+    }
 }
 
 fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
@@ -563,7 +749,7 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     let line = if let Some(p) = &app.palette {
         Line::from(vec![
             Span::styled(":", Style::new().fg(ACCENT).bold()),
-            Span::raw(p.value().to_owned()),
+            Span::raw(p.input.value().to_owned()),
         ])
     } else if let Some(fl) = &app.filter {
         Line::from(vec![
@@ -617,7 +803,7 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     };
     f.render_widget(Paragraph::new(line), area);
     if let Some(p) = &app.palette {
-        f.set_cursor_position((area.x + 1 + p.visual_cursor() as u16, area.y));
+        f.set_cursor_position((area.x + 1 + p.input.visual_cursor() as u16, area.y));
     } else if let Some(fl) = &app.filter {
         f.set_cursor_position((area.x + 1 + fl.visual_cursor() as u16, area.y));
     }
@@ -634,9 +820,9 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// The keys, then every command of this pane (those not allowed here marked so), then the
+/// palette's own commands: built from the same lists the keys and the palette use.
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
-    let r = centered(area, 76, (BINDINGS.len() + app.offers.len() + 10) as u16);
-    f.render_widget(Clear, r);
     let mut lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {
@@ -646,33 +832,185 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
             ])
         })
         .collect();
-    let allowed: Vec<_> = app.offers.iter().filter(|o| o.verdict.allowed).collect();
-    if !allowed.is_empty() {
+    if !app.offers.is_empty() {
         lines.push(Line::raw(""));
-        lines.push(Line::raw(" Here, for you:").bold());
-        for o in allowed {
-            lines.push(Line::from(vec![
+        lines.push(Line::raw(" Here (key, :command):").bold());
+        for o in &app.offers {
+            let how = o.how.word();
+            let mut spans = vec![
                 Span::styled(
-                    format!(" {:<12}", o.key),
-                    Style::new().fg(Color::Green).bold(),
+                    format!(" {:<3}", o.key),
+                    Style::new()
+                        .fg(if o.verdict.allowed {
+                            Color::Green
+                        } else {
+                            Color::DarkGray
+                        })
+                        .bold(),
                 ),
-                Span::raw(format!("{} — {}", o.label, o.op.action())),
-            ]));
+                Span::raw(format!(":{:<15}", o.name)),
+                Span::raw(o.label.to_owned()),
+            ];
+            if !how.is_empty() {
+                spans.push(Span::raw(format!(" ({how})")).dim());
+            }
+            if let Some(op) = o.op {
+                spans.push(Span::raw(format!(" — {}", op.action())).dim());
+            }
+            if !o.verdict.allowed {
+                spans.push(Span::styled(
+                    " not allowed for you",
+                    Style::new().fg(Color::Red),
+                ));
+            }
+            lines.push(Line::from(spans));
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        " Palette (:) — workspaces, resource-groups, models, images, services,",
-    ));
-    lines.push(Line::raw(
-        " management, audit, region <id>, user <name>, quit, and the actions above",
-    ));
+    lines.push(Line::raw(" Palette (:), anywhere:").bold());
+    let pages: Vec<&str> = NAV.iter().map(|e| e.verb).collect();
+    lines.push(Line::raw(format!(" {:<19}go to a page", pages.join(", "))));
+    for (c, what) in super::app::GLOBAL_COMMANDS {
+        lines.push(Line::raw(format!(" :{c:<18}{what}")));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::raw(" Esc closes").dim());
+    let r = centered(area, 100, (lines.len() + 2) as u16);
+    f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+        Paragraph::new(lines).block(Block::bordered().title(" Keys and commands ")),
         r,
     );
+}
+
+/// The palette's suggestions, just above the footer, the picked one marked.
+fn draw_suggestions(f: &mut Frame, p: &super::palette::Palette, footer: Rect) {
+    let n = p.suggestions.len().min(super::palette::SHOWN);
+    if n == 0 {
+        return;
+    }
+    // Scrolled so the picked one shows.
+    let first = p.picked.map_or(0, |i| i.saturating_sub(n - 1));
+    let width = p
+        .suggestions
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(60) as u16
+        + 4;
+    let r = Rect {
+        x: footer.x,
+        y: footer.y.saturating_sub(n as u16 + 2),
+        width: width.min(footer.width),
+        height: n as u16 + 2,
+    };
+    let lines: Vec<Line> = p
+        .suggestions
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(n)
+        .map(|(i, c)| {
+            if Some(i) == p.picked {
+                Line::styled(format!("› {c}"), Style::new().fg(Color::Black).bg(ACCENT))
+            } else {
+                Line::raw(format!("  {c}"))
+            }
+        })
+        .collect();
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(format!(" {} (Tab) ", p.suggestions.len()))),
+        r,
+    );
+}
+
+/// An item's every field: the label, then the value wrapped under it, scrolled.
+fn draw_detail(f: &mut Frame, area: Rect, d: &super::pages::Detail, scroll: usize) {
+    let r = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    let r = centered(r, 110, r.height);
+    f.render_widget(Clear, r);
+    let label_width = d
+        .fields
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let inner_width = r.width.saturating_sub(4) as usize;
+    let value_width = inner_width.saturating_sub(label_width + 2).max(10);
+    let mut lines: Vec<Line> = Vec::new();
+    for (label, value) in &d.fields {
+        let value = crate::domain::text::printable(value);
+        let mut first = true;
+        let parts: Vec<String> = if value.is_empty() {
+            vec![String::new()]
+        } else {
+            value
+                .split('\n')
+                .flat_map(|l| wrap(l, value_width))
+                .collect()
+        };
+        for part in parts {
+            let l = if first { label.as_str() } else { "" };
+            first = false;
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {l:<label_width$}  "),
+                    Style::new().fg(ACCENT).bold(),
+                ),
+                Span::raw(part),
+            ]));
+        }
+    }
+    let height = r.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(height));
+    let more = lines.len() > height + scroll;
+    let title = format!(
+        " {} (j/k scroll{} · Esc close) ",
+        d.title,
+        if more || scroll > 0 {
+            format!(
+                ", {}–{} of {}",
+                scroll + 1,
+                (scroll + height).min(lines.len()),
+                lines.len()
+            )
+        } else {
+            String::new()
+        }
+    );
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    f.render_widget(
+        Paragraph::new(shown).block(Block::bordered().title(title)),
+        r,
+    );
+}
+
+/// Splits a line into pieces of at most `width` characters, at spaces where it can.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = line.chars().collect();
+    while rest.len() > width {
+        let cut = rest[..width]
+            .iter()
+            .rposition(|c| *c == ' ')
+            .filter(|&i| i > width / 3)
+            .unwrap_or(width);
+        out.push(rest[..cut].iter().collect::<String>().trim_end().to_owned());
+        rest = rest[cut..].to_vec();
+        while rest.first() == Some(&' ') {
+            rest.remove(0);
+        }
+    }
+    out.push(rest.into_iter().collect());
+    out
 }
 
 /// The access matrix over the console: the table above, the selected row's trace below.
@@ -720,60 +1058,136 @@ fn draw_explain(f: &mut Frame, area: Rect, title: &str, lines: &[String]) {
     );
 }
 
+/// A form: each field's label, its value in a box of its own (scrolled to the cursor), and
+/// under it the hint or the error. Fields that do not fit scroll with the focus.
 fn draw_form(f: &mut Frame, area: Rect, form: &super::form::Form) {
-    let r = centered(area, 96, (form.fields.len() * 2 + 6) as u16);
+    let label_width = form
+        .fields
+        .iter()
+        .map(|x| x.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(22) as u16
+        + 2;
+    let rows = (form.fields.len() * 2 + 3) as u16;
+    let r = centered(area, 96, rows.min(area.height.saturating_sub(2)));
     f.render_widget(Clear, r);
     let block = Block::bordered().title(format!(
-        " {} (Tab next field · Enter submit · Esc cancel) ",
+        " {} (Tab next · ←/→ choose · Enter submit · Esc cancel) ",
         form.title
     ));
     let inner = block.inner(r);
     f.render_widget(block, r);
+    // The last line is the form's own error.
+    let room = inner.height.saturating_sub(1) as usize / 2;
+    let first = form.focus.saturating_sub(room.saturating_sub(1));
+    let value_width = inner.width.saturating_sub(label_width + 2) as usize;
     let mut lines = Vec::new();
-    for (i, field) in form.fields.iter().enumerate() {
+    let mut cursor = None;
+    for (i, field) in form.fields.iter().enumerate().skip(first).take(room) {
         let focused = i == form.focus;
         let label = Span::styled(
-            format!(" {:<14}", field.label),
+            format!(" {:<w$}", field.label, w = label_width as usize - 1),
             if focused {
-                Style::new().fg(ACCENT).bold()
+                Style::new().fg(ACCENT).bold().reversed()
             } else {
-                Style::new()
+                Style::new().bold()
             },
         );
-        let value = Span::styled(format!("{:<34}", field.shown()), Style::new().underlined());
-        let note = match &field.error {
-            Some(e) => Span::styled(format!(" ✗ {e}"), Style::new().fg(Color::Red)),
-            None => Span::styled(format!(" {}", field.hint), Style::new().dim()),
+        let shown = field.shown();
+        let chars: Vec<char> = shown.chars().collect();
+        let at = if field.secret {
+            chars.len()
+        } else {
+            field.input.visual_cursor().min(chars.len())
         };
-        lines.push(Line::from(vec![label, value, note]));
-        lines.push(Line::raw(""));
+        // The window of the value that holds the cursor.
+        let start = at.saturating_sub(value_width.saturating_sub(1));
+        let visible: String = chars.iter().skip(start).take(value_width).collect();
+        let value = if field.choices.is_empty() {
+            Span::styled(
+                format!("{visible:<value_width$}"),
+                Style::new().underlined(),
+            )
+        } else {
+            Span::styled(format!("‹ {visible} ›"), Style::new().underlined().bold())
+        };
+        if focused {
+            cursor = Some((
+                inner.x + label_width + 1 + (at - start) as u16,
+                inner.y + 2 * (i - first) as u16,
+            ));
+        }
+        lines.push(Line::from(vec![label, Span::raw(" "), value]));
+        let pad = " ".repeat(label_width as usize + 1);
+        lines.push(match &field.error {
+            Some(e) => Line::styled(format!("{pad}✗ {e}"), Style::new().fg(Color::Red).bold()),
+            None if !field.choices.is_empty() && focused => Line::styled(
+                format!(
+                    "{pad}{} of {}: {}",
+                    position(field) + 1,
+                    field.choices.len(),
+                    field.hint
+                ),
+                Style::new().dim(),
+            ),
+            None => Line::styled(format!("{pad}{}", field.hint), Style::new().dim()),
+        });
     }
     if let Some(e) = &form.error {
-        lines.push(Line::styled(format!(" {e}"), Style::new().fg(Color::Red)));
+        lines.push(Line::styled(
+            format!(" ✗ {e}"),
+            Style::new().fg(Color::Red).bold(),
+        ));
     }
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    let cursor = form.fields[form.focus].input.visual_cursor() as u16;
-    f.set_cursor_position((inner.x + 15 + cursor, inner.y + 2 * form.focus as u16));
+    f.render_widget(Paragraph::new(lines), inner);
+    if let Some(c) = cursor
+        && form.fields[form.focus].choices.is_empty()
+    {
+        f.set_cursor_position(c);
+    }
+}
+
+fn position(field: &super::form::Field) -> usize {
+    field
+        .choices
+        .iter()
+        .position(|c| c == field.text())
+        .unwrap_or(0)
 }
 
 fn draw_confirm(f: &mut Frame, area: Rect, c: &super::form::Confirm) {
     let r = centered(area, 80, 7);
     f.render_widget(Clear, r);
-    let ok = if c.matches() {
-        Span::styled(" Enter confirms", Style::new().fg(Color::Red).bold())
-    } else {
-        Span::raw(" Esc cancels").dim()
+    let lines = match &c.typed {
+        None => vec![
+            Line::raw(format!(" {}", c.prompt)),
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled(" y", Style::new().fg(Color::Red).bold()),
+                Span::raw(" or Enter: yes   "),
+                Span::styled("n", Style::new().bold()),
+                Span::raw(" or Esc: no"),
+            ]),
+        ],
+        Some(_) => {
+            let ok = if c.matches() {
+                Span::styled(" Enter confirms", Style::new().fg(Color::Red).bold())
+            } else {
+                Span::raw(" Esc cancels").dim()
+            };
+            vec![
+                Line::raw(format!(" {}", c.prompt)),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::raw(" > "),
+                    Span::raw(c.input.value().to_owned()).underlined(),
+                ]),
+                Line::raw(""),
+                Line::from(ok),
+            ]
+        }
     };
-    let lines = vec![
-        Line::raw(format!(" {}", c.prompt)),
-        Line::raw(""),
-        Line::from(vec![
-            Span::raw(" > "),
-            Span::raw(c.input.value().to_owned()).underlined(),
-        ]),
-        Line::raw(""),
-        Line::from(ok),
-    ];
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::bordered()

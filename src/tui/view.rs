@@ -1,14 +1,46 @@
 //! What a page shows, prepared when the page is loaded: tables of text with a selection, tabs and
 //! a filter. A list the console refused carries the refusal's explanation instead of rows.
 
-use crate::console::{Console, ConsoleError, Session, WorkspaceRow};
-use crate::domain::purchase::format_cents;
-use crate::domain::resource_group::Payment;
+/// A table's column: its header, whether it may be cut or left off (priority 0 never is: the
+/// name and the status), and how narrow it may get before it is left off instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub priority: u8,
+    pub min: u16,
+}
+
+/// A column that names or states the row: never cut, never left off.
+pub const fn key(name: &'static str) -> Column {
+    Column {
+        name,
+        priority: 0,
+        min: 0,
+    }
+}
+
+/// A column that gives way when the terminal is narrow, down to `min`, then goes.
+pub const fn col(name: &'static str) -> Column {
+    Column {
+        name,
+        priority: 1,
+        min: 10,
+    }
+}
+
+/// A column that goes first.
+pub const fn extra(name: &'static str) -> Column {
+    Column {
+        name,
+        priority: 2,
+        min: 10,
+    }
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     pub title: String,
-    pub columns: Vec<&'static str>,
+    pub columns: Vec<Column>,
     pub rows: super::rows::Rows,
     /// The id of each row (its first column unless told).
     pub ids: Vec<String>,
@@ -18,10 +50,16 @@ pub struct Table {
     /// A selected cell within the selected row, for tables whose cells each mean something
     /// (the access matrix).
     pub selected_col: Option<usize>,
+    /// The column sorted by and whether descending; `None`: the console's order.
+    pub sort: Option<(usize, bool)>,
+    /// The rows in sorted order (empty: the console's order).
+    order: Vec<u32>,
+    /// How many of the columns that may be left off are scrolled past (`←`/`→`).
+    pub hscroll: usize,
 }
 
 impl Table {
-    pub(super) fn new(title: &str, columns: &[&'static str]) -> Table {
+    pub fn new(title: &str, columns: &[Column]) -> Table {
         Table {
             title: title.into(),
             columns: columns.to_vec(),
@@ -29,44 +67,91 @@ impl Table {
         }
     }
 
-    pub(super) fn push(&mut self, row: Vec<String>) {
+    pub fn push(&mut self, row: Vec<String>) {
         self.ids.push(row.first().cloned().unwrap_or_default());
         self.rows.push(row);
     }
 
-    fn failed(mut self, e: ConsoleError) -> Table {
-        let mut lines = vec![e.to_string()];
-        lines.extend(e.explanation().iter().cloned());
-        self.error = Some(lines);
-        self
+    /// A row whose id is not its first cell.
+    pub fn push_with_id(&mut self, id: impl Into<String>, row: Vec<String>) {
+        self.ids.push(id.into());
+        self.rows.push(row);
     }
 
-    /// The rows that contain the filter text (case-insensitive). Without a filter nothing is
-    /// scanned or allocated, so moving and drawing cost the same however long the list is.
-    pub fn visible(&self, filter: &str) -> Visible {
+    /// The cells of row `i`, owned.
+    pub fn row_cells(&self, i: usize) -> Vec<String> {
+        self.rows.row(i).map(str::to_owned).collect()
+    }
+
+    /// Sorts by `column` (numbers as numbers), or back to the console's order with `None`.
+    pub fn sort_by(&mut self, sort: Option<(usize, bool)>) {
+        self.sort = sort.filter(|(c, _)| *c < self.columns.len());
+        self.order.clear();
+        let Some((c, desc)) = self.sort else { return };
+        let mut order: Vec<u32> = (0..self.rows.len() as u32).collect();
+        let key = |i: u32| sort_key(self.rows.cell(i as usize, c));
+        order.sort_by(|&a, &b| {
+            let o = key(a).cmp(&key(b));
+            if desc { o.reverse() } else { o }
+        });
+        self.order = order;
+    }
+
+    /// The rows that contain the filter text (case-insensitive), in the sorted order. Without
+    /// a filter nothing is scanned or allocated, so moving and drawing cost the same however
+    /// long the list is.
+    pub fn visible(&self, filter: &str) -> Visible<'_> {
         if filter.is_empty() {
-            return Visible::All(self.rows.len());
+            return if self.order.is_empty() {
+                Visible::All(self.rows.len())
+            } else {
+                Visible::Ordered(&self.order)
+            };
         }
         let f = filter.to_lowercase();
-        Visible::Only(
-            (0..self.rows.len())
-                .filter(|&i| self.rows.row(i).any(|c| c.to_lowercase().contains(&f)))
-                .collect(),
-        )
+        let matches = |i: usize| self.rows.row(i).any(|c| c.to_lowercase().contains(&f));
+        Visible::Only(if self.order.is_empty() {
+            (0..self.rows.len()).filter(|&i| matches(i)).collect()
+        } else {
+            self.order
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| matches(i))
+                .collect()
+        })
     }
 }
 
-/// Which rows a filter leaves, by position.
+/// What a cell sorts by: numbers (`12`, `8 CU`, `¥1,200.00`) by value, else the text.
+fn sort_key(cell: &str) -> (u8, i64, String) {
+    let digits: String = cell
+        .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '-')
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.' || *c == '-')
+        .filter(|c| *c != ',')
+        .collect();
+    let starts_numeric = cell
+        .trim_start_matches(['¥', '$', ' '])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    match digits.split('.').next().and_then(|d| d.parse::<i64>().ok()) {
+        Some(n) if starts_numeric => (0, n, cell.to_lowercase()),
+        _ => (1, 0, cell.to_lowercase()),
+    }
+}
+
+/// Which rows a filter and a sort leave, by position.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Visible {
+pub enum Visible<'a> {
     All(usize),
+    Ordered(&'a [u32]),
     Only(Vec<usize>),
 }
 
-impl Visible {
+impl Visible<'_> {
     pub fn len(&self) -> usize {
         match self {
             Visible::All(n) => *n,
+            Visible::Ordered(v) => v.len(),
             Visible::Only(v) => v.len(),
         }
     }
@@ -79,6 +164,7 @@ impl Visible {
     pub fn get(&self, pos: usize) -> Option<usize> {
         match self {
             Visible::All(n) => (pos < *n).then_some(pos),
+            Visible::Ordered(v) => v.get(pos).map(|&i| i as usize),
             Visible::Only(v) => v.get(pos).copied(),
         }
     }
@@ -120,7 +206,7 @@ pub struct Overview {
 }
 
 impl View {
-    fn single(t: Table) -> View {
+    pub fn single(t: Table) -> View {
         View {
             tabs: vec![t],
             ..Default::default()
@@ -165,10 +251,64 @@ impl View {
 
     /// The id of the selected row, after filtering.
     pub fn selected_id(&self) -> Option<String> {
+        self.selected_row().map(|i| self.table().ids[i].clone())
+    }
+
+    /// The index of the selected row, after filtering and sorting.
+    pub fn selected_row(&self) -> Option<usize> {
         let t = self.table();
-        t.visible(&self.filter)
-            .get(t.selected)
-            .map(|i| t.ids[i].clone())
+        t.visible(&self.filter).get(t.selected)
+    }
+
+    /// Selects the row with `id`, if it shows.
+    pub fn select_id(&mut self, id: &str) {
+        let filter = self.filter.clone();
+        let Some(t) = self.table_mut() else { return };
+        let v = t.visible(&filter);
+        if let Some(p) = (0..v.len()).find(|&p| v.get(p).is_some_and(|i| t.ids[i] == id)) {
+            t.selected = p;
+        }
+    }
+
+    /// Sorts the current table by the next column (after the last: the console's order again),
+    /// keeping the selected item.
+    pub fn cycle_sort(&mut self) {
+        let id = self.selected_id();
+        if let Some(t) = self.table_mut() {
+            let next = match t.sort {
+                None => Some((0, false)),
+                Some((c, _)) if c + 1 < t.columns.len() => Some((c + 1, false)),
+                Some(_) => None,
+            };
+            t.sort_by(next);
+        }
+        if let Some(id) = id {
+            self.select_id(&id);
+        }
+    }
+
+    /// Reverses the current sort (sorting by the first column when there is none).
+    pub fn reverse_sort(&mut self) {
+        let id = self.selected_id();
+        if let Some(t) = self.table_mut() {
+            let next = match t.sort {
+                None => Some((0, true)),
+                Some((c, d)) => Some((c, !d)),
+            };
+            t.sort_by(next);
+        }
+        if let Some(id) = id {
+            self.select_id(&id);
+        }
+    }
+
+    /// Scrolls the columns that may be left off sideways.
+    pub fn scroll_columns(&mut self, d: isize) {
+        if let Some(t) = self.table_mut() {
+            let optional = t.columns.iter().filter(|c| c.priority > 0).count();
+            t.hscroll =
+                (t.hscroll as isize + d).clamp(0, optional.saturating_sub(1) as isize) as usize;
+        }
     }
 
     /// After a reload underneath the person (a job moved on): the same tab, filter and selected
@@ -177,6 +317,10 @@ impl View {
         self.tab = old.tab.min(self.tabs.len().saturating_sub(1));
         self.filter = old.filter.clone();
         for (new, was) in self.tabs.iter_mut().zip(&old.tabs) {
+            new.hscroll = was.hscroll;
+            if was.sort.is_some() {
+                new.sort_by(was.sort);
+            }
             let id = was
                 .visible(&old.filter)
                 .get(was.selected)
@@ -190,734 +334,10 @@ impl View {
     }
 }
 
-fn date(t: &crate::domain::Timestamp) -> String {
-    t.format("%Y-%m-%d").to_string()
-}
-
-pub fn load_page(c: &Console, s: &Session, page: usize) -> View {
-    let mut v = load_page_tables(c, s, page);
-    // Held until the next reload, by every open session: no growth slack kept.
-    for t in &mut v.tabs {
-        t.rows.shrink_to_fit();
-        t.ids.shrink_to_fit();
-    }
-    v
-}
-
-fn load_page_tables(c: &Console, s: &Session, page: usize) -> View {
-    match page {
-        0 => overview(c, s),
-        1 => View {
-            tabs: vec![workspaces(c, s), recycle_bin(c, s)],
-            ..Default::default()
-        },
-        2 => View::single(resource_groups(c, s)),
-        3 => View::single(models(c, s)),
-        4 => View::single(images(c, s)),
-        5 => View {
-            tabs: vec![purchases(c, s), bills(c, s)],
-            ..Default::default()
-        },
-        6 => View {
-            tabs: vec![
-                alerts(c, s),
-                contacts(c, s),
-                tenant_members(c, s),
-                tenant_roles(c, s),
-                extensions(c, s),
-                outbox(c, s),
-                sessions(c, s),
-            ],
-            ..Default::default()
-        },
-        _ => View::single(audit(c, s)),
-    }
-}
-
-fn overview(c: &Console, s: &Session) -> View {
-    let mut o = Overview {
-        quick_access: vec![
-            (
-                "2".into(),
-                "Workspaces: create and manage workspaces".into(),
-            ),
-            (
-                "3".into(),
-                "Resource Groups: buy and attach computing power".into(),
-            ),
-            ("5".into(), "Image Management: custom runtime images".into()),
-            (
-                "7".into(),
-                "Management Center: alerts, tenant roles, extensions".into(),
-            ),
-        ],
-        updates: crate::tui::app::updates(),
-        ..Default::default()
-    };
-    // The Overview checks at most this many workspaces, to open fast on a large tenant.
-    const ADVICE_WORKSPACES: usize = 20;
-    if let Ok(a) = c.advise_within(s, ADVICE_WORKSPACES) {
-        o.advice = a
-            .findings
-            .into_iter()
-            .map(|f| (f.severity, format!("{}: {}", f.subject, f.message), f.fix))
-            .collect();
-        if a.checked < a.total {
-            o.advice_note = Some(format!(
-                "{} of {} workspaces checked here; dwc advise checks all",
-                a.checked, a.total
-            ));
-        }
-    }
-    let line = |r: &WorkspaceRow| {
-        let roles = if r.my_roles.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", r.my_roles.join(", "))
-        };
-        format!(
-            "{}  ({}{roles})",
-            r.workspace.name,
-            r.workspace.mode.title()
-        )
-    };
-    let loaded = c
-        .list_workspaces(s)
-        .and_then(|rows| Ok((c.frequent_workspaces(s, 6)?, rows)));
-    match loaded {
-        Ok((frequent, rows)) => {
-            o.frequent = frequent
-                .iter()
-                .map(|(r, u)| format!("{}  opened {}×", line(r), u.opened))
-                .collect();
-            if frequent.is_empty() {
-                o.yours = rows.iter().take(6).map(line).collect();
-            }
-            // The checklist follows the workspace last worked in, else the first non-default.
-            let last_used = frequent.iter().max_by_key(|(_, u)| u.last).map(|(r, _)| r);
-            if let Some(ws) = last_used.or_else(|| {
-                rows.iter()
-                    .find(|r| !r.workspace.is_default)
-                    .or(rows.first())
-            }) {
-                o.checklist_for = Some(ws.workspace.name.clone());
-                o.checklist = readiness(c, s, &ws.workspace.name, ws.member_count);
-            }
-        }
-        Err(e) => {
-            let mut lines = vec![e.to_string()];
-            lines.extend(e.explanation().iter().cloned());
-            o.error = Some(lines);
-        }
-    }
-    View {
-        overview: Some(o),
-        ..Default::default()
-    }
-}
-
-/// Seed 000's five steps for one workspace.
-pub fn readiness(c: &Console, s: &Session, ws: &str, members: u32) -> Vec<(String, bool)> {
-    let groups = c
-        .workspace_resource_groups(s, ws)
-        .map(|g| g.iter().any(|g| g.is_usable()))
-        .unwrap_or(false);
-    let compute = c
-        .list_compute(s, ws)
-        .map(|v| !v.is_empty())
-        .unwrap_or(false);
-    let sources = c
-        .list_data_sources(s, ws)
-        .map(|v| v.iter().any(|d| d.from_compute.is_none()))
-        .unwrap_or(false);
-    vec![
-        ("1. Create a workspace".into(), true),
-        ("2. Configure and attach a resource group".into(), groups),
-        ("3. Add members to the workspace".into(), members > 1),
-        ("4. Attach a compute resource".into(), compute),
-        ("5. Add a data source".into(), sources),
-    ]
-}
-
-fn workspaces(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        &format!("Workspaces in {}", s.region),
-        &[
-            "Name",
-            "Display name",
-            "Mode",
-            "Status",
-            "Administrators",
-            "Members",
-            "My roles",
-        ],
-    );
-    match c.list_workspaces(s) {
-        Ok(rows) => {
-            for r in rows {
-                let w = r.workspace;
-                let name = if w.is_default {
-                    format!("{} (default)", w.name)
-                } else {
-                    w.name.clone()
-                };
-                t.rows.push(vec![
-                    name,
-                    w.display_name,
-                    w.mode.title().into(),
-                    w.status.title().into(),
-                    r.administrators.join(", "),
-                    r.member_count.to_string(),
-                    r.my_roles.join(", "),
-                ]);
-                t.ids.push(w.name);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn recycle_bin(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        "Recycle bin",
-        &["Name", "Display name", "Deleted", "Purged after"],
-    );
-    match c.list_recycle_bin(s) {
-        Ok(ws) => {
-            for w in ws {
-                let (deleted, purge) = w.recycled.map_or((String::new(), String::new()), |r| {
-                    (date(&r.deleted_at), date(&r.purge_at()))
-                });
-                t.push(vec![w.name, w.display_name, deleted, purge]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn rg_cells(g: &crate::domain::resource_group::ResourceGroup, used_cu: u32) -> Vec<String> {
-    let expiry = match g.payment {
-        Payment::PrePaid {
-            expires_at,
-            auto_renew,
-            ..
-        } => format!(
-            "{}{}",
-            date(&expires_at),
-            if auto_renew { " (auto)" } else { "" }
-        ),
-        Payment::PostPaid => "-".into(),
-    };
-    vec![
-        g.name.clone(),
-        g.status.title().into(),
-        format!("{} CU", g.spec_cu),
-        usage(used_cu, g.spec_cu),
-        g.payment.title().into(),
-        expiry,
-        g.attached.iter().cloned().collect::<Vec<_>>().join(", "),
-        g.reason.clone().unwrap_or_default(),
-    ]
-}
-
-/// CU lent to model deployments out of the group's spec.
-fn usage(used: u32, spec: u32) -> String {
-    if used == 0 {
-        return "idle".into();
-    }
-    format!("{used}/{spec} CU")
-}
-
-const RG_COLUMNS: &[&str] = &[
-    "Name",
-    "Status",
-    "Spec",
-    "Usage",
-    "Payment",
-    "Expires",
-    "Attached to",
-    "Reason",
-];
-
-fn resource_groups(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(&format!("Resource groups in {}", s.region), RG_COLUMNS);
-    match c.list_resource_groups(s) {
-        Ok(gs) => {
-            let used = c.usage_of(s, &gs).unwrap_or_else(|_| vec![0; gs.len()]);
-            gs.iter()
-                .zip(used)
-                .for_each(|(g, u)| t.push(rg_cells(g, u)));
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn models(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        &format!("Model deployments in {}", s.region),
-        &[
-            "Name",
-            "Model",
-            "Status",
-            "Resource group",
-            "Replicas",
-            "Endpoint",
-        ],
-    );
-    match c.list_models(s) {
-        Ok(ms) => {
-            for m in ms {
-                t.push(vec![
-                    m.name,
-                    m.model,
-                    m.status.title().into(),
-                    m.resource_group,
-                    m.replicas.to_string(),
-                    m.endpoint.unwrap_or_default(),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn images(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        "Images",
-        &["Name", "Type", "Status", "Task types", "Base", "Packages"],
-    );
-    match c.list_images(s) {
-        Ok(is) => {
-            for i in is {
-                let kind = if i.kind == crate::domain::image::ImageKind::Official {
-                    "Official"
-                } else {
-                    "Custom"
-                };
-                t.push(vec![
-                    i.name,
-                    kind.into(),
-                    i.status.title().into(),
-                    i.task_types
-                        .iter()
-                        .map(|t| t.title())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    i.base,
-                    i.packages.join(" "),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn purchases(c: &Console, s: &Session) -> Table {
-    use crate::domain::purchase::Billing;
-    let mut t = Table::new(
-        "Purchased items",
-        &[
-            "Order",
-            "Item",
-            "Billing",
-            "Status",
-            "Expires",
-            "Unit price",
-        ],
-    );
-    match c.list_purchases(s) {
-        Ok(ps) => {
-            for p in ps {
-                let (billing, expires) = match p.billing {
-                    Billing::Subscription { expires_at, .. } => ("Subscription", date(&expires_at)),
-                    Billing::PayAsYouGo => ("Pay-as-you-go", "-".into()),
-                };
-                t.push(vec![
-                    p.id.clone(),
-                    p.kind.title(),
-                    billing.into(),
-                    format!("{:?}", p.status),
-                    expires,
-                    format_cents(p.unit_price_cents),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn bills(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new("Bills", &["Month", "Order", "Description", "Amount"]);
-    match c.list_bills(s, None) {
-        Ok(bs) => {
-            for b in bs {
-                t.push(vec![
-                    b.month,
-                    b.item_id,
-                    b.description,
-                    format_cents(b.amount_cents),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn alerts(c: &Console, s: &Session) -> Table {
-    use crate::domain::alert::Channel;
-    let mut t = Table::new(
-        "Alert limits",
-        &[
-            "Channel",
-            "Limit per day",
-            "Sent today",
-            "Refused today",
-            "Sent this month",
-        ],
-    );
-    match c.alert_settings(s) {
-        Ok((limits, usage)) => {
-            for ch in Channel::ALL {
-                let u = usage.get(ch);
-                t.push(vec![
-                    ch.slug().into(),
-                    limits.get(ch).map_or("unlimited".into(), |l| l.to_string()),
-                    u.sent_today.to_string(),
-                    u.refused_today.to_string(),
-                    u.sent_month.to_string(),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn outbox(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        "Alert outbox",
-        &["Time", "Channel", "Contact", "Address", "Delivery"],
-    );
-    match c.alert_outbox(s, 200) {
-        Ok(entries) => {
-            for e in entries {
-                t.push(vec![
-                    e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                    e.channel.slug().into(),
-                    e.contact,
-                    e.address,
-                    e.delivery.title(),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn contacts(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new("Alert contacts", &["Name", "Phone", "E-mail", "Webhook"]);
-    match c.list_contacts(s) {
-        Ok(cs) => {
-            for k in cs {
-                t.push(vec![
-                    k.name,
-                    k.phone.unwrap_or_default(),
-                    k.email.unwrap_or_default(),
-                    k.webhook.unwrap_or_default(),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn tenant_members(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new("Tenant members", &["User", "Tenant roles"]);
-    match c.list_tenant_members(s) {
-        Ok(ms) => {
-            for m in ms {
-                t.push(vec![m.user, m.roles.join(", ")]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-/// Who is on the served console; only the account and Tenant Administrators may look.
-fn sessions(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        "Sessions",
-        &["Id", "User", "Source", "Since", "Scope", "Kind", "Idle"],
-    );
-    // Asked first, so that merely opening the page audits no refusal.
-    match c.can(
-        s,
-        crate::authz::Op::ListSessions,
-        &crate::authz::Target::Tenant,
-    ) {
-        Ok(v) if !v.allowed => {
-            t.error = Some(v.trace);
-            return t;
-        }
-        Err(e) => return t.failed(e),
-        Ok(_) => {}
-    }
-    match c.list_sessions(s) {
-        Ok(vs) => {
-            for v in vs {
-                t.push(vec![
-                    v.id.to_string(),
-                    v.user,
-                    v.source,
-                    v.since.format("%Y-%m-%d %H:%M").to_string(),
-                    v.scope.as_str().to_owned(),
-                    v.kind,
-                    format!("{} s", v.idle_seconds),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn tenant_roles(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new("Tenant roles", &["Role", "Type", "Permissions"]);
-    match c.list_tenant_roles(s) {
-        Ok(rs) => {
-            for r in rs {
-                let perms: Vec<String> = r
-                    .levels
-                    .iter()
-                    .filter(|(_, l)| l != "none")
-                    .map(|(m, l)| format!("{m}={l}"))
-                    .collect();
-                t.push(vec![
-                    r.name,
-                    if r.builtin { "Built-in" } else { "Custom" }.into(),
-                    perms.join(" "),
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn extensions(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        "Extensions",
-        &["Name", "Events", "Enabled in", "Description"],
-    );
-    match c.list_extensions(s) {
-        Ok(es) => {
-            for e in es {
-                t.push(vec![
-                    e.name,
-                    e.events
-                        .iter()
-                        .map(|ev| ev.slug())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    e.enabled_in.into_iter().collect::<Vec<_>>().join(", "),
-                    e.description,
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-fn audit(c: &Console, s: &Session) -> Table {
-    let mut t = Table::new(
-        "Audit log (newest first)",
-        &[
-            "Time",
-            "Principal",
-            "Scope",
-            "Action",
-            "Target",
-            "Outcome",
-            "Detail",
-        ],
-    );
-    match c.audit_log(s, 500) {
-        Ok(es) => {
-            for e in es {
-                t.push(vec![
-                    e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                    e.principal,
-                    e.scope.as_str().into(),
-                    e.action,
-                    e.target,
-                    e.outcome.to_string(),
-                    e.detail,
-                ]);
-            }
-            t
-        }
-        Err(e) => t.failed(e),
-    }
-}
-
-/// A workspace's details: Configuration, Data Sources, Computing Resources, Resource Groups,
-/// Members and Roles.
-pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
-    let mut config = Table::new("Configuration", &["Setting", "Value"]);
-    match c.get_workspace(s, ws) {
-        Ok(r) => {
-            let w = &r.workspace;
-            for (k, v) in [
-                ("Name", w.name.clone()),
-                ("Display name", w.display_name.clone()),
-                ("Mode", w.mode.title().to_owned()),
-                ("Status", w.status.title().to_owned()),
-                ("Region", w.region.clone()),
-                (
-                    "Default workspace",
-                    if w.is_default {
-                        "yes (not for production)".into()
-                    } else {
-                        "no".into()
-                    },
-                ),
-                ("Description", w.description.clone()),
-                (
-                    "Allow result download",
-                    w.settings.allow_download.to_string(),
-                ),
-                ("Administrators", r.administrators.join(", ")),
-                (
-                    "Created",
-                    format!("{} by {}", date(&w.created_at), w.created_by),
-                ),
-            ] {
-                config.push(vec![k.into(), v]);
-            }
-        }
-        Err(e) => config = config.failed(e),
-    }
-    let mut sources = Table::new(
-        "Data Sources",
-        &["Name", "Type", "Env", "Connection", "Tests"],
-    );
-    match c.list_data_sources(s, ws) {
-        Ok(ds) => {
-            for d in ds {
-                let conn = d
-                    .display_fields()
-                    .into_iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let tests = d
-                    .tests
-                    .values()
-                    .map(|t| format!("{}: {}", t.resource_group, t.result.title()))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                sources.push(vec![
-                    d.name,
-                    d.kind.title().into(),
-                    d.env.slug().into(),
-                    conn,
-                    tests,
-                ]);
-            }
-        }
-        Err(e) => sources = sources.failed(e),
-    }
-    let mut compute = Table::new("Computing Resources", &["Name", "Type", "Instance", "Env"]);
-    match c.list_compute(s, ws) {
-        Ok(cs) => cs.into_iter().for_each(|x| {
-            compute.push(vec![
-                x.name,
-                x.kind.title().into(),
-                x.instance,
-                x.env.slug().into(),
-            ])
-        }),
-        Err(e) => compute = compute.failed(e),
-    }
-    let mut groups = Table::new("Resource Groups", RG_COLUMNS);
-    match c.workspace_resource_groups(s, ws) {
-        Ok(gs) => {
-            let used = c.usage_of(s, &gs).unwrap_or_else(|_| vec![0; gs.len()]);
-            gs.iter()
-                .zip(used)
-                .for_each(|(g, u)| groups.push(rg_cells(g, u)));
-        }
-        Err(e) => groups = groups.failed(e),
-    }
-    let mut members = Table::new(
-        "Members and Roles",
-        &[
-            "Member or role",
-            "Roles / permissions",
-            "Compute role (dev)",
-        ],
-    );
-    match (c.list_members(s, ws), c.list_roles(s, ws)) {
-        (Ok(ms), Ok(rs)) => {
-            // A member's compute-engine roles are those of the roles they hold (seed 004).
-            for m in ms {
-                let compute: Vec<String> = m
-                    .roles
-                    .iter()
-                    .filter_map(|held| rs.iter().find(|r| &r.name == held))
-                    .filter_map(|r| r.compute_role_dev.clone())
-                    .collect();
-                members.push(vec![m.user, m.roles.join(", "), compute.join(", ")]);
-            }
-            for r in rs {
-                let perms: Vec<String> = r
-                    .levels
-                    .iter()
-                    .filter(|(_, l)| l != "none")
-                    .map(|(m, l)| format!("{m}={l}"))
-                    .collect();
-                let kind = if r.builtin { "role" } else { "custom role" };
-                members.push(vec![
-                    format!("[{kind}] {}", r.name),
-                    perms.join(" "),
-                    r.compute_role_dev.unwrap_or_default(),
-                ]);
-            }
-        }
-        (Err(e), _) | (_, Err(e)) => members = members.failed(e),
-    }
-    View {
-        tabs: vec![config, sources, compute, groups, members],
-        ..Default::default()
-    }
-}
-
 /// A page of `rows` synthetic audit-like rows, for the render benchmark.
 #[doc(hidden)]
 pub fn load_page_for_bench(rows: usize) -> View {
-    let mut t = Table::new(
-        "Audit log (newest first)",
-        &[
-            "Time",
-            "Principal",
-            "Scope",
-            "Action",
-            "Target",
-            "Outcome",
-            "Detail",
-        ],
-    );
+    let mut t = Table::new("Audit log (newest first)", super::pages::audit_columns());
     for i in 0..rows {
         t.push(vec![
             format!("11-22 09:{:02}:{:02}", (i / 60) % 60, i % 60),

@@ -1,0 +1,204 @@
+//! Purchased resources and services (seed 000): what the tenant bought, and what each item
+//! offers — renew a resource group, change the edition, unsubscribe.
+
+use crate::authz::Op;
+use crate::console::{Console, ConsoleError, Session};
+use crate::domain::Edition;
+use crate::domain::purchase::{Billing, PurchaseKind, format_cents};
+
+use super::super::form::{Confirm, Field, Form, checks};
+use super::super::view::{Column, Table, col, key};
+use super::{Aim, Command, Detail, Here, How, Opened, failed, number, parsed, time};
+
+pub struct Pane;
+
+const COLUMNS: &[Column] = &[
+    key("Order"),
+    key("Item"),
+    col("Billing"),
+    key("Status"),
+    col("Expires"),
+    col("Unit price"),
+];
+const ITEM: usize = 1;
+
+const RG_ITEM: &str = "Serverless resource group ";
+
+const COMMANDS: &[Command] = &[
+    Command {
+        key: 'r',
+        name: "renew",
+        label: "renew",
+        op: Some(Op::UpdateResourceGroup),
+        aim: Aim::Any,
+        how: How::Form,
+        cli: &["resource-group renew"],
+    },
+    Command {
+        key: 'e',
+        name: "edition",
+        label: "upgrade/downgrade",
+        op: Some(Op::ModifyEdition),
+        aim: Aim::Any,
+        how: How::Form,
+        cli: &["edition set"],
+    },
+    Command {
+        key: 'u',
+        name: "unsubscribe",
+        label: "unsubscribe",
+        op: Some(Op::UnsubscribeService),
+        aim: Aim::Any,
+        how: How::Confirm,
+        cli: &["service unsubscribe"],
+    },
+];
+
+impl super::Pane for Pane {
+    fn load(&self, c: &Console, s: &Session, _here: &Here) -> Table {
+        let mut t = Table::new("Purchased items", COLUMNS);
+        match c.list_purchases(s) {
+            Ok(ps) => {
+                for p in ps {
+                    let (billing, expires) = match p.billing {
+                        Billing::Subscription { expires_at, .. } => {
+                            ("Subscription", super::date(&expires_at))
+                        }
+                        Billing::PayAsYouGo => ("Pay-as-you-go", "-".into()),
+                    };
+                    t.push(vec![
+                        p.id.clone(),
+                        p.kind.title(),
+                        billing.into(),
+                        format!("{:?}", p.status),
+                        expires,
+                        format_cents(p.unit_price_cents),
+                    ]);
+                }
+                t
+            }
+            Err(e) => failed(t, e),
+        }
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        COMMANDS
+    }
+
+    fn shows(&self) -> &'static [&'static str] {
+        &["service list", "service show", "edition show"]
+    }
+
+    fn applies(&self, cmd: &Command, here: &Here) -> bool {
+        let item = here.cell(ITEM);
+        let active = here.cell(3) == "Active";
+        match cmd.key {
+            'r' => active && item.starts_with(RG_ITEM) && here.cell(2) == "Subscription",
+            'e' => item.starts_with("DataWorks ") && item.ends_with(" Edition"),
+            _ => active,
+        }
+    }
+
+    fn detail(
+        &self,
+        c: &Console,
+        s: &Session,
+        _here: &Here,
+        id: &str,
+    ) -> Option<Result<Detail, ConsoleError>> {
+        Some(c.get_purchase(s, id).map(|p| {
+            let mut d = Detail::new(format!("Order {}", p.id))
+                .field("Order", &p.id)
+                .field("Item", p.kind.title())
+                .field("Region", p.region.clone().unwrap_or_else(|| "all".into()))
+                .field("Status", format!("{:?}", p.status))
+                .field("Unit price", format_cents(p.unit_price_cents))
+                .field("Bought", time(&p.created_at));
+            match p.billing {
+                Billing::Subscription { expires_at, .. } => {
+                    d.push("Billing", "Subscription");
+                    d.push("Expires", time(&expires_at));
+                }
+                Billing::PayAsYouGo => d.push("Billing", "Pay-as-you-go"),
+            }
+            if let Ok(bills) = c.list_bills(s, None) {
+                for b in bills.iter().filter(|b| b.item_id == p.id) {
+                    d.push(
+                        &format!("Bill {}", b.month),
+                        format!("{} ({})", format_cents(b.amount_cents), b.description),
+                    );
+                }
+            }
+            d
+        }))
+    }
+
+    fn run(
+        &self,
+        c: &Console,
+        s: &Session,
+        here: &Here,
+        cmd: &Command,
+    ) -> Result<Opened, ConsoleError> {
+        let id = here.need()?;
+        Ok(match cmd.key {
+            'r' => {
+                let group = match c.get_purchase(s, &id)?.kind {
+                    PurchaseKind::ResourceGroup(g) => g,
+                    _ => {
+                        return Err(ConsoleError::invalid(
+                            "item",
+                            "only a resource group renews",
+                        ));
+                    }
+                };
+                Opened::Form(Form::run(
+                    format!("Renew {group}"),
+                    vec![
+                        Field::new("months", "Months")
+                            .value("1")
+                            .hint("1–9, 12, 24, 36")
+                            .check(checks::months),
+                    ],
+                    move |c, s, f| {
+                        let months = number("months", f.get("months"), "months")?;
+                        c.renew_resource_group(s, &group, months)?;
+                        Ok(Opened::Done(format!(
+                            "renewing {group} by {months} month(s): job started"
+                        )))
+                    },
+                ))
+            }
+            'e' => {
+                let now = c.edition(s)?;
+                Opened::Form(Form::run(
+                    format!("Change the edition (now {})", now.title()),
+                    vec![
+                        Field::new("edition", "Edition")
+                            .value(now.slug())
+                            .choices(Edition::ALL.iter().map(|e| e.slug())),
+                    ],
+                    |c, s, f| {
+                        let e = parsed("edition", Edition::parse("edition", f.get("edition")))?;
+                        c.set_edition(s, e)?;
+                        Ok(Opened::Done(format!("the edition is now {}", e.title())))
+                    },
+                ))
+            }
+            _ => {
+                let target = id.clone();
+                Opened::Confirm(Confirm::typed(
+                    format!(
+                        "Unsubscribe {id} ({})? It stops at once and is not refunded here. Type the order:",
+                        here.cell(ITEM)
+                    ),
+                    &id,
+                    move |c, s| {
+                        let item = c.unsubscribe(s, &target)?;
+                        Ok(format!("unsubscribed {} ({})", item.id, item.kind.title()))
+                    },
+                ))
+            }
+        })
+    }
+}
