@@ -62,10 +62,17 @@ fn a_change_in_one_console_shows_in_the_other() {
     eprintln!("the change reached the other console {took:?} after it was acknowledged");
     let s = t.screen("alice");
     assert!(s.contains("frank"), "{s}");
-    // Her place is kept by item, not by row: the hint still offers bob's actions, and the
-    // selected row is still bob's (frank sorts after bob and before the rest).
+    // Her place is kept by item, not by row: the selected row is still bob's (frank sorts
+    // after bob and before the rest), and Enter opens bob's detail.
     t.keys("alice", &["Enter"]);
-    t.wait_for("alice", "bob");
+    let detail = t.wait_for("alice", "(j/k scroll");
+    assert!(
+        detail
+            .lines()
+            .any(|l| l.contains("Member or role") && l.contains("bob")),
+        "{detail}"
+    );
+    t.keys("alice", &["Escape"]);
     // The console follows the client's window: at 80 columns the navigation shortens.
     t.run(&["resize-window", "-t", "alice", "-x", "80", "-y", "24"]);
     t.wait_for("alice", "Res. groups");

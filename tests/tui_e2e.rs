@@ -60,9 +60,9 @@ fn getting_started_in_a_real_terminal() {
             .any(|l| l.contains("rg_etl") && l.contains("Normal"))
     });
 
-    // A RAM user to add, from the Management Center.
-    t.keys("e2e", &["7", "Tab", "Tab"]);
-    t.wait_for("e2e", "Tenant members");
+    // A RAM user to add, from the RAM page.
+    t.keys("e2e", &["9"]);
+    t.wait_for("e2e", "RAM users");
     t.keys("e2e", &["n"]);
     t.wait_for("e2e", "New RAM user");
     t.text("e2e", "alice");
@@ -119,6 +119,25 @@ fn getting_started_in_a_real_terminal() {
     t.keys("e2e", &["Escape", "1"]);
     let overview = t.wait_for("e2e", "Getting started: finance_etl");
     assert_eq!(overview.matches('✔').count(), 5, "{overview}");
+
+    // Every field of an item on Enter: the resource group, then a policy's document.
+    t.keys("e2e", &["3", "Enter"]);
+    let detail = t.wait_for("e2e", "Resource group rg_etl");
+    assert!(
+        detail
+            .lines()
+            .any(|l| l.contains("Attached to") && l.contains("finance_etl")),
+        "{detail}"
+    );
+    t.keys("e2e", &["Escape", "9", "Tab", "Enter"]);
+    t.wait_for("e2e", "\"Statement\"");
+    t.keys("e2e", &["Escape"]);
+    // The palette suggests as it is typed; Enter on a suggestion taken with Tab goes there.
+    t.keys("e2e", &[":"]);
+    t.text("e2e", "audi");
+    t.keys("e2e", &["Tab", "Enter"]);
+    t.wait_for("e2e", "Audit log (newest first)");
+    t.wait_for("e2e", "dataworks:CreateProject");
 
     t.keys("e2e", &["q"]);
     let start = Instant::now();

@@ -591,3 +591,334 @@ fn a_one_time_password_is_replaced_at_log_on() {
             .is_err()
     );
 }
+
+/// Every command of every page, tab and workspace-details tab, as the account: its key opens a
+/// form, a question, a window or says what it did, and Esc leaves the console usable.
+#[test]
+fn every_command_answers_its_key() {
+    use dwc::tui::pages::NAV;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    let mut tried = 0;
+    let mut visit = |app: &mut dwc::tui::App, place: &str| {
+        let keys: Vec<char> = app
+            .offers
+            .iter()
+            .filter(|o| o.verdict.allowed)
+            .map(|o| o.key)
+            .collect();
+        for k in keys {
+            let before = (app.page, app.current_ref().tab);
+            app.toast = None;
+            tui::keys(app, &k.to_string());
+            let answered = app.form.is_some()
+                || app.confirm.is_some()
+                || app.popup.is_some()
+                || app.access.is_some()
+                || app.toast.is_some()
+                || app.details.is_some();
+            assert!(answered, "{place}: key {k} did nothing");
+            // Out of whatever it opened, back where we were.
+            for _ in 0..3 {
+                if app.form.is_some()
+                    || app.confirm.is_some()
+                    || app.popup.is_some()
+                    || app.access.is_some()
+                {
+                    tui::key(app, KeyCode::Esc);
+                }
+            }
+            assert_eq!(
+                (app.page, app.current_ref().tab),
+                before,
+                "{place}: key {k} moved away"
+            );
+            tried += 1;
+        }
+    };
+    for (i, entry) in NAV.iter().enumerate() {
+        tui::keys(&mut app, &(i + 1).to_string());
+        for tab in 0..entry.panes.len() {
+            visit(&mut app, &format!("{} tab {tab}", entry.title));
+            tui::key(&mut app, KeyCode::Tab);
+        }
+    }
+    tui::keys(&mut app, "2/finance");
+    tui::key(&mut app, KeyCode::Enter);
+    tui::key(&mut app, KeyCode::Enter);
+    for tab in 0..5 {
+        // The members tab's first rows are members; a command on them, then on a role.
+        visit(&mut app, &format!("finance_etl tab {tab}"));
+        tui::key(&mut app, KeyCode::Tab);
+    }
+    assert!(tried > 50, "only {tried} commands tried");
+}
+
+/// A disabled workspace is enabled with its own key, offered only on it; disabling asks first.
+#[test]
+fn enable_and_disable_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2/risk");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view.selected_id().as_deref(), Some("risk_ctrl"));
+    let screen = tui::draw(&app, 120, 40);
+    assert!(
+        screen.contains("E enable") && !screen.contains("x disable"),
+        "{screen}"
+    );
+    tui::keys(&mut app, "E");
+    assert_eq!(app.toast.as_deref(), Some("enabled risk_ctrl"));
+    tui::key(&mut app, KeyCode::Down);
+    let screen = tui::draw(&app, 120, 40);
+    assert!(screen.contains("x disable"), "{screen}");
+    // x asks; n keeps it as it is; y disables.
+    tui::keys(&mut app, "x");
+    assert!(app.confirm.is_some());
+    assert!(tui::draw(&app, 120, 40).contains("Disable risk_ctrl?"));
+    tui::keys(&mut app, "n");
+    assert!(app.confirm.is_none());
+    assert!(
+        app.view
+            .table()
+            .row_cells(app.view.selected_row().unwrap())
+            .contains(&"Normal".to_owned())
+    );
+    tui::keys(&mut app, "xy");
+    assert_eq!(app.view.selected_id().as_deref(), Some("risk_ctrl"));
+    assert!(
+        app.toast
+            .as_deref()
+            .unwrap()
+            .starts_with("disabled risk_ctrl")
+    );
+    assert!(
+        app.view
+            .table()
+            .row_cells(app.view.selected_row().unwrap())
+            .contains(&"Disabled".to_owned())
+    );
+}
+
+/// Roles are granted and revoked from a picker of the valid ones.
+#[test]
+fn grant_and_revoke_a_role_from_a_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2/finance");
+    tui::key(&mut app, KeyCode::Enter);
+    tui::key(&mut app, KeyCode::Enter);
+    for _ in 0..4 {
+        tui::key(&mut app, KeyCode::Tab);
+    }
+    tui::keys(&mut app, "/bob");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current_ref().selected_id().as_deref(), Some("bob"));
+    tui::keys(&mut app, "r");
+    let form = app.form.as_ref().expect("a picker of roles");
+    let choices = form.fields[0].choices.clone();
+    assert!(!choices.is_empty(), "roles frank does not hold");
+    // Typing is not how a picker is used.
+    tui::keys(&mut app, "z");
+    assert!(app.form.as_ref().unwrap().fields[0].error.is_some());
+    let role = choices.last().unwrap().clone();
+    tui::key(&mut app, KeyCode::Left);
+    assert_eq!(app.form.as_ref().unwrap().get("role"), role);
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "{:?}", app.toast);
+    assert!(
+        app.toast.as_deref().unwrap().starts_with("granted"),
+        "{:?}",
+        app.toast
+    );
+    tui::keys(&mut app, "R");
+    let held = app.form.as_ref().unwrap().fields[0].choices.clone();
+    assert!(held.contains(&role), "{held:?}");
+    tui::key(&mut app, KeyCode::Esc);
+}
+
+/// A data source's fields follow its type: the default port changes with it, a typed host stays.
+#[test]
+fn a_data_source_form_follows_its_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2/finance");
+    tui::key(&mut app, KeyCode::Enter);
+    tui::key(&mut app, KeyCode::Enter);
+    tui::key(&mut app, KeyCode::Tab);
+    tui::keys(&mut app, "n");
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.get("type"), "mysql");
+    assert_eq!(form.get("port"), "3306");
+    tui::key(&mut app, KeyCode::Tab);
+    tui::key(&mut app, KeyCode::Tab);
+    tui::keys(&mut app, "db.internal");
+    tui::key(&mut app, KeyCode::BackTab);
+    tui::key(&mut app, KeyCode::Right);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.get("type"), "postgresql");
+    assert_eq!(form.get("port"), "5432");
+    assert_eq!(form.get("host"), "db.internal");
+    // An object store has no host or port at all.
+    while app.form.as_ref().unwrap().get("type") != "oss" {
+        tui::key(&mut app, KeyCode::Right);
+    }
+    let form = app.form.as_ref().unwrap();
+    assert!(form.fields.iter().any(|f| f.name == "bucket"));
+    assert!(!form.fields.iter().any(|f| f.name == "port"));
+    assert_eq!(form.fields.last().unwrap().name, "env");
+}
+
+/// A policy made in the console from a pasted document of several lines, then attached.
+#[test]
+fn a_policy_from_a_pasted_document() {
+    use crossterm::event::Event;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "9");
+    tui::key(&mut app, KeyCode::Tab);
+    tui::keys(&mut app, "n");
+    tui::keys(&mut app, "ReadProjects");
+    tui::key(&mut app, KeyCode::Tab);
+    tui::key(&mut app, KeyCode::Tab);
+    // Replace the template with the pasted document.
+    for _ in 0..200 {
+        tui::key(&mut app, KeyCode::Backspace);
+    }
+    app.handle_event(&Event::Paste(
+        "{\n  \"Version\": \"1\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"dataworks:ListProjects\", \"Resource\": \"*\"}]\n}\n".into(),
+    ));
+    assert!(app.form.as_ref().unwrap().fields[2].error.is_none());
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| f.error.clone())
+    );
+    assert_eq!(app.toast.as_deref(), Some("created policy ReadProjects"));
+    assert_eq!(
+        app.current_ref().selected_id().as_deref().map(|_| ()),
+        Some(())
+    );
+    app.current().select_id("ReadProjects");
+    app.refresh_offers();
+    tui::key(&mut app, KeyCode::Enter);
+    let screen = tui::draw(&app, 120, 40);
+    assert!(screen.contains("dataworks:ListProjects"), "{screen}");
+}
+
+/// `o` sorts by the next column, `O` reverses, and the selection stays on its item.
+#[test]
+fn sorting_keeps_the_selected_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2j");
+    let id = app.view.selected_id();
+    tui::keys(&mut app, "O");
+    assert_eq!(app.view.table().sort, Some((0, true)));
+    assert_eq!(app.view.selected_id(), id);
+    assert_eq!(
+        app.view.table().ids[app.view.table().visible("").get(0).unwrap()],
+        "sandbox_ops"
+    );
+    assert!(tui::draw(&app, 120, 40).contains("by Name ▼"));
+    tui::keys(&mut app, "g");
+    assert_eq!(app.view.selected_id().as_deref(), Some("sandbox_ops"));
+}
+
+/// A click selects a row, a second opens it; the navigation takes clicks; the wheel scrolls.
+#[test]
+fn the_mouse_selects_opens_and_scrolls() {
+    use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    app.size = (120, 40);
+    let click = |app: &mut dwc::tui::App, column, row| {
+        app.handle_event(&Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
+    // The navigation's second line is Workspaces.
+    click(&mut app, 3, 2);
+    assert_eq!(app.page, 1);
+    // The table's rows start under the border, the tab line and the header.
+    click(&mut app, 40, 6);
+    assert_eq!(app.view.table().selected, 2);
+    click(&mut app, 40, 6);
+    assert!(app.details.is_some(), "a second click opens");
+    tui::key(&mut app, KeyCode::Esc);
+    app.handle_event(&Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 40,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.view.table().selected, 4);
+}
+
+/// The palette suggests as you type, Tab takes the best, and ↑ brings back the last command.
+#[test]
+fn the_palette_suggests_and_remembers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, ":rgrp");
+    let p = app.palette.as_ref().unwrap();
+    assert_eq!(
+        p.suggestions.first().map(String::as_str),
+        Some("resource-groups")
+    );
+    assert!(tui::draw(&app, 120, 40).contains("resource-groups"));
+    tui::key(&mut app, KeyCode::Tab);
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.page, 2);
+    tui::keys(&mut app, ":");
+    tui::key(&mut app, KeyCode::Up);
+    assert_eq!(
+        app.palette.as_ref().unwrap().input.value(),
+        "resource-groups"
+    );
+    tui::key(&mut app, KeyCode::Esc);
+    // ? lists the page's commands and the palette's own.
+    tui::keys(&mut app, "?");
+    let help = tui::draw(&app, 120, 50);
+    assert!(
+        help.contains(":scale") && help.contains(":access") && help.contains(":can"),
+        "{help}"
+    );
+}
+
+/// The Overview's workspaces are rows: Enter opens one.
+#[test]
+fn overview_entries_open_their_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    let first = app
+        .view
+        .selected_id()
+        .expect("the Overview lists workspaces");
+    tui::key(&mut app, KeyCode::Enter);
+    assert_eq!(app.details.as_ref().map(|d| d.0.clone()), Some(first));
+}
+
+/// A filter keeps the selected item selected while it still shows.
+#[test]
+fn a_filter_keeps_the_selection_on_its_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    tui::keys(&mut app, "2jjj");
+    let id = app.view.selected_id();
+    assert_eq!(id.as_deref(), Some("risk_ctrl"));
+    tui::keys(&mut app, "/r");
+    assert_eq!(app.view.selected_id(), id);
+    tui::key(&mut app, KeyCode::Enter);
+    tui::key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.view.selected_id(),
+        id,
+        "clearing the filter keeps it too"
+    );
+    assert!(tui::draw(&app, 120, 40).contains("4/5"));
+}

@@ -153,9 +153,8 @@ fn no_color_shows_every_state_without_colour() {
     });
     assert!(focused, "the focused field shows without colour");
     let error_bold = (0..40).any(|y| {
-        (0..120).any(|x| {
-            buf[(x, y)].symbol() == "✗" && buf[(x, y)].modifier.contains(Modifier::BOLD)
-        })
+        (0..120)
+            .any(|x| buf[(x, y)].symbol() == "✗" && buf[(x, y)].modifier.contains(Modifier::BOLD))
     });
     assert!(error_bold, "the field's error shows without colour");
 }

@@ -559,9 +559,7 @@ impl App {
         } else if let Some(f) = &mut self.filter {
             let r = paste_into(f, text).err().and_then(refused);
             let value = f.value().to_owned();
-            let v = self.current();
-            v.filter = value;
-            v.clamp();
+            self.moved(|v| v.set_filter(&value));
             r
         } else if let Some(Gate::LogOn {
             user,
@@ -645,9 +643,7 @@ impl App {
                 _ => {
                     f.handle_event(ev);
                     let text = f.value().to_owned();
-                    let v = self.current();
-                    v.filter = text;
-                    v.clamp();
+                    self.moved(|v| v.set_filter(&text));
                 }
             }
             return;
@@ -750,7 +746,7 @@ impl App {
             }
             Action::Back => {
                 if self.details.take().is_none() && !self.current_ref().filter.is_empty() {
-                    self.current().filter.clear();
+                    self.current().set_filter("");
                 }
                 self.refresh_offers();
             }
@@ -988,6 +984,10 @@ pub fn load_entry(c: &Console, s: &Session, page: usize) -> View {
         overview: entry.panels.map(|f| f(c, s)),
         ..Default::default()
     };
+    // The panels' workspaces are the Overview's rows.
+    if let (Some(o), Some(t)) = (&v.overview, v.tabs.first_mut()) {
+        *t = pages::overview::table(o);
+    }
     shrink(&mut v);
     v
 }

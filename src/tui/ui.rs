@@ -326,7 +326,7 @@ fn draw_content(f: &mut Frame, app: &App, area: Rect) {
     if let Some(o) = &app.view.overview
         && app.details.is_none()
     {
-        return draw_overview(f, o, area);
+        return draw_overview(f, o, app.view.table().selected, area);
     }
     let (title, view) = match &app.details {
         Some((ws, v)) => (format!(" Workspace {ws} (Esc: back) "), v),
@@ -576,7 +576,7 @@ fn column_layout(t: &Table, shown: &[usize], total: u16) -> ColumnLayout {
     }
 }
 
-fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
+fn draw_overview(f: &mut Frame, o: &super::view::Overview, selected: usize, area: Rect) {
     // The top lists are short; the checklist and the advice get the room.
     let [top, bottom] = Layout::vertical([Constraint::Length(10), Constraint::Min(0)]).areas(area);
     let [quick, frequent] =
@@ -608,21 +608,29 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, area: Rect) {
         None if o.frequent.is_empty() && o.yours.is_empty() => {
             vec![Line::raw("No workspaces yet: press 2, then n to create one.").dim()]
         }
-        None if o.frequent.is_empty() => {
-            let mut lines = vec![Line::raw(" None opened yet. Your workspaces:").dim()];
-            lines.extend(o.yours.iter().map(|w| Line::raw(format!(" {w}"))));
+        None => {
+            let mut lines = Vec::new();
+            let shown = if o.frequent.is_empty() {
+                lines.push(Line::raw(" None opened yet. Your workspaces:").dim());
+                &o.yours
+            } else {
+                &o.frequent
+            };
+            // The selected one is marked; Enter opens it.
+            lines.extend(shown.iter().enumerate().map(|(i, w)| {
+                if i == selected {
+                    Line::styled(format!("›{w}"), Style::new().fg(Color::Black).bg(ACCENT))
+                } else {
+                    Line::raw(format!(" {w}"))
+                }
+            }));
             lines
         }
-        None => o
-            .frequent
-            .iter()
-            .map(|w| Line::raw(format!(" {w}")))
-            .collect(),
     };
     f.render_widget(
         Paragraph::new(freq)
             .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Frequently used workspaces ")),
+            .block(Block::bordered().title(" Frequently used workspaces (Enter opens) ")),
         frequent,
     );
     let title = match &o.checklist_for {

@@ -194,6 +194,8 @@ pub struct Overview {
     pub frequent: Vec<String>,
     /// When none was opened yet: some of the user's workspaces to start from.
     pub yours: Vec<String>,
+    /// The workspace of each line shown (the frequent ones, else yours): Enter opens it.
+    pub ids: Vec<String>,
     pub updates: Vec<(String, String)>,
     /// The advisor's findings: severity, subject and message, and the fix.
     pub advice: Vec<(crate::domain::advice::Severity, String, String)>,
@@ -240,6 +242,19 @@ impl View {
     /// Keeps the selection inside the filtered rows.
     pub fn clamp(&mut self) {
         self.move_by(0);
+    }
+
+    /// Filters the current table, keeping the selected item selected while it still shows.
+    pub fn set_filter(&mut self, text: &str) {
+        let id = self.selected_id();
+        self.filter = text.to_owned();
+        if let Some(t) = self.table_mut() {
+            t.selected = 0;
+        }
+        match id {
+            Some(id) => self.select_id(&id),
+            None => self.clamp(),
+        }
     }
 
     pub fn cycle_tab(&mut self, d: isize) {

@@ -5,7 +5,7 @@
 use crate::console::{Console, ConsoleError, Session, WorkspaceRow};
 
 use super::super::form::{Field, Form};
-use super::super::view::{Overview, Table};
+use super::super::view::{Overview, Table, key};
 use super::{Aim, Command, Here, How, Opened};
 
 pub struct Pane;
@@ -31,9 +31,28 @@ const COMMANDS: &[Command] = &[
     },
 ];
 
+/// The workspaces the Overview lists, as its table: j/k select one, Enter opens it.
+pub fn table(o: &Overview) -> Table {
+    let mut t = Table::new("Frequently used workspaces", &[key("Workspace")]);
+    let lines = if o.frequent.is_empty() {
+        &o.yours
+    } else {
+        &o.frequent
+    };
+    for (id, line) in o.ids.iter().zip(lines) {
+        t.push_with_id(id.clone(), vec![line.clone()]);
+    }
+    t
+}
+
 impl super::Pane for Pane {
+    /// The rows come with the panels (`table`), which read the same workspaces.
     fn load(&self, _c: &Console, _s: &Session, _here: &Here) -> Table {
-        Table::new("Overview", &[])
+        Table::new("Frequently used workspaces", &[key("Workspace")])
+    }
+
+    fn open(&self, _c: &Console, _s: &Session, here: &Here) -> Option<Opened> {
+        here.selected.clone().map(Opened::Workspace)
     }
 
     fn commands(&self) -> &'static [Command] {
@@ -180,6 +199,16 @@ pub fn panels(c: &Console, s: &Session) -> Overview {
                 .collect();
             if frequent.is_empty() {
                 o.yours = rows.iter().take(6).map(line).collect();
+                o.ids = rows
+                    .iter()
+                    .take(6)
+                    .map(|r| r.workspace.name.clone())
+                    .collect();
+            } else {
+                o.ids = frequent
+                    .iter()
+                    .map(|(r, _)| r.workspace.name.clone())
+                    .collect();
             }
             // The checklist follows the workspace last worked in, else the first non-default.
             let last_used = frequent.iter().max_by_key(|(_, u)| u.last).map(|(r, _)| r);

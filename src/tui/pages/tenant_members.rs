@@ -14,7 +14,7 @@ const COLUMNS: &[Column] = &[key("User"), key("Tenant roles")];
 
 const COMMANDS: &[Command] = &[
     Command {
-        key: 'g',
+        key: 'r',
         name: "grant",
         label: "grant role",
         op: Some(Op::GrantTenantRole),
@@ -102,7 +102,7 @@ impl super::Pane for Pane {
     ) -> Result<Opened, ConsoleError> {
         let user = here.need()?;
         Ok(match cmd.key {
-            'g' => {
+            'r' => {
                 let mut roles: Vec<String> = BuiltinTenantRole::ALL
                     .iter()
                     .filter(|b| **b != BuiltinTenantRole::TenantMember)

@@ -54,6 +54,16 @@ const COMMANDS: &[Command] = &[
         cli: &["policy detach"],
     },
     Command {
+        key: 'U',
+        name: "unlock",
+        label: "unlock log-on",
+        // The account's alone; the console says so to anyone else.
+        op: None,
+        aim: Aim::Selected,
+        how: How::Direct,
+        cli: &["user unlock"],
+    },
+    Command {
         key: 'd',
         name: "delete",
         label: "delete",
@@ -165,6 +175,10 @@ impl super::Pane for Pane {
         let user = here.need()?;
         let target = user.clone();
         Ok(match cmd.key {
+            'U' => {
+                c.unlock_user(s, &user)?;
+                Opened::Done(format!("{user} may log on again"))
+            }
             'P' => Opened::Form(Form::run(
                 format!("New password for {user}"),
                 vec![

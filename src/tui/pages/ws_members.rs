@@ -34,7 +34,7 @@ const COMMANDS: &[Command] = &[
         cli: &["member add"],
     },
     Command {
-        key: 'g',
+        key: 'r',
         name: "grant",
         label: "grant role",
         op: Some(Op::GrantMemberProjectRoles),
@@ -169,7 +169,7 @@ impl super::Pane for Pane {
         }
         let id = here.need()?;
         Ok(match cmd.key {
-            'g' | 'R' => {
+            'r' | 'R' => {
                 let roles = c.list_roles(s, &ws)?;
                 let held: Vec<String> = c
                     .list_members(s, &ws)?
@@ -177,7 +177,7 @@ impl super::Pane for Pane {
                     .find(|m| m.user == id)
                     .map(|m| m.roles)
                     .unwrap_or_default();
-                let grant = cmd.key == 'g';
+                let grant = cmd.key == 'r';
                 let choices: Vec<String> = roles
                     .iter()
                     .filter(|r| held.contains(&r.name) != grant)
