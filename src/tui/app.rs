@@ -51,6 +51,8 @@ pub struct App {
     /// `Some` while typing a filter or a palette command.
     pub filter: Option<Input>,
     pub palette: Option<Palette>,
+    /// How far the help is scrolled.
+    pub help_scroll: u16,
     /// Palette commands run, oldest first.
     pub history: Vec<String>,
     /// The terminal's size, for paging and the mouse.
@@ -118,6 +120,7 @@ impl App {
             filter: None,
             palette: None,
             history: Vec::new(),
+            help_scroll: 0,
             size: (120, 40),
             toast: None,
             form: None,
@@ -604,6 +607,23 @@ impl App {
                 Some(Action::Bottom) => *scroll = usize::MAX / 2,
                 Some(Action::Back | Action::Quit | Action::Open | Action::Help) => {
                     self.popup = None
+                }
+                _ => {}
+            }
+            return;
+        }
+        if self.popup == Some(Popup::Help) {
+            match keymap::action(key) {
+                Some(Action::Down) => self.help_scroll += 1,
+                Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                Some(Action::PageDown | Action::HalfDown) => self.help_scroll += 10,
+                Some(Action::PageUp | Action::HalfUp) => {
+                    self.help_scroll = self.help_scroll.saturating_sub(10)
+                }
+                Some(Action::Top) => self.help_scroll = 0,
+                Some(Action::Back | Action::Quit | Action::Open | Action::Help) => {
+                    self.popup = None;
+                    self.help_scroll = 0;
                 }
                 _ => {}
             }

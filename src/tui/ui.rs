@@ -877,16 +877,30 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     lines.push(Line::raw(""));
     lines.push(Line::raw(" Palette (:), anywhere:").bold());
     let pages: Vec<&str> = NAV.iter().map(|e| e.verb).collect();
-    lines.push(Line::raw(format!(" {:<19}go to a page", pages.join(", "))));
+    lines.push(Line::raw(format!(" :{}", pages.join(", :"))));
+    lines.push(Line::raw(format!(" {:<19}go to that page", "")));
     for (c, what) in super::app::GLOBAL_COMMANDS {
         lines.push(Line::raw(format!(" :{c:<18}{what}")));
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(" Esc closes").dim());
     let r = centered(area, 100, (lines.len() + 2) as u16);
+    // Scrolled no further than its last line.
+    let height = r.height.saturating_sub(2);
+    let scroll = app
+        .help_scroll
+        .min((lines.len() as u16).saturating_sub(height));
+    let title = if lines.len() as u16 > height {
+        " Keys and commands (j/k scroll · Esc close) "
+    } else {
+        " Keys and commands "
+    };
     f.render_widget(Clear, r);
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys and commands ")),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(title)),
         r,
     );
 }
