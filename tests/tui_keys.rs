@@ -922,3 +922,41 @@ fn a_filter_keeps_the_selection_on_its_item() {
     );
     assert!(tui::draw(&app, 120, 40).contains("4/5"));
 }
+
+/// The settings file's keys act and show in the hints and the help; its theme recolours.
+#[test]
+fn settings_give_keys_and_a_theme() {
+    use dwc::tui::settings::{Settings, Theme};
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui::app(&dir, Some("acme"));
+    app.settings =
+        Settings::parse("theme = \"light\"\n[keys]\nquit = \"Q\"\nnew = \"N\"\n").unwrap();
+    assert_eq!(app.settings.theme, Theme::Light);
+    tui::keys(&mut app, "2");
+    assert!(tui::draw(&app, 120, 40).contains("N new workspace"));
+    tui::keys(&mut app, "N");
+    assert_eq!(
+        app.form.as_ref().map(|f| f.title.as_str()),
+        Some("New workspace")
+    );
+    tui::key(&mut app, KeyCode::Esc);
+    tui::keys(&mut app, "?");
+    let help = tui::draw(&app, 120, 60);
+    assert!(
+        help.contains("Q, q") && help.contains("Theme light"),
+        "{help}"
+    );
+    tui::key(&mut app, KeyCode::Esc);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| dwc::tui::ui::draw(f, &app)).unwrap();
+    assert!(
+        t.backend()
+            .buffer()
+            .content
+            .iter()
+            .all(|c| c.fg != ratatui::style::Color::Cyan),
+        "the light theme has no cyan"
+    );
+    tui::keys(&mut app, "Q");
+    assert!(app.quit);
+}

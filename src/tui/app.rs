@@ -51,6 +51,8 @@ pub struct App {
     /// `Some` while typing a filter or a palette command.
     pub filter: Option<Input>,
     pub palette: Option<Palette>,
+    /// The theme and the keys the settings file gives.
+    pub settings: super::settings::Settings,
     /// How far the help is scrolled.
     pub help_scroll: u16,
     /// Palette commands run, oldest first.
@@ -121,6 +123,7 @@ impl App {
             palette: None,
             history: Vec::new(),
             help_scroll: 0,
+            settings: Default::default(),
             size: (120, 40),
             toast: None,
             form: None,
@@ -667,6 +670,21 @@ impl App {
                 }
             }
             return;
+        }
+        // Keys the settings file gives to an action or a command come first.
+        if let KeyCode::Char(c) = key.code
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+            && self.settings.takes(c)
+        {
+            if let Some(a) = self.settings.action_for(c) {
+                return self.act(a);
+            }
+            if let Some(name) = self.settings.command_for(c) {
+                if let Some(k) = self.offers.iter().find(|o| o.name == name).map(|o| o.key) {
+                    self.try_action(k);
+                }
+                return;
+            }
         }
         if let Some(a) = keymap::action(key) {
             self.act(a);

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod pages;
 pub mod palette;
 pub mod rows;
+pub mod settings;
 pub mod ui;
 pub mod view;
 
@@ -60,7 +61,15 @@ pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()>
                 }
             });
             let (_keep, stop) = tokio::sync::watch::channel(None);
-            event_loop(&mut terminal, App::new(console, session), rx, stop).await
+            // This terminal's settings (a served console keeps the defaults: the server's
+            // file is not its users').
+            let mut app = App::new(console, session);
+            let (settings, warning) = settings::Settings::load();
+            app.settings = settings;
+            if warning.is_some() {
+                app.toast = warning;
+            }
+            event_loop(&mut terminal, app, rx, stop).await
         });
     let _ = crossterm::execute!(
         std::io::stdout(),

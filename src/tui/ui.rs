@@ -59,6 +59,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     if app.no_color {
         without_colour(f.buffer_mut());
+    } else {
+        app.settings.theme.apply(f.buffer_mut());
     }
 }
 
@@ -777,7 +779,10 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
             .offers
             .iter()
             .filter(|o| o.verdict.allowed)
-            .map(|o| (o.key.to_string(), o.label, Color::Green))
+            .map(|o| {
+                let k = app.settings.key_of(o.name, o.key);
+                (k.to_string(), o.label, Color::Green)
+            })
             .collect();
         pairs.extend(
             BINDINGS
@@ -831,11 +836,22 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 /// The keys, then every command of this pane (those not allowed here marked so), then the
 /// palette's own commands: built from the same lists the keys and the palette use.
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
+    // The keys in force: one the settings file gives an action shows before the default.
+    let given = |action| {
+        super::settings::ACTIONS
+            .iter()
+            .filter(|(_, a)| *a == action)
+            .find_map(|(name, _)| app.settings.keys.get(*name))
+    };
     let mut lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {
+            let keys = match given(b.action) {
+                Some(k) => format!("{k}, {}", b.keys),
+                None => b.keys.to_owned(),
+            };
             Line::from(vec![
-                Span::styled(format!(" {:<12}", b.keys), Style::new().fg(ACCENT).bold()),
+                Span::styled(format!(" {keys:<12}"), Style::new().fg(ACCENT).bold()),
                 Span::raw(b.help),
             ])
         })
@@ -847,7 +863,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
             let how = o.how.word();
             let mut spans = vec![
                 Span::styled(
-                    format!(" {:<3}", o.key),
+                    format!(" {:<3}", app.settings.key_of(o.name, o.key)),
                     Style::new()
                         .fg(if o.verdict.allowed {
                             Color::Green
@@ -883,6 +899,15 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::raw(format!(" :{c:<18}{what}")));
     }
     lines.push(Line::raw(""));
+    lines.push(
+        Line::raw(format!(
+            " Theme {}; keys and theme from {}",
+            app.settings.theme.slug(),
+            super::settings::Settings::path()
+                .map_or("no settings file".into(), |p| p.display().to_string())
+        ))
+        .dim(),
+    );
     lines.push(Line::raw(" Esc closes").dim());
     let r = centered(area, 100, (lines.len() + 2) as u16);
     // Scrolled no further than its last line.
