@@ -769,42 +769,68 @@ fn a_data_source_form_follows_its_type() {
     assert_eq!(form.fields.last().unwrap().name, "env");
 }
 
-/// A policy made in the console from a pasted document of several lines, then attached.
+/// A policy made in the console: its name in a form, its document in the editor (typed and
+/// pasted, several lines); a refused document stays in the editor with the console's reason.
 #[test]
-fn a_policy_from_a_pasted_document() {
-    use crossterm::event::Event;
+fn a_policy_written_in_the_editor() {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let ctrl_s = Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     let dir = tempfile::tempdir().unwrap();
     let mut app = tui::app(&dir, Some("acme"));
     tui::keys(&mut app, "9");
     tui::key(&mut app, KeyCode::Tab);
     tui::keys(&mut app, "n");
     tui::keys(&mut app, "ReadProjects");
-    tui::key(&mut app, KeyCode::Tab);
-    tui::key(&mut app, KeyCode::Tab);
-    // Replace the template with the pasted document.
-    for _ in 0..200 {
-        tui::key(&mut app, KeyCode::Backspace);
-    }
-    app.handle_event(&Event::Paste(
-        "{\n  \"Version\": \"1\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"dataworks:ListProjects\", \"Resource\": \"*\"}]\n}\n".into(),
-    ));
-    assert!(app.form.as_ref().unwrap().fields[2].error.is_none());
     tui::key(&mut app, KeyCode::Enter);
+    let e = app
+        .editor
+        .as_mut()
+        .expect("the document opens in the editor");
     assert!(
-        app.form.is_none(),
+        e.text().contains("\"Statement\""),
+        "it starts from a template"
+    );
+    assert!(tui::draw(&app, 120, 40).contains("Document of ReadProjects (Ctrl-S save"));
+    // Emptied, then a broken document: refused where it is written.
+    let e = app.editor.as_mut().unwrap();
+    e.area.select_all();
+    e.area.cut();
+    tui::keys(&mut app, "{oops");
+    app.handle_event(&ctrl_s);
+    let e = app
+        .editor
+        .as_ref()
+        .expect("a refused document stays in the editor");
+    assert!(e.error.is_some(), "the console's reason shows");
+    let e = app.editor.as_mut().unwrap();
+    e.area.select_all();
+    e.area.cut();
+    app.handle_event(&Event::Paste(
+        "{\r\n  \"Version\": \"1\",\r\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"dataworks:ListProjects\", \"Resource\": \"*\"}]\r\n}\r\n".into(),
+    ));
+    assert_eq!(app.editor.as_ref().unwrap().area.lines().len(), 5);
+    app.handle_event(&ctrl_s);
+    assert!(
+        app.editor.is_none(),
         "{:?}",
-        app.form.as_ref().map(|f| f.error.clone())
+        app.editor.as_ref().map(|e| e.error.clone())
     );
     assert_eq!(app.toast.as_deref(), Some("created policy ReadProjects"));
-    assert_eq!(
-        app.current_ref().selected_id().as_deref().map(|_| ()),
-        Some(())
-    );
     app.current().select_id("ReadProjects");
     app.refresh_offers();
     tui::key(&mut app, KeyCode::Enter);
     let screen = tui::draw(&app, 120, 40);
     assert!(screen.contains("dataworks:ListProjects"), "{screen}");
+    tui::key(&mut app, KeyCode::Esc);
+    // Editing makes a new default version; Esc leaves unsaved.
+    tui::keys(&mut app, "V");
+    assert!(app.editor.is_some());
+    tui::key(&mut app, KeyCode::Esc);
+    assert!(app.editor.is_none());
+    assert_eq!(
+        app.toast.as_deref(),
+        Some("left the editor; nothing was saved")
+    );
 }
 
 /// `o` sorts by the next column, `O` reverses, and the selection stays on its item.

@@ -61,6 +61,8 @@ pub struct App {
     pub size: (u16, u16),
     pub toast: Option<String>,
     pub form: Option<Form>,
+    /// A document being written (a policy), over everything else.
+    pub editor: Option<super::editor::Editor>,
     pub confirm: Option<Confirm>,
     /// The actions of the current context with the console's answers, for hints and keys.
     pub offers: Vec<Offer>,
@@ -127,6 +129,7 @@ impl App {
             size: (120, 40),
             toast: None,
             form: None,
+            editor: None,
             confirm: None,
             offers: Vec::new(),
             jobs: Vec::new(),
@@ -264,7 +267,11 @@ impl App {
     /// Another session committed `change`: reloads what is shown, keeping the person's place,
     /// and says who changed what when it changed anything here. Returns whether to redraw.
     pub fn changed_elsewhere(&mut self, change: &crate::console::sessions::Change) -> bool {
-        if self.session.is_none() || self.form.is_some() || self.confirm.is_some() {
+        if self.session.is_none()
+            || self.form.is_some()
+            || self.confirm.is_some()
+            || self.editor.is_some()
+        {
             return false;
         }
         let before = (self.view.clone(), self.details.clone());
@@ -361,6 +368,7 @@ impl App {
     fn opened(&mut self, r: Result<Opened, ConsoleError>) {
         match r {
             Ok(Opened::Form(f)) => self.form = Some(f),
+            Ok(Opened::Editor(e)) => self.editor = Some(e),
             Ok(Opened::Confirm(c)) => self.confirm = Some(c),
             Ok(Opened::Done(msg)) => {
                 self.toast = Some(msg);
@@ -440,6 +448,33 @@ impl App {
         }
     }
 
+    /// The editor: Ctrl-S saves through the console (a refusal stays in the editor), Esc
+    /// leaves it unsaved, every other key edits.
+    fn editor_key(&mut self, key: KeyEvent, ev: &Event) {
+        let Some(e) = &mut self.editor else { return };
+        match key.code {
+            KeyCode::Esc => {
+                self.editor = None;
+                self.toast = Some("left the editor; nothing was saved".into());
+            }
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                let Some(s) = &self.session else { return };
+                match (e.save)(&self.console, s, &e.text()) {
+                    Ok(next) => {
+                        self.editor = None;
+                        self.opened(Ok(next));
+                    }
+                    Err(err @ ConsoleError::Denied { .. }) => {
+                        self.editor = None;
+                        self.show_error(err);
+                    }
+                    Err(err) => e.error = Some(err.to_string()),
+                }
+            }
+            _ => e.key(ev),
+        }
+    }
+
     fn confirm_key(&mut self, key: KeyEvent, ev: &Event) {
         let Some(c) = &mut self.confirm else { return };
         let yes_no = c.typed.is_none();
@@ -505,7 +540,11 @@ impl App {
 
     /// A click selects the row, tab or navigation entry under it; the wheel scrolls.
     fn mouse(&mut self, m: &crossterm::event::MouseEvent) {
-        if self.gate.is_some() || self.form.is_some() || self.confirm.is_some() {
+        if self.gate.is_some()
+            || self.form.is_some()
+            || self.confirm.is_some()
+            || self.editor.is_some()
+        {
             return;
         }
         match m.kind {
@@ -552,7 +591,10 @@ impl App {
         use super::form::paste_into;
         self.toast = None;
         let refused = |e: String| Some(e);
-        let outcome = if let Some(form) = &mut self.form {
+        let outcome = if let Some(e) = &mut self.editor {
+            e.paste(text);
+            None
+        } else if let Some(form) = &mut self.form {
             form.paste(text);
             None
         } else if let Some(c) = &mut self.confirm {
@@ -592,6 +634,9 @@ impl App {
         }
         if self.gate.is_some() {
             return self.gate_key(key, ev);
+        }
+        if self.editor.is_some() {
+            return self.editor_key(key, ev);
         }
         if self.form.is_some() {
             return self.form_key(key, ev);

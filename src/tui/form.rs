@@ -42,8 +42,6 @@ pub struct Field {
     pub error: Option<String>,
     /// A field with a fixed set of values is a picker: ←/→ choose, typing is not needed.
     pub choices: Vec<String>,
-    /// Takes pasted text with its line breaks (a policy document).
-    pub multiline: bool,
 }
 
 impl Field {
@@ -57,13 +55,7 @@ impl Field {
             check: None,
             error: None,
             choices: Vec::new(),
-            multiline: false,
         }
-    }
-
-    pub fn multiline(mut self) -> Field {
-        self.multiline = true;
-        self
     }
 
     /// Makes the field a picker of `choices`; its value starts at the first unless set.
@@ -116,13 +108,10 @@ impl Field {
         self.input.value()
     }
 
-    /// What is drawn for the value: secrets as dots, a text of several lines as one.
+    /// What is drawn for the value: secrets as dots.
     pub fn shown(&self) -> String {
         if self.secret {
             "•".repeat(self.text().chars().count())
-        } else if self.multiline && self.text().contains('\n') {
-            let lines = self.text().lines().count();
-            format!("{} ⏎ ({lines} lines)", self.text().replace('\n', " ⏎ "))
         } else {
             self.text().to_owned()
         }
@@ -157,22 +146,6 @@ pub fn paste_into(input: &mut Input, text: &str) -> Result<(), String> {
         return Err("the pasted text has line breaks: this field takes one line".into());
     }
     if text.chars().any(char::is_control) {
-        return Err("the pasted text has control characters: nothing was pasted".into());
-    }
-    for c in text.chars() {
-        input.handle(tui_input::InputRequest::InsertChar(c));
-    }
-    Ok(())
-}
-
-/// Puts pasted text with its line breaks into a field that takes several lines; tabs become
-/// spaces, other control characters are refused.
-fn paste_lines(input: &mut Input, text: &str) -> Result<(), String> {
-    let text = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\t', "    ");
-    if text.chars().any(|c| c.is_control() && c != '\n') {
         return Err("the pasted text has control characters: nothing was pasted".into());
     }
     for c in text.chars() {
@@ -246,12 +219,7 @@ impl Form {
             f.error = Some(format!("choose with ←/→: {}", f.choices.join(", ")));
             return;
         }
-        let pasted = if f.multiline {
-            paste_lines(&mut f.input, text)
-        } else {
-            paste_into(&mut f.input, text)
-        };
-        match pasted {
+        match paste_into(&mut f.input, text) {
             Ok(()) => f.revalidate(),
             Err(e) => f.error = Some(e),
         }

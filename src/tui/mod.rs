@@ -6,6 +6,7 @@ pub mod access;
 pub mod app;
 pub mod background;
 pub mod connectivity;
+pub mod editor;
 pub mod form;
 pub mod keymap;
 pub mod pages;

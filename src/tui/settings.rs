@@ -248,7 +248,10 @@ mod tests {
 
         let (line, why) = Settings::parse("\n\ntheme = \"pink\"\n").unwrap_err();
         assert_eq!(line, 3);
-        assert!(why.contains("pink") && why.contains("high-contrast"), "{why}");
+        assert!(
+            why.contains("pink") && why.contains("high-contrast"),
+            "{why}"
+        );
         let (line, why) = Settings::parse("[keys]\nfly = \"f\"\n").unwrap_err();
         assert_eq!(line, 2);
         assert!(why.contains("keys.fly"), "{why}");

@@ -48,6 +48,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     if let Some(c) = &app.confirm {
         draw_confirm(f, area, c);
     }
+    if let Some(e) = &app.editor {
+        draw_editor(f, area, e);
+    }
     if let Some(panel) = &app.access {
         draw_access(f, panel, area);
     }
@@ -1201,6 +1204,36 @@ fn position(field: &super::form::Field) -> usize {
         .iter()
         .position(|c| c == field.text())
         .unwrap_or(0)
+}
+
+/// The editor over everything between the header and the footer, its error under the text.
+fn draw_editor(f: &mut Frame, area: Rect, e: &super::editor::Editor) {
+    let r = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    f.render_widget(Clear, r);
+    let block = Block::bordered().title(format!(" {} (Ctrl-S save · Esc leave unsaved) ", e.title));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let [text, note] = Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(inner);
+    f.render_widget(&e.area, text);
+    let line = match &e.error {
+        Some(err) => Line::styled(format!(" ✗ {err}"), Style::new().fg(Color::Red).bold()),
+        None => Line::raw(format!(
+            " {} lines, {} characters; a paste goes in at the cursor",
+            e.area.lines().len(),
+            e.text().chars().count()
+        ))
+        .dim(),
+    };
+    f.render_widget(
+        Paragraph::new(line)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::TOP)),
+        note,
+    );
 }
 
 fn draw_confirm(f: &mut Frame, area: Rect, c: &super::form::Confirm) {

@@ -134,6 +134,8 @@ pub struct Offer {
 pub enum Opened {
     Form(Form),
     Confirm(Confirm),
+    /// A text of several lines to write, saved through the console.
+    Editor(super::editor::Editor),
     /// Done at once: a message for the footer.
     Done(String),
     /// Show this user's access.

@@ -4,6 +4,7 @@
 use crate::authz::Op;
 use crate::console::{Console, ConsoleError, Session};
 
+use super::super::editor::Editor;
 use super::super::form::{Confirm, Field, Form, checks};
 use super::super::view::{Column, Table, extra, key};
 use super::{Aim, Command, Detail, Here, How, Opened, failed};
@@ -133,10 +134,7 @@ impl super::Pane for Pane {
         id: &str,
     ) -> Option<Result<Detail, ConsoleError>> {
         Some(c.get_policy(s, id).map(|(p, users)| {
-            let doc = serde_json::from_str::<serde_json::Value>(&p.document)
-                .ok()
-                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| p.document.clone());
+            let doc = pretty(&p.document);
             let mut d = Detail::new(format!("Policy {}", p.name))
                 .field("Policy", &p.name)
                 .field("Type", if p.system { "System" } else { "Custom" })
@@ -217,25 +215,15 @@ impl super::Pane for Pane {
                 Opened::Show(format!("Versions of {name}"), lines)
             }
             'V' => {
-                let current = c.get_policy(s, &name)?.0.document;
-                Opened::Form(Form::run(
-                    format!("New version of {name}"),
-                    vec![
-                        Field::new("document", "Document")
-                            .value(&current)
-                            .multiline()
-                            .hint("paste the JSON; at most 6,144 characters"),
-                        Field::new("default", "Make default").choices(["yes", "no"]),
-                    ],
-                    move |c, s, f| {
-                        let (id, warnings) = c.create_policy_version(
-                            s,
-                            &target,
-                            f.get("document"),
-                            f.get("default") == "yes",
-                        )?;
+                let current = pretty(&c.get_policy(s, &name)?.0.document);
+                // As RAM's console edits a document: the edit is a new version, made default.
+                Opened::Editor(Editor::new(
+                    format!("New version of {name} (becomes the default)"),
+                    &current,
+                    move |c, s, text| {
+                        let (id, warnings) = c.create_policy_version(s, &target, text, true)?;
                         Ok(with_warnings(
-                            format!("created version {id} of {target}"),
+                            format!("created version {id} of {target}, now the default"),
                             warnings,
                         ))
                     },
@@ -293,22 +281,36 @@ fn with_warnings(done: String, warnings: Vec<String>) -> Opened {
     }
 }
 
+/// A document laid out for reading and editing.
+fn pretty(doc: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(doc)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| doc.to_owned())
+}
+
+/// The name and description, then the document in the editor.
 fn new_policy() -> Form {
     Form::run(
-        "New custom policy",
+        "New custom policy (then its document)",
         vec![
             Field::new("name", "Name").check(checks::policy_name),
             Field::new("description", "Description"),
-            Field::new("document", "Document")
-                .value(TEMPLATE)
-                .multiline()
-                .hint("paste the JSON; at most 6,144 characters"),
         ],
-        |c, s, f| {
-            let name = f.get("name").trim();
-            let warnings =
-                c.create_policy(s, name, f.get("description").trim(), f.get("document"))?;
-            Ok(with_warnings(format!("created policy {name}"), warnings))
+        |_c, _s, f| {
+            let name = f.get("name").trim().to_owned();
+            let description = f.get("description").trim().to_owned();
+            if name.is_empty() {
+                return Err(ConsoleError::invalid("name", "a policy needs a name"));
+            }
+            Ok(Opened::Editor(Editor::new(
+                format!("Document of {name}"),
+                &pretty(TEMPLATE),
+                move |c, s, text| {
+                    let warnings = c.create_policy(s, &name, &description, text)?;
+                    Ok(with_warnings(format!("created policy {name}"), warnings))
+                },
+            )))
         },
     )
 }
