@@ -229,10 +229,16 @@ impl super::Pane for Pane {
                 Opened::Form(Form::run(
                     format!("Detach {g} from a workspace"),
                     vec![Field::new("workspace", "Workspace").choices(attached)],
-                    move |c, s, f| {
-                        let ws = f.get("workspace").trim();
-                        c.detach_resource_group(s, &group, ws)?;
-                        Ok(Opened::Done(format!("detached {group} from {ws}")))
+                    move |_c, _s, f| {
+                        let ws = f.get("workspace").trim().to_owned();
+                        let group = group.clone();
+                        Ok(Opened::Confirm(Confirm::yes_no(
+                            format!("Detach {group} from {ws}? Tasks of {ws} stop running on it."),
+                            move |c, s| {
+                                c.detach_resource_group(s, &group, &ws)?;
+                                Ok(format!("detached {group} from {ws}"))
+                            },
+                        )))
                     },
                 ))
             }

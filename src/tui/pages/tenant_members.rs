@@ -143,14 +143,18 @@ impl super::Pane for Pane {
                 Opened::Form(Form::run(
                     format!("Revoke a tenant role of {user}"),
                     vec![Field::new("role", "Role").choices(held)],
-                    move |c, s, f| {
-                        let role = f.get("role").trim();
-                        c.revoke_tenant_role(
-                            s,
-                            &target,
-                            parsed("role", TenantRoleRef::parse(role))?,
-                        )?;
-                        Ok(Opened::Done(format!("revoked {role} from {target}")))
+                    move |_c, _s, f| {
+                        let role = f.get("role").trim().to_owned();
+                        let r = parsed("role", TenantRoleRef::parse(&role))?;
+                        let who = target.clone();
+                        // Revoking takes away what someone works with: asked once more.
+                        Ok(Opened::Confirm(Confirm::yes_no(
+                            format!("Revoke tenant role {role} from {who}?"),
+                            move |c, s| {
+                                c.revoke_tenant_role(s, &who, r.clone())?;
+                                Ok(format!("revoked {role} from {who}"))
+                            },
+                        )))
                     },
                 ))
             }

@@ -204,11 +204,17 @@ impl super::Pane for Pane {
                         let role = parsed("role", RoleRef::parse(f.get("role")))?;
                         if grant {
                             c.grant_role(s, &ws, &id, role.clone())?;
-                            Ok(Opened::Done(format!("granted {} to {id}", role.name())))
-                        } else {
-                            c.revoke_role(s, &ws, &id, role.clone())?;
-                            Ok(Opened::Done(format!("revoked {} from {id}", role.name())))
+                            return Ok(Opened::Done(format!("granted {} to {id}", role.name())));
                         }
+                        // Revoking takes away what someone works with: asked once more.
+                        let (ws, id) = (ws.clone(), id.clone());
+                        Ok(Opened::Confirm(Confirm::yes_no(
+                            format!("Revoke {} from {id} in {ws}?", role.name()),
+                            move |c, s| {
+                                c.revoke_role(s, &ws, &id, role.clone())?;
+                                Ok(format!("revoked {} from {id}", role.name()))
+                            },
+                        )))
                     },
                 ))
             }
