@@ -53,6 +53,8 @@ pub struct App {
     pub palette: Option<Palette>,
     /// The theme and the keys the settings file gives.
     pub settings: super::settings::Settings,
+    /// Where they came from; `None`: the defaults (a served console).
+    pub settings_from: Option<std::path::PathBuf>,
     /// How far the help is scrolled.
     pub help_scroll: u16,
     /// Palette commands run, oldest first.
@@ -126,6 +128,7 @@ impl App {
             history: Vec::new(),
             help_scroll: 0,
             settings: Default::default(),
+            settings_from: None,
             size: (120, 40),
             toast: None,
             form: None,

@@ -67,6 +67,7 @@ pub fn run(console: Console, session: Option<Session>) -> color_eyre::Result<()>
             let mut app = App::new(console, session);
             let (settings, warning) = settings::Settings::load();
             app.settings = settings;
+            app.settings_from = settings::Settings::path();
             if warning.is_some() {
                 app.toast = warning;
             }
