@@ -986,3 +986,62 @@ fn settings_give_keys_and_a_theme() {
     tui::keys(&mut app, "Q");
     assert!(app.quit);
 }
+
+/// A user with MFA types the authenticator's code at the log-on screen after the password.
+#[test]
+fn mfa_at_the_log_on_screen() {
+    use dwc::console::{Console, Tenant};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = tui::clock();
+    let tenant = Tenant {
+        account: "acme".into(),
+        account_hash: None,
+        edition: dwc::domain::Edition::Enterprise,
+        open: false,
+        default_region: "cn-hangzhou".into(),
+        created_at: chrono::Utc::now(),
+    };
+    let console = Console::init(
+        dir.path(),
+        tenant,
+        Some("acme-password"),
+        Box::new(clock.clone()),
+    )
+    .unwrap();
+    let acme = console
+        .authenticate(
+            None,
+            Some("acme-password"),
+            dwc::domain::Scope::OpenAPI,
+            "cn-hangzhou",
+        )
+        .unwrap();
+    console
+        .create_user(&acme, "alice", "", Some("alice-password"))
+        .unwrap();
+    let e = console.mfa_enable(&acme, "alice").unwrap();
+    let now = dwc::console::Clock::now(&clock);
+    console
+        .mfa_confirm(
+            &acme,
+            "alice",
+            &dwc::console::mfa::code_at(&e.secret, now).unwrap(),
+        )
+        .unwrap();
+    let mut app = dwc::tui::App::new(console, None);
+    tui::keys(&mut app, "alice");
+    tui::key(&mut app, KeyCode::Enter);
+    tui::keys(&mut app, "alice-password");
+    tui::key(&mut app, KeyCode::Enter);
+    assert!(app.session.is_none());
+    let screen = tui::draw(&app, 100, 30);
+    assert!(
+        screen.contains("MFA code") && screen.contains("authenticator"),
+        "{screen}"
+    );
+    let code = dwc::console::mfa::code_at(&e.secret, now + chrono::Duration::seconds(30)).unwrap();
+    tui::keys(&mut app, &code);
+    tui::key(&mut app, KeyCode::Enter);
+    let s = app.session.as_ref().expect("the code opens the console");
+    assert!(s.origin.mfa, "acs:MFAPresent is true for this session");
+}

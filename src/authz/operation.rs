@@ -248,6 +248,9 @@ operations! {
     ListPublicKeys = "ram", RamUser, Read, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
     UploadPublicKey = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
     DeletePublicKey = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+    CreateVirtualMFADevice = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+    BindMFADevice = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+    UnbindMFADevice = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W)];
 
     // The served console's open sessions (DESIGN §12): the account and Tenant Administrators.
     ListSessions = "dwc", Tenant, Read, NONE, [Global(G::ManagementCenter, W)];

@@ -374,6 +374,9 @@ pub enum UserCmd {
     Unlock {
         name: String,
     },
+    /// The user's virtual MFA device (TOTP): log-on asks for its code once it is bound
+    #[command(subcommand)]
+    Mfa(MfaCmd),
     /// SSH public keys the user logs on to `dwc serve` with
     #[command(subcommand)]
     Key(KeyCmd),
@@ -398,6 +401,26 @@ pub enum PolicyVersionCmd {
     SetDefault { name: String, version: String },
     /// Delete a version that is not the default
     Delete { name: String, version: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MfaCmd {
+    /// Make a device: prints its secret, an otpauth:// URI and a QR code for the authenticator
+    /// app, once. Bind it with `confirm` and the app's first code.
+    ///
+    /// Example: dwc user mfa enable alice && dwc user mfa confirm alice --code 123456
+    Enable { user: String },
+    /// Bind the new device with the authenticator's current code
+    Confirm {
+        user: String,
+        /// The 6-digit code the app shows now
+        #[arg(long)]
+        code: String,
+    },
+    /// Unbind and delete the device (the account or a Tenant Administrator)
+    Disable { user: String },
+    /// Whether the user has a device, and whether it is bound
+    Show { user: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1307,6 +1330,56 @@ fn user(cli: &Cli, c: &Console, s: &Session, cmd: &UserCmd) -> Out {
         UserCmd::Unlock { name } => {
             c.unlock_user(s, name)?;
             done(cli, format!("cleared the lock-out of {name}"), name)
+        }
+        UserCmd::Mfa(MfaCmd::Enable { user }) => {
+            let e = c.mfa_enable(s, user)?;
+            Ok(match cli.output {
+                Format::Json => output::show(
+                    Format::Json,
+                    &Row::new()
+                        .with("user", e.user.clone())
+                        .with("secret", e.secret.clone())
+                        .with("uri", e.uri.clone()),
+                ),
+                Format::Table => {
+                    let mut text = format!(
+                        "MFA device made for {user}; shown this once.\nsecret: {}\nuri:    {}\n",
+                        e.secret, e.uri
+                    );
+                    for line in e.qr() {
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                    text.push_str(&format!(
+                        "Scan it with an authenticator app, then: dwc user mfa confirm {user} --code CODE\n"
+                    ));
+                    text
+                }
+            })
+        }
+        UserCmd::Mfa(MfaCmd::Confirm { user, code }) => {
+            c.mfa_confirm(s, user, code)?;
+            done(
+                cli,
+                format!("bound the MFA device of {user}: log-on asks for its code"),
+                user,
+            )
+        }
+        UserCmd::Mfa(MfaCmd::Disable { user }) => {
+            c.mfa_disable(s, user)?;
+            done(cli, format!("removed the MFA device of {user}"), user)
+        }
+        UserCmd::Mfa(MfaCmd::Show { user }) => {
+            c.get_user(s, user)?;
+            let state = match c.mfa_state(user)? {
+                None => "none",
+                Some(false) => "made, not bound yet",
+                Some(true) => "bound",
+            };
+            Ok(output::show(
+                cli.output,
+                &Row::new().with("user", user.clone()).with("mfa", state),
+            ))
         }
         UserCmd::Key(KeyCmd::Add { user, file, name }) => {
             let text = cli

@@ -69,7 +69,8 @@ pub fn exit_code(e: &ConsoleError) -> i32 {
         ConsoleError::Denied { .. }
         | ConsoleError::Unauthenticated
         | ConsoleError::LockedOut { .. }
-        | ConsoleError::PasswordChangeRequired(_) => exit::DENIED,
+        | ConsoleError::PasswordChangeRequired(_)
+        | ConsoleError::MfaRequired(_) => exit::DENIED,
         ConsoleError::NotFound(_) => exit::NOT_FOUND,
         ConsoleError::Invalid { .. } | ConsoleError::Conflict(_) | ConsoleError::Unavailable(_) => {
             exit::INVALID
@@ -131,10 +132,12 @@ pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
         cli.io.secret_from("DWC_PASSWORD", "Password: ")?
     };
     let change = cli.io.var("DWC_CHANGE_PASSWORD");
-    let session = console.authenticate_changing(
+    let code = cli.io.var("DWC_MFA_CODE");
+    let session = console.authenticate_with(
         cli.user.as_deref(),
         password.as_deref(),
         change.as_deref(),
+        code.as_deref(),
         Scope::OpenAPI,
         &region,
     )?;

@@ -461,6 +461,7 @@ fn write(tx: &Tx, d: &Doc, b: &Built, now: Timestamp) -> TxResult<(), ConsoleErr
                 user: u.clone(),
                 password_hash: None,
                 must_change_password: false,
+                mfa: None,
             },
         )?;
     }
@@ -582,6 +583,7 @@ fn scale(c: &Console, workspaces: usize, now: Timestamp) -> Result<()> {
                 },
                 password_hash: None,
                 must_change_password: false,
+                mfa: None,
             };
             (u.clone().into_bytes(), encode(&rec))
         }),

@@ -25,6 +25,11 @@ pub enum ConsoleError {
         "the password of {0} is a one-time password: log on again giving a new one (DWC_CHANGE_PASSWORD for the command line)"
     )]
     PasswordChangeRequired(String),
+    /// The password or key was right and the user has MFA: the log-on must give its code.
+    #[error(
+        "{0} has MFA: log on again giving the code of the authenticator app (DWC_MFA_CODE for the command line)"
+    )]
+    MfaRequired(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("{field}: {reason}")]
@@ -47,6 +52,7 @@ impl ConsoleError {
             ConsoleError::Unauthenticated => "Unauthenticated",
             ConsoleError::LockedOut { .. } => "LockedOut",
             ConsoleError::PasswordChangeRequired(_) => "PasswordChangeRequired",
+            ConsoleError::MfaRequired(_) => "MfaRequired",
             ConsoleError::NotFound(_) => "NotFound",
             ConsoleError::Invalid { .. } => "Invalid",
             ConsoleError::Conflict(_) => "Conflict",

@@ -107,6 +107,7 @@ impl Console {
                 user,
                 must_change_password: one_time && password_hash.is_some(),
                 password_hash,
+                mfa: None,
             })
         })();
         let record = self.checked(s, Op::CreateUser, &label, prepared)?;

@@ -72,6 +72,8 @@ pub struct LogOnRequest<'a> {
     pub audit_success: bool,
     /// A new password, for a log-on whose password is one-time.
     pub new_password: Option<&'a str>,
+    /// The current code of the user's MFA device, when they have one.
+    pub mfa_code: Option<&'a str>,
 }
 
 /// Failed log-ons of one name, newest last, only those inside the window.
@@ -253,6 +255,19 @@ impl Console {
             }
             (Some(_), Credential::Nothing) => Err("no password given"),
         };
+        // A user with a bound MFA device gives its code too; a wrong one is a failed log-on.
+        let mut mfa = false;
+        let verdict = match verdict {
+            Ok(Principal::User(u)) if !tenant.open => match self.check_mfa(&u, req.mfa_code) {
+                Ok(used) => {
+                    mfa = used;
+                    Ok(Principal::User(u))
+                }
+                Err(ConsoleError::Unauthenticated) => Err("wrong MFA code"),
+                Err(e) => return Err(e),
+            },
+            v => v,
+        };
         match verdict {
             Ok(principal) => {
                 if let Credential::Password(pw) = req.credential {
@@ -278,17 +293,20 @@ impl Console {
                         &detail,
                     );
                 }
+                let mut origin = origin_of(req.source);
+                origin.mfa = mfa;
                 Ok(Session {
                     principal,
                     scope: req.scope,
                     region: req.region.to_owned(),
-                    origin: origin_of(req.source),
+                    origin,
                 })
             }
             Err(reason) => {
                 refuse(reason);
-                // A key the client merely tries is no guess at a secret; passwords are.
-                if matches!(req.credential, Credential::Password(_))
+                // A key the client merely tries is no guess at a secret; passwords and MFA
+                // codes are.
+                if (matches!(req.credential, Credential::Password(_)) || req.mfa_code.is_some())
                     && !tenant.open
                     && self.note_failure(name, now)
                 {

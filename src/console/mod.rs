@@ -15,6 +15,7 @@ mod jobs;
 pub mod keys;
 pub mod logon;
 mod management;
+pub mod mfa;
 pub mod policy_versions;
 pub mod records;
 mod resources;
@@ -270,8 +271,22 @@ impl Console {
         scope: Scope,
         region: &str,
     ) -> Result<Session> {
+        self.authenticate_with(user, password, new_password, None, scope, region)
+    }
+
+    /// `authenticate_changing` with the code of the user's MFA device (`DWC_MFA_CODE`).
+    pub fn authenticate_with(
+        &self,
+        user: Option<&str>,
+        password: Option<&str>,
+        new_password: Option<&str>,
+        mfa_code: Option<&str>,
+        scope: Scope,
+        region: &str,
+    ) -> Result<Session> {
         self.log_on(logon::LogOnRequest {
             new_password,
+            mfa_code,
             user,
             credential: match password {
                 Some(p) => logon::Credential::Password(p),

@@ -26,6 +26,9 @@ pub struct UserRecord {
     /// A one-time password (a user a restore created): the first log-on must set a new one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub must_change_password: bool,
+    /// A virtual MFA device (TOTP): once confirmed, log-on asks for its code too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<super::mfa::MfaDevice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,7 @@ impl russh::server::Server for Server {
             logged_on: None,
             refusal: None,
             channels: HashMap::new(),
+            pending: None,
         }
     }
 }
@@ -67,6 +68,8 @@ pub struct Conn {
     /// Why this connection may do nothing (a lock-out), told on every channel it opens.
     refusal: Option<String>,
     channels: HashMap<ChannelId, Chan>,
+    /// A proof that was right for a user with MFA, waiting for the code (keyboard-interactive).
+    pending: Option<(String, Cred)>,
 }
 
 /// The methods offered after a refusal: keys and passwords, never "none" on a real store.
@@ -92,9 +95,20 @@ impl Conn {
 
     /// Logs on through the console (argon2 runs off the async threads).
     async fn log_on(&mut self, user: &str, cred: Cred, via: &'static str) -> Auth {
+        self.log_on_with(user, cred, None, via).await
+    }
+
+    async fn log_on_with(
+        &mut self,
+        user: &str,
+        cred: Cred,
+        code: Option<String>,
+        via: &'static str,
+    ) -> Auth {
         let console = self.console();
         let source = self.source.clone();
         let name = user.to_owned();
+        let kept = cred.clone();
         let result = tokio::task::spawn_blocking(move || {
             let account = console.tenant().account;
             let region = console.tenant().default_region;
@@ -113,6 +127,7 @@ impl Conn {
                 via,
                 audit_success: true,
                 new_password: None,
+                mfa_code: code.as_deref(),
             })
         })
         .await;
@@ -130,6 +145,17 @@ impl Conn {
                 // opens gets this message and exit status 3, never a console.
                 self.refusal = Some(e.to_string());
                 Auth::Accept
+            }
+            Ok(Err(ConsoleError::MfaRequired(_))) => {
+                // Right so far: the code is asked for by keyboard-interactive, the proof kept.
+                tracing::info!(user, source = %self.source, via, "log-on needs an MFA code");
+                self.pending = Some((user.to_owned(), kept));
+                let mut m = MethodSet::empty();
+                m.push(MethodKind::KeyboardInteractive);
+                Auth::Reject {
+                    proceed_with_methods: Some(m),
+                    partial_success: true,
+                }
             }
             Ok(Err(e)) => {
                 tracing::info!(user, source = %self.source, via, "log-on refused: {e}");
@@ -159,6 +185,7 @@ impl Conn {
     }
 }
 
+#[derive(Clone)]
 enum Cred {
     Password(String),
     Key(PublicKey),
@@ -224,20 +251,43 @@ impl russh::server::Handler for Conn {
         _submethods: &str,
         response: Option<Response<'a>>,
     ) -> Result<Auth, Self::Error> {
+        let waiting = self.pending.as_ref().is_some_and(|(u, _)| u == user);
         let Some(mut response) = response else {
+            // After a right password or key of a user with MFA: only the code.
+            let prompt = if waiting { "MFA code: " } else { "Password: " };
             return Ok(Auth::Partial {
                 name: "dwc".into(),
                 instructions: "".into(),
-                prompts: vec![("Password: ".into(), false)].into(),
+                prompts: vec![(prompt.into(), waiting)].into(),
             });
         };
-        let password = response
+        let answer = response
             .next()
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        Ok(self
-            .log_on(user, Cred::Password(password), "ssh keyboard-interactive")
-            .await)
+        if waiting && let Some((_, cred)) = self.pending.take() {
+            return Ok(self
+                .log_on_with(user, cred, Some(answer), "ssh keyboard-interactive")
+                .await);
+        }
+        let auth = self
+            .log_on(user, Cred::Password(answer), "ssh keyboard-interactive")
+            .await;
+        // The code in a second round of the same method.
+        if matches!(
+            auth,
+            Auth::Reject {
+                partial_success: true,
+                ..
+            }
+        ) {
+            return Ok(Auth::Partial {
+                name: "dwc".into(),
+                instructions: "".into(),
+                prompts: vec![("MFA code: ".into(), true)].into(),
+            });
+        }
+        Ok(auth)
     }
 
     async fn channel_open_session(

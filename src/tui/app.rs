@@ -23,6 +23,8 @@ pub enum Gate {
         error: Option<String>,
         /// The one-time password just verified: the password field now takes a new one.
         changing: Option<String>,
+        /// The password just verified for a user with MFA: the field now takes the code.
+        mfa: Option<String>,
     },
     Picker {
         users: Vec<String>,
@@ -113,6 +115,7 @@ impl App {
                 on_password: false,
                 error: None,
                 changing: None,
+                mfa: None,
             }),
         };
         let mut app = App {
@@ -170,6 +173,17 @@ impl App {
         password: &str,
         new_password: Option<&str>,
     ) -> Result<(), ConsoleError> {
+        self.log_on_full(user, password, new_password, None)
+    }
+
+    /// Logs on with everything a log-on may need: a new password, an MFA code.
+    pub fn log_on_full(
+        &mut self,
+        user: &str,
+        password: &str,
+        new_password: Option<&str>,
+        mfa_code: Option<&str>,
+    ) -> Result<(), ConsoleError> {
         let region = self.region();
         let account = self.console.tenant().account;
         let name = if user.is_empty() || user == account {
@@ -177,10 +191,11 @@ impl App {
         } else {
             Some(user)
         };
-        let s = self.console.authenticate_changing(
+        let s = self.console.authenticate_with(
             name,
             Some(password),
             new_password,
+            mfa_code,
             Scope::Page,
             &region,
         )?;
@@ -761,27 +776,39 @@ impl App {
                 on_password,
                 error,
                 changing,
+                mfa,
             }) => match key.code {
                 KeyCode::Esc => self.quit = true,
-                KeyCode::Tab | KeyCode::BackTab if changing.is_none() => {
+                KeyCode::Tab | KeyCode::BackTab if changing.is_none() && mfa.is_none() => {
                     *on_password = !*on_password
                 }
                 KeyCode::Enter if !*on_password => *on_password = true,
                 KeyCode::Enter => {
                     let (u, p) = (user.value().to_owned(), password.value().to_owned());
-                    let old = changing.clone();
+                    let (old, verified) = (changing.clone(), mfa.clone());
                     *password = Input::default();
                     *error = None;
-                    let result = match &old {
-                        Some(one_time) => self.log_on_changing(&u, one_time, Some(&p)),
-                        None => self.log_on(&u, &p),
+                    let result = match (&old, &verified) {
+                        (_, Some(pw)) => self.log_on_full(&u, pw, None, Some(&p)),
+                        (Some(one_time), None) => self.log_on_changing(&u, one_time, Some(&p)),
+                        (None, None) => self.log_on(&u, &p),
                     };
                     if let Err(e) = result {
                         if let Some(Gate::LogOn {
-                            error, changing, ..
+                            error,
+                            changing,
+                            mfa,
+                            ..
                         }) = self.gate.as_mut()
                         {
-                            if let ConsoleError::PasswordChangeRequired(_) = e {
+                            if let ConsoleError::MfaRequired(_) = e {
+                                // The password was right: now the authenticator's code.
+                                *mfa = Some(verified.unwrap_or(p));
+                                *error = Some(
+                                    "you have MFA: type the 6-digit code of your authenticator app"
+                                        .into(),
+                                );
+                            } else if let ConsoleError::PasswordChangeRequired(_) = e {
                                 // The one-time password was right: now the new one.
                                 *changing = Some(p);
                                 *error = Some(

@@ -250,6 +250,7 @@ fn draw_gate(f: &mut Frame, app: &App, gate: &Gate, area: Rect) {
             on_password,
             error,
             changing,
+            mfa,
         } => {
             let block = Block::bordered().title(" Log on ");
             let inner = block.inner(box_area);
@@ -258,7 +259,7 @@ fn draw_gate(f: &mut Frame, app: &App, gate: &Gate, area: Rect) {
             let mask: String = "•".repeat(password.value().chars().count());
             let field = |label: &str, value: String, focused: bool| {
                 let style = if focused {
-                    Style::new().fg(ACCENT).bold()
+                    Style::new().fg(ACCENT).bold().reversed()
                 } else {
                     Style::new()
                 };
@@ -274,7 +275,9 @@ fn draw_gate(f: &mut Frame, app: &App, gate: &Gate, area: Rect) {
                 Line::raw(""),
                 field("User", user.value().to_owned(), !on_password),
                 field(
-                    if changing.is_some() {
+                    if mfa.is_some() {
+                        "MFA code"
+                    } else if changing.is_some() {
                         "New pass"
                     } else {
                         "Password"

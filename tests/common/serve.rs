@@ -193,6 +193,45 @@ impl Served {
         c
     }
 
+    /// `ssh` answering keyboard-interactive prompts as OpenSSH asks them: the password, then
+    /// the MFA code; with `key`, the key first and then only the code.
+    pub fn with_mfa(&self, user: &str, key: Option<&Path>, password: &str, code: &str) -> Command {
+        let askpass = self.home.path().join("askpass-mfa.sh");
+        std::fs::write(
+            &askpass,
+            "#!/bin/sh\ncase \"$1\" in\n*MFA*) printf '%s\\n' \"$DWC_TEST_CODE\" ;;\n*) printf '%s\\n' \"$DWC_TEST_SECRET\" ;;\nesac\n",
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).unwrap();
+        }
+        let mut c = self.base(user);
+        c.args(["-o", "BatchMode=no", "-o", "NumberOfPasswordPrompts=1"]);
+        match key {
+            Some(k) => {
+                c.args(["-o", "IdentitiesOnly=yes", "-o"])
+                    .arg("PreferredAuthentications=publickey,keyboard-interactive")
+                    .arg("-i")
+                    .arg(k);
+            }
+            None => {
+                c.args(["-o", "PreferredAuthentications=keyboard-interactive"])
+                    .args(["-o", "PubkeyAuthentication=no"]);
+            }
+        }
+        c.env("SSH_ASKPASS", &askpass)
+            .env("SSH_ASKPASS_REQUIRE", "force")
+            .env("DISPLAY", ":0")
+            .env("DWC_TEST_SECRET", password)
+            .env("DWC_TEST_CODE", code)
+            .stdin(Stdio::null())
+            .args(["-o", "StrictHostKeyChecking=accept-new"])
+            .arg("127.0.0.1");
+        c
+    }
+
     /// `ssh` on a demo store: no key, no password.
     pub fn open(&self, user: &str) -> Command {
         self.open_with(user, &[])

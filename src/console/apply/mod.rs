@@ -232,7 +232,8 @@ fn in_step(e: ConsoleError, verb: Verb, item: &str) -> ConsoleError {
         e @ (ConsoleError::Denied { .. }
         | ConsoleError::Unauthenticated
         | ConsoleError::LockedOut { .. }
-        | ConsoleError::PasswordChangeRequired(_)) => e,
+        | ConsoleError::PasswordChangeRequired(_)
+        | ConsoleError::MfaRequired(_)) => e,
     }
 }
 

@@ -14,7 +14,9 @@ const COLUMNS: &[Column] = &[
     col("Display name"),
     col("Policies"),
     col("Created"),
+    key("MFA"),
 ];
+const MFA: usize = 4;
 
 const COMMANDS: &[Command] = &[
     Command {
@@ -54,6 +56,33 @@ const COMMANDS: &[Command] = &[
         cli: &["policy detach"],
     },
     Command {
+        key: 'M',
+        name: "mfa",
+        label: "set up MFA",
+        op: Some(Op::CreateVirtualMFADevice),
+        aim: Aim::Selected,
+        how: How::Show,
+        cli: &["user mfa enable"],
+    },
+    Command {
+        key: 'm',
+        name: "bind-mfa",
+        label: "bind MFA",
+        op: Some(Op::BindMFADevice),
+        aim: Aim::Selected,
+        how: How::Form,
+        cli: &["user mfa confirm"],
+    },
+    Command {
+        key: 'x',
+        name: "remove-mfa",
+        label: "remove MFA",
+        op: Some(Op::UnbindMFADevice),
+        aim: Aim::Selected,
+        how: How::Confirm,
+        cli: &["user mfa disable"],
+    },
+    Command {
         key: 'U',
         name: "unlock",
         label: "unlock log-on",
@@ -81,11 +110,17 @@ impl super::Pane for Pane {
             Ok(us) => {
                 for u in us {
                     let policies = c.user_policies(s, &u.user.name).unwrap_or_default();
+                    let mfa = match &u.mfa {
+                        None => "none",
+                        Some(d) if d.bound => "bound",
+                        Some(_) => "made",
+                    };
                     t.push(vec![
                         u.user.name,
                         u.user.display_name,
                         policies.join(", "),
                         super::date(&u.user.created_at),
+                        mfa.into(),
                     ]);
                 }
                 t
@@ -99,13 +134,16 @@ impl super::Pane for Pane {
     }
 
     fn shows(&self) -> &'static [&'static str] {
-        &["user list", "user show"]
+        &["user list", "user show", "user mfa show"]
     }
 
     fn applies(&self, cmd: &Command, here: &Here) -> bool {
         match cmd.key {
             'n' => true,
             'T' => !here.cell(2).is_empty(),
+            'M' => here.selected.is_some() && here.cell(MFA) != "bound",
+            'm' => here.cell(MFA) == "made",
+            'x' => here.selected.is_some() && here.cell(MFA) != "none",
             _ => here.selected.is_some(),
         }
     }
@@ -175,6 +213,34 @@ impl super::Pane for Pane {
         let user = here.need()?;
         let target = user.clone();
         Ok(match cmd.key {
+            'M' => {
+                let e = c.mfa_enable(s, &user)?;
+                let mut lines = vec![
+                    "Scan this with an authenticator app, or type the secret in; it shows this once.".to_owned(),
+                    format!("secret: {}", e.secret),
+                    format!("uri:    {}", e.uri),
+                ];
+                lines.extend(e.qr());
+                lines.push("Then m binds it with the app's first code.".into());
+                Opened::Show(format!("MFA device of {user}"), lines)
+            }
+            'm' => Opened::Form(Form::run(
+                format!("Bind the MFA device of {user}"),
+                vec![Field::new("code", "Code").hint("the 6 digits the app shows now")],
+                move |c, s, f| {
+                    c.mfa_confirm(s, &target, f.get("code"))?;
+                    Ok(Opened::Done(format!(
+                        "bound the MFA device of {target}: log-on asks for its code"
+                    )))
+                },
+            )),
+            'x' => Opened::Confirm(Confirm::yes_no(
+                format!("Remove the MFA device of {user}? Log-on asks for no code after."),
+                move |c, s| {
+                    c.mfa_disable(s, &target)?;
+                    Ok(format!("removed the MFA device of {target}"))
+                },
+            )),
             'U' => {
                 c.unlock_user(s, &user)?;
                 Opened::Done(format!("{user} may log on again"))
