@@ -139,6 +139,7 @@ fn the_lock_out_follows_its_numbers_and_ends_when_its_time_is_up() {
             via: "test",
             audit_success: false,
             new_password: None,
+            mfa_code: None,
         })
     };
     // Failures spread wider than the window never lock.
