@@ -183,6 +183,7 @@ impl Case {
             },
             ResourceKind::Tenant => Target::Tenant,
             ResourceKind::Billing => Target::Billing,
+            ResourceKind::RamGroup => Target::RamGroup("grp"),
             ResourceKind::RamUser => {
                 Target::RamUser(if self.days % 2 == 0 { "alice" } else { "bob" })
             }

@@ -437,14 +437,40 @@ fn the_session_limit_refuses_more_and_a_dropped_connection_frees_its_place() {
     ok(c);
     std::fs::write(dir.join("serve.toml"), "max_sessions = 1\n").unwrap();
     let srv = Served::start(&dir, &["serve"]);
-    // A console holds the one place.
+    // A console holds the one place: it has drawn its first frame before anyone else asks
+    // (else the first command could take the place and the console be the one refused).
     let mut console = srv
         .open_with("alice", &["-tt"])
         .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    let mut screen = console.stdout.take().unwrap();
+    let (drawn, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = [0u8; 4096];
+        let mut seen = Vec::new();
+        let mut sent = false;
+        // Read to the end, so the console never blocks on a full pipe.
+        while let Ok(n) = screen.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if !sent {
+                seen.extend_from_slice(&buf[..n]);
+                // The end of a synchronized update: a frame was drawn (a client without a
+                // terminal has no size, so it says only that the terminal is too small).
+                if String::from_utf8_lossy(&seen).contains("\x1b[?2026l") {
+                    let _ = drawn.send(());
+                    sent = true;
+                }
+            }
+        }
+    });
+    seen.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the console draws its first frame");
     let list = || {
         text(
             &srv.open("acme")

@@ -61,6 +61,7 @@ pub enum Target<'a> {
     Billing,
     RamUser(&'a str),
     RamPolicy(&'a str),
+    RamGroup(&'a str),
 }
 
 impl<'a> Target<'a> {
@@ -81,6 +82,7 @@ impl<'a> Target<'a> {
             ResourceKind::Billing => Target::Billing,
             ResourceKind::RamUser => Target::RamUser(name),
             ResourceKind::RamPolicy => Target::RamPolicy(name),
+            ResourceKind::RamGroup => Target::RamGroup(name),
         }
     }
 
@@ -94,6 +96,7 @@ impl<'a> Target<'a> {
             Target::Billing => ResourceKind::Billing,
             Target::RamUser(_) => ResourceKind::RamUser,
             Target::RamPolicy(_) => ResourceKind::RamPolicy,
+            Target::RamGroup(_) => ResourceKind::RamGroup,
         }
     }
 
@@ -136,6 +139,7 @@ impl<'a> Target<'a> {
             Target::Billing => ("bss", "*", "order", ""),
             Target::RamUser(name) => ("ram", "*", "user/", name),
             Target::RamPolicy(name) => ("ram", "*", "policy/", name),
+            Target::RamGroup(name) => ("ram", "*", "group/", name),
         };
         // Plain pushes: format! costs several times more, and this runs on every decision.
         let mut arn = String::with_capacity(
@@ -161,6 +165,7 @@ impl fmt::Display for Target<'_> {
             Target::Billing => f.write_str("billing"),
             Target::RamUser(n) => write!(f, "user {n}"),
             Target::RamPolicy(n) => write!(f, "policy {n}"),
+            Target::RamGroup(n) => write!(f, "group {n}"),
         }
     }
 }

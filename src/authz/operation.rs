@@ -17,6 +17,7 @@ pub enum ResourceKind {
     Billing,
     RamUser,
     RamPolicy,
+    RamGroup,
 }
 
 /// How an operation treats a Disabled workspace, which is read-only except Enable and Delete.
@@ -248,6 +249,14 @@ operations! {
     ListPublicKeys = "ram", RamUser, Read, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
     UploadPublicKey = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
     DeletePublicKey = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
+    ListGroups = "ram", RamGroup, Read, NONE, [Policy, Global(G::ManagementCenter, R)];
+    GetGroup = "ram", RamGroup, Read, NONE, [Policy, Global(G::ManagementCenter, R)];
+    CreateGroup = "ram", RamGroup, Write, NONE, [Policy];
+    DeleteGroup = "ram", RamGroup, Write, NONE, [Policy];
+    AddUserToGroup = "ram", RamGroup, Write, NONE, [Policy];
+    RemoveUserFromGroup = "ram", RamGroup, Write, NONE, [Policy];
+    AttachPolicyToGroup = "ram", RamPolicy, Write, NONE, [Policy];
+    DetachPolicyFromGroup = "ram", RamPolicy, Write, NONE, [Policy];
     CreateVirtualMFADevice = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
     BindMFADevice = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W), Oneself];
     UnbindMFADevice = "ram", RamUser, Write, NONE, [Policy, Global(G::ManagementCenter, W)];

@@ -83,6 +83,9 @@ pub enum Command {
     /// RAM policies and their attachments
     #[command(subcommand)]
     Policy(PolicyCmd),
+    /// RAM user groups: their members and policies
+    #[command(subcommand)]
+    Group(GroupCmd),
     /// Workspaces of the current region
     #[command(subcommand)]
     Workspace(WorkspaceCmd),
@@ -404,6 +407,28 @@ pub enum PolicyVersionCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// The user groups, with their members and policies
+    List,
+    /// One group
+    Show { name: String },
+    /// Create a group
+    ///
+    /// Example: dwc group create analysts --description "read the reports"
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Delete an empty group
+    Delete { name: String },
+    /// Put a user in a group: the group's policies apply to them
+    AddUser { group: String, user: String },
+    /// Take a user out of a group
+    RemoveUser { group: String, user: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum MfaCmd {
     /// Make a device: prints its secret, an otpauth:// URI and a QR code for the authenticator
     /// app, once. Bind it with `confirm` and the app's first code.
@@ -464,15 +489,24 @@ pub enum PolicyCmd {
     Delete {
         name: String,
     },
+    /// Attach a policy to a user (--user) or to a user group (--group)
+    ///
+    /// Example: dwc policy attach ReadOnly --group analysts
     Attach {
         name: String,
+        #[arg(long, required_unless_present = "group", conflicts_with = "group")]
+        user: Option<String>,
+        /// A user group: the policy applies to every member
         #[arg(long)]
-        user: String,
+        group: Option<String>,
     },
+    /// Detach a policy from a user (--user) or a user group (--group)
     Detach {
         name: String,
+        #[arg(long, required_unless_present = "group", conflicts_with = "group")]
+        user: Option<String>,
         #[arg(long)]
-        user: String,
+        group: Option<String>,
     },
     /// Versions of a custom policy (up to 5; one is the default, the one that decides)
     #[command(subcommand)]
@@ -957,6 +991,7 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
         }
         Command::User(cmd) => user(cli, c, &s, cmd),
         Command::Policy(cmd) => policy(cli, c, &s, cmd),
+        Command::Group(cmd) => group(cli, c, &s, cmd),
         Command::Workspace(cmd) => workspace(cli, c, &s, cmd),
         Command::Member(cmd) => member(cli, c, &s, cmd),
         Command::Role(cmd) => role(cli, c, &s, cmd),
@@ -1481,14 +1516,28 @@ fn policy(cli: &Cli, c: &Console, s: &Session, cmd: &PolicyCmd) -> Out {
             c.delete_policy(s, name)?;
             done(cli, format!("deleted policy {name}"), name)
         }
-        PolicyCmd::Attach { name, user } => {
-            c.attach_policy(s, name, user)?;
-            done(cli, format!("attached {name} to {user}"), name)
-        }
-        PolicyCmd::Detach { name, user } => {
-            c.detach_policy(s, name, user)?;
-            done(cli, format!("detached {name} from {user}"), name)
-        }
+        PolicyCmd::Attach { name, user, group } => match (user, group) {
+            (_, Some(g)) => {
+                c.attach_policy_to_group(s, name, g)?;
+                done(cli, format!("attached {name} to group {g}"), name)
+            }
+            (Some(u), None) => {
+                c.attach_policy(s, name, u)?;
+                done(cli, format!("attached {name} to {u}"), name)
+            }
+            (None, None) => Err(ConsoleError::invalid("user", "give --user or --group")),
+        },
+        PolicyCmd::Detach { name, user, group } => match (user, group) {
+            (_, Some(g)) => {
+                c.detach_policy_from_group(s, name, g)?;
+                done(cli, format!("detached {name} from group {g}"), name)
+            }
+            (Some(u), None) => {
+                c.detach_policy(s, name, u)?;
+                done(cli, format!("detached {name} from {u}"), name)
+            }
+            (None, None) => Err(ConsoleError::invalid("user", "give --user or --group")),
+        },
     }
 }
 
@@ -2076,6 +2125,42 @@ fn image(cli: &Cli, c: &Console, s: &Session, cmd: &ImageCmd) -> Out {
         ImageCmd::Delete { name } => {
             c.delete_image(s, name)?;
             done(cli, format!("deleted image {name}"), name)
+        }
+    }
+}
+
+fn group_row(g: &crate::console::groups::GroupRecord) -> Row {
+    Row::new()
+        .with("name", g.name.clone())
+        .with("description", g.description.clone())
+        .with("members", g.members.iter().cloned().collect::<Vec<_>>())
+        .with("policies", g.policies.iter().cloned().collect::<Vec<_>>())
+}
+
+fn group(cli: &Cli, c: &Console, s: &Session, cmd: &GroupCmd) -> Out {
+    let f = cli.output;
+    match cmd {
+        GroupCmd::List => Ok(output::list(
+            f,
+            &c.list_groups(s)?.iter().map(group_row).collect::<Vec<_>>(),
+            "no user groups",
+        )),
+        GroupCmd::Show { name } => Ok(output::show(f, &group_row(&c.get_group(s, name)?))),
+        GroupCmd::Create { name, description } => {
+            c.create_group(s, name, description)?;
+            done(cli, format!("created group {name}"), name)
+        }
+        GroupCmd::Delete { name } => {
+            c.delete_group(s, name)?;
+            done(cli, format!("deleted group {name}"), name)
+        }
+        GroupCmd::AddUser { group, user } => {
+            c.add_user_to_group(s, group, user)?;
+            done(cli, format!("added {user} to group {group}"), group)
+        }
+        GroupCmd::RemoveUser { group, user } => {
+            c.remove_user_from_group(s, group, user)?;
+            done(cli, format!("removed {user} from group {group}"), group)
         }
     }
 }

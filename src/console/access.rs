@@ -43,6 +43,7 @@ fn kind_title(k: ResourceKind) -> &'static str {
         ResourceKind::Billing => "billing",
         ResourceKind::RamUser => "a RAM user",
         ResourceKind::RamPolicy => "a RAM policy",
+        ResourceKind::RamGroup => "a RAM user group",
     }
 }
 
@@ -71,6 +72,7 @@ fn parse_arn(arn: &str) -> Result<Named> {
         ("bss", "order") => ResourceKind::Billing,
         ("ram", "user") => ResourceKind::RamUser,
         ("ram", "policy") => ResourceKind::RamPolicy,
+        ("ram", "group") => ResourceKind::RamGroup,
         _ => return Err(bad()),
     };
     Ok(Named {

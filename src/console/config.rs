@@ -132,6 +132,21 @@ impl Console {
             }
             doc["policies"] = Value::Array(by_name(policies));
         }
+        if may(Op::ListGroups, &Target::RamGroup("*"))? {
+            let groups: Vec<Value> = self
+                .list_groups(s)?
+                .into_iter()
+                .map(|g| {
+                    json!({
+                        "name": g.name,
+                        "description": g.description,
+                        "members": g.members,
+                        "policies": g.policies,
+                    })
+                })
+                .collect();
+            doc["user_groups"] = Value::Array(by_name(groups));
+        }
         if may(Op::ListTenantRoles, &Target::Tenant)? {
             let roles: Vec<Value> = self
                 .list_tenant_roles(s)?

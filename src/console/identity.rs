@@ -136,8 +136,20 @@ impl Console {
         }
         let index_keys = self.store.keys(T::MemberWs, &prefix(name))?;
         let attachments = self.store.keys(T::Attachments, &prefix(name))?;
+        let in_groups = self.store.keys(T::UserGroups, &prefix(name))?;
         self.change(s, Op::DeleteUser, &label, |tx| {
             tx.del(T::Users, name.as_bytes())?;
+            // Out of every group it was in, in the same transaction.
+            for k in &in_groups {
+                let group = last_part(k);
+                if let Some(mut g) =
+                    tx.get::<super::groups::GroupRecord, _>(T::Groups, group.as_bytes())?
+                {
+                    g.members.remove(name);
+                    tx.put(T::Groups, group.as_bytes(), &g)?;
+                }
+                tx.del(T::UserGroups, k)?;
+            }
             for k in &index_keys {
                 let ws = last_part(k);
                 if let Some(m) = tx.get::<Member, _>(T::Members, &key(&[&ws, name]))? {
@@ -307,13 +319,14 @@ impl Console {
             .iter()
             .filter(|k| last_part(k) == name)
             .count();
-        if attached > 0 {
+        let groups = self.groups_with_policy(name)?;
+        if attached > 0 || groups > 0 {
             return self.checked(
                 s,
                 Op::DeletePolicy,
                 &label,
                 Err(ConsoleError::Conflict(format!(
-                    "policy {name} is attached to {attached} user(s); detach it first"
+                    "policy {name} is attached to {attached} user(s) and {groups} group(s); detach it first"
                 ))),
             );
         }

@@ -10,6 +10,7 @@ mod config;
 mod connectivity;
 mod demo;
 pub mod error;
+pub mod groups;
 mod identity;
 mod jobs;
 pub mod keys;
@@ -316,6 +317,12 @@ impl Console {
             let name = crate::store::last_part(&k);
             if let Some(p) = self.compiled_policy(&name)? {
                 policies.push((name, p));
+            }
+        }
+        // A group's policies are the member's too, named so the trace says where they came from.
+        for (name, group) in self.group_policies(who)? {
+            if let Some(p) = self.compiled_policy(&name)? {
+                policies.push((groups::via_group(&name, &group), p));
             }
         }
         let tenant_roles = match self

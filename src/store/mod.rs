@@ -112,10 +112,14 @@ pub enum T {
     Keys,
     /// principal → its recent failed log-ons, for the lock-out
     LogOnFailures,
+    /// RAM user group → its members and policies
+    Groups,
+    /// index `user\0group`: the groups a caller's policies come from
+    UserGroups,
 }
 
 impl T {
-    pub const ALL: [T; 30] = [
+    pub const ALL: [T; 32] = [
         T::Meta,
         T::Users,
         T::Policies,
@@ -146,6 +150,8 @@ impl T {
         T::Outbox,
         T::Keys,
         T::LogOnFailures,
+        T::Groups,
+        T::UserGroups,
     ];
 
     pub fn name(self) -> &'static str {
@@ -180,6 +186,8 @@ impl T {
             T::Outbox => "outbox",
             T::Keys => "keys",
             T::LogOnFailures => "logon_failures",
+            T::Groups => "groups",
+            T::UserGroups => "user_groups",
         }
     }
 }

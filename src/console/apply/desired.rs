@@ -36,6 +36,19 @@ struct DocumentIn {
     resource_groups: Option<Vec<GroupIn>>,
     alerts: Option<AlertsIn>,
     extensions: Option<Vec<ExtensionIn>>,
+    user_groups: Option<Vec<UserGroupIn>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserGroupIn {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    members: Vec<String>,
+    #[serde(default)]
+    policies: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +204,15 @@ pub(in crate::console) struct Desired {
     pub limits: Option<BTreeMap<Channel, Option<u32>>>,
     pub contacts: Option<BTreeMap<String, Contact>>,
     pub extensions: Option<BTreeMap<String, ExtensionDoc>>,
+    pub user_groups: Option<BTreeMap<String, UserGroup>>,
+}
+
+/// A RAM user group: its members and policies, managed whole.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::console) struct UserGroup {
+    pub description: String,
+    pub members: BTreeSet<String>,
+    pub policies: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -441,6 +463,14 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
             document: p.document,
         };
         Ok((p.name, policy))
+    })?;
+    d.user_groups = by_name("user_groups", doc.user_groups, |g| {
+        let group = UserGroup {
+            description: g.description,
+            members: g.members.into_iter().collect(),
+            policies: g.policies.into_iter().collect(),
+        };
+        Ok((g.name, group))
     })?;
     d.tenant_roles = by_name("tenant_roles", doc.tenant_roles, |r| {
         let levels = global_levels(&format!("tenant_roles.{}", r.name), &r.levels)?;

@@ -365,7 +365,8 @@ impl<'a> Applier<'a> {
             || want.groups.is_some()
             || want.limits.is_some()
             || want.contacts.is_some()
-            || want.extensions.is_some();
+            || want.extensions.is_some()
+            || want.user_groups.is_some();
         // A one-workspace document never needs the whole tenant read.
         if tenant_wide {
             desired::parse_value(self.c.export(self.s, None)?)
@@ -380,6 +381,7 @@ impl<'a> Applier<'a> {
         self.policies(want, have)?;
         self.tenant_roles(want, have)?;
         self.users(want, have)?;
+        self.user_groups(want, have)?;
         self.workspaces(want, have)?;
         self.groups(want)?;
         self.alerts(want, have)?;
@@ -429,6 +431,61 @@ impl<'a> Applier<'a> {
                         c.update_policy(s, name, &p.description, &doc)
                     })?
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// User groups the file lists: made when missing, then their members and policies
+    /// brought to what it says (those left out removed).
+    fn user_groups(&mut self, want: &Desired, have: &Desired) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        let Some(want) = &want.user_groups else {
+            return Ok(());
+        };
+        let none = desired::UserGroup {
+            description: String::new(),
+            members: Default::default(),
+            policies: Default::default(),
+        };
+        for (name, g) in want {
+            let had = have.user_groups.as_ref().and_then(|h| h.get(name));
+            if had.is_none() {
+                self.step(
+                    Verb::Create,
+                    format!("user group {name}"),
+                    String::new(),
+                    || c.create_group(s, name, &g.description),
+                )?;
+            }
+            let h = had.unwrap_or(&none);
+            for u in g.members.difference(&h.members) {
+                self.step(
+                    Verb::Create,
+                    format!("{u} in user group {name}"),
+                    String::new(),
+                    || c.add_user_to_group(s, name, u),
+                )?;
+            }
+            for u in h.members.difference(&g.members) {
+                self.step(
+                    Verb::Delete,
+                    format!("{u} in user group {name}"),
+                    String::new(),
+                    || c.remove_user_from_group(s, name, u),
+                )?;
+            }
+            for p in g.policies.difference(&h.policies) {
+                let item = format!("policy {p} for user group {name}");
+                self.step(Verb::Create, item, String::new(), || {
+                    c.attach_policy_to_group(s, p, name)
+                })?;
+            }
+            for p in h.policies.difference(&g.policies) {
+                let item = format!("policy {p} for user group {name}");
+                self.step(Verb::Delete, item, String::new(), || {
+                    c.detach_policy_from_group(s, p, name)
+                })?;
             }
         }
         Ok(())
@@ -1251,6 +1308,29 @@ impl<'a> Applier<'a> {
     /// the file keeps refers to them.
     fn deletions(&mut self, want: &Desired, have: &Desired) -> Result<()> {
         let (c, s) = (self.c, self.s);
+        // Groups first, emptied, so the users and policies they held may go after them.
+        if let (Some(want), Some(have)) = (&want.user_groups, &have.user_groups) {
+            for (name, g) in have.iter().filter(|(n, _)| !want.contains_key(*n)) {
+                for u in &g.members {
+                    let item = format!("{u} in user group {name}");
+                    self.step(Verb::Delete, item, String::new(), || {
+                        c.remove_user_from_group(s, name, u)
+                    })?;
+                }
+                for p in &g.policies {
+                    let item = format!("policy {p} for user group {name}");
+                    self.step(Verb::Delete, item, String::new(), || {
+                        c.detach_policy_from_group(s, p, name)
+                    })?;
+                }
+                self.step(
+                    Verb::Delete,
+                    format!("user group {name}"),
+                    String::new(),
+                    || c.delete_group(s, name),
+                )?;
+            }
+        }
         if let (Some(want), Some(have)) = (&want.users, &have.users) {
             for name in have.keys().filter(|n| !want.contains_key(*n)) {
                 self.step(Verb::Delete, format!("user {name}"), String::new(), || {

@@ -16,6 +16,7 @@ mod audit;
 mod bills;
 mod contacts;
 mod extensions;
+mod groups;
 mod images;
 mod jobs;
 mod models;
@@ -318,7 +319,7 @@ pub static NAV: &[Entry] = &[
         title: "RAM users, policies",
         short: "RAM",
         verb: "ram",
-        panes: &[&users::Pane, &policies::Pane],
+        panes: &[&users::Pane, &policies::Pane, &groups::Pane],
         panels: None,
     },
 ];
