@@ -16,6 +16,40 @@ fn member(role: BuiltinRole, op: Op) -> bool {
     World::user("alice").allows(op, &ws("finance_etl", Some(&roles)))
 }
 
+/// The roles the DataWorks API pages (2024-05-18) say may call each data-source operation
+/// (CreateDataSource, UpdateDataSource, DeleteDataSource: Workspace Administrator, Project
+/// Owner, O&M; GetDataSource and TestDataSourceConnectivity: those and Deployment and
+/// Development); the account (Tenant Owner) may always.
+#[test]
+fn data_source_operations_follow_the_api_pages() {
+    use Op::*;
+    let writers = [B::ProjectOwner, B::WorkspaceManager, B::OM];
+    let readers = [
+        B::ProjectOwner,
+        B::WorkspaceManager,
+        B::OM,
+        B::Deploy,
+        B::Development,
+    ];
+    for (op, allowed) in [
+        (CreateDataSource, &writers[..]),
+        (UpdateDataSource, &writers[..]),
+        (DeleteDataSource, &writers[..]),
+        (GetDataSource, &readers[..]),
+        (ListDataSources, &readers[..]),
+        (TestDataSourceConnectivity, &readers[..]),
+    ] {
+        for role in BuiltinRole::ALL {
+            assert_eq!(
+                member(role, op),
+                allowed.contains(&role),
+                "{role} × {}",
+                op.name()
+            );
+        }
+    }
+}
+
 #[test]
 fn role_operation_table() {
     use Op::*;
@@ -47,9 +81,11 @@ fn role_operation_table() {
         (B::ProjectOwner, "1111111111111111111.."),
         (B::WorkspaceManager, "1111111111111111111.."),
         (B::Development, "11111.1......1......."),
-        (B::OM, "11..1111.....1......."),
+        // O&M writes data sources and a Visitor does not read them, as the API pages say
+        // (data_source_operations_follow_the_api_pages).
+        (B::OM, "11..1111....11......."),
         (B::Deploy, "11..111......1......."),
-        (B::Visitor, "11...........1......."),
+        (B::Visitor, "11..................."),
         (B::SecurityManager, "1..............1....."),
         (B::DataAnalyst, "1.............1......"),
         (B::ModelDesigner, "1...............1...."),

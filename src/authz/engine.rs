@@ -261,6 +261,13 @@ pub enum Reason<'a> {
         workspace: &'a str,
         roles: &'a [WorkspaceRole],
     },
+    /// None of the built-in roles an operation's API page names.
+    NoneOfRoles {
+        who: &'a str,
+        workspace: &'a str,
+        allowed: &'static [crate::domain::BuiltinRole],
+        roles: &'a [WorkspaceRole],
+    },
     Member {
         who: &'a str,
         workspace: &'a str,
@@ -361,6 +368,12 @@ impl fmt::Display for Reason<'_> {
             NotAdmin { who, workspace, roles } => write!(
                 f,
                 "implicit deny: {who} is neither Project Owner nor Workspace Manager of {workspace} (roles: {})",
+                role_names(roles)
+            ),
+            NoneOfRoles { who, workspace, allowed, roles } => write!(
+                f,
+                "implicit deny: {who} holds none of {} in {workspace} (roles: {})",
+                allowed.iter().map(|r| r.title()).collect::<Vec<_>>().join(", "),
                 role_names(roles)
             ),
             Member { who, workspace, roles } => {
@@ -522,7 +535,7 @@ fn check_grant<'a>(
                 arn: arn.get_or_insert_with(|| target.arn(ctx.account)).clone(),
             }),
         },
-        Grant::Module(..) | Grant::Admin | Grant::Member => match target {
+        Grant::Module(..) | Grant::Admin | Grant::Member | Grant::Roles(_) => match target {
             Target::Workspace(w) => check_workspace_grant(who, grant, w),
             _ => Err(Reason::NotAWorkspace { target: *target }),
         },
@@ -594,6 +607,25 @@ fn check_workspace_grant<'a>(
             None => Err(Reason::NotAdmin {
                 who,
                 workspace,
+                roles,
+            }),
+        },
+        Grant::Roles(allowed) => match roles
+            .iter()
+            .find(|r| matches!(r, WorkspaceRole::Builtin(b) if allowed.contains(b)))
+        {
+            Some(role) => Ok((
+                Basis::WorkspaceRole,
+                Reason::AllowedByRole {
+                    role,
+                    workspace,
+                    module: None,
+                },
+            )),
+            None => Err(Reason::NoneOfRoles {
+                who,
+                workspace,
+                allowed,
                 roles,
             }),
         },

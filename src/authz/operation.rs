@@ -48,6 +48,9 @@ pub enum Grant {
     TenantMember,
     /// The principal acting on their own RAM user.
     Oneself,
+    /// A built-in workspace role the operation's API page names, beside what its module levels
+    /// grant (custom roles get there by levels).
+    Roles(&'static [crate::domain::BuiltinRole]),
 }
 
 #[derive(Debug)]
@@ -63,8 +66,24 @@ pub struct OpSpec {
     pub grants: &'static [Grant],
 }
 
+use crate::domain::BuiltinRole as B;
 use GlobalModule as G;
-use Grant::{Admin, Global, Member, Oneself, Policy, TenantMember};
+use Grant::{Admin, Global, Member, Oneself, Policy, Roles, TenantMember};
+
+/// DataWorks API pages (2024-05-18) that name the roles which may call them.
+/// CreateDataSource, UpdateDataSource, DeleteDataSource: Workspace Administrator, Project
+/// Owner and O&M.
+const DS_WRITERS: &[B] = &[B::ProjectOwner, B::WorkspaceManager, B::OM];
+/// GetDataSource (and listing them): those and Deployment and Development.
+const DS_READERS: &[B] = &[
+    B::ProjectOwner,
+    B::WorkspaceManager,
+    B::OM,
+    B::Deploy,
+    B::Development,
+];
+/// TestDataSourceConnectivity: the same as GetDataSource.
+const DS_TESTERS: &[B] = DS_READERS;
 use Level::{ReadOnly as R, ReadWrite as W};
 use Module as M;
 
@@ -125,12 +144,12 @@ operations! {
     DeleteProjectRole = "dataworks", Workspace, Write, NONE, [Admin];
 
     // Workspace resources: managed under Workspace Management.
-    ListDataSources = "dataworks", Workspace, Read, NONE, [md(M::Management, R), md(M::DataIntegration, R), md(M::DataStudio, R)];
-    GetDataSource = "dataworks", Workspace, Read, NONE, [md(M::Management, R), md(M::DataIntegration, R), md(M::DataStudio, R)];
-    CreateDataSource = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
-    UpdateDataSource = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
-    DeleteDataSource = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
-    TestDataSourceConnectivity = "dataworks", Workspace, Write, NONE, [md(M::Management, W), md(M::DataIntegration, W)];
+    ListDataSources = "dataworks", Workspace, Read, NONE, [Roles(DS_READERS), md(M::Management, R), md(M::DataIntegration, R)];
+    GetDataSource = "dataworks", Workspace, Read, NONE, [Roles(DS_READERS), md(M::Management, R), md(M::DataIntegration, R)];
+    CreateDataSource = "dataworks", Workspace, Write, NONE, [Roles(DS_WRITERS), md(M::Management, W)];
+    UpdateDataSource = "dataworks", Workspace, Write, NONE, [Roles(DS_WRITERS), md(M::Management, W)];
+    DeleteDataSource = "dataworks", Workspace, Write, NONE, [Roles(DS_WRITERS), md(M::Management, W)];
+    TestDataSourceConnectivity = "dataworks", Workspace, Write, NONE, [Roles(DS_TESTERS), md(M::Management, W), md(M::DataIntegration, W)];
     ListComputeResources = "dataworks", Workspace, Read, NONE, [Member];
     GetComputeResource = "dataworks", Workspace, Read, NONE, [Member];
     CreateComputeResource = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
