@@ -76,3 +76,35 @@ fn the_audit_logs_first_column_says_it_holds_actions() {
     let o = d.run_as(None, "", &["audit", "list", "--limit", "1", "-o", "json"]);
     assert_eq!(o.json()[0]["name"], "dataworks:CreateProject");
 }
+
+/// Every command, subcommand, argument and option says what it is for.
+#[test]
+fn every_command_and_argument_has_a_help_line() {
+    use clap::CommandFactory;
+    fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for a in c.get_arguments() {
+            let id = a.get_id().as_str();
+            if matches!(id, "help" | "version") || a.is_hide_set() {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                missing.push(format!("{path} <{id}>"));
+            }
+        }
+        for s in c.get_subcommands().filter(|s| s.get_name() != "help") {
+            let p = format!("{path} {}", s.get_name());
+            if s.get_about().is_none() && s.get_long_about().is_none() {
+                missing.push(p.clone());
+            }
+            walk(s, &p, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&dwc::cli::Cli::command(), "dwc", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "{} without help:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}

@@ -31,10 +31,13 @@ pub enum Command {
     /// Create a tenant in the store: its account, edition and region
     Init {
         #[arg(long)]
+        /// The account: the tenant's owner, who may do everything
         account: String,
         #[arg(long, default_value = "basic", value_parser = parse_edition)]
+        /// basic, standard, professional or enterprise
         edition: Edition,
         #[arg(long, default_value = crate::domain::region::DEFAULT_REGION)]
+        /// The region it starts in
         region: String,
     },
     /// Create an open demo store (no passwords) from the demo tenant
@@ -70,6 +73,7 @@ pub enum Command {
     /// Print a shell completion script: `dwc completions bash > /etc/bash_completion.d/dwc`
     Completions {
         #[arg(value_enum)]
+        /// bash, zsh, fish or powershell
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff): `dwc man | man -l -`
@@ -137,6 +141,7 @@ pub enum Command {
     /// without secrets
     Export {
         #[arg(long, value_name = "W")]
+        /// Only this workspace of the region
         workspace: Option<String>,
     },
     /// Brings the store to what an export document says: prints the plan (create / update /
@@ -153,9 +158,11 @@ pub enum Command {
     /// May USER take ACTION on TARGET? Prints the decision and its trace; exits 0 when
     /// allowed, 3 when denied. TARGET is a workspace or resource name, or an ARN
     Can {
+        /// Whom the question is about
         user: String,
         /// Like dataworks:CreateDataSource, or CreateDataSource
         action: String,
+        /// A workspace or resource name, or an ARN
         target: String,
         /// The front end the question is about [default: openapi, the command line's]
         #[arg(long, value_parser = ["page", "openapi"])]
@@ -168,71 +175,108 @@ pub enum JobCmd {
     /// Running jobs in the region (with --all, recent ones too)
     List {
         #[arg(long)]
+        /// Finished jobs too, not only running ones
         all: bool,
     },
     /// Waits for the newest job on a resource to end (exit 5 if it failed)
-    Wait { target: String },
+    Wait {
+        /// The job's resource (a resource group, an image or a model deployment)
+        target: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ImageCmd {
+    /// List the images
     List,
+    /// Show one image with every field
     Show {
+        /// The image's name
         name: String,
     },
+    /// Create a custom image (a Draft until built)
     Create {
+        /// The image's name
         name: String,
         #[arg(long)]
+        /// The official image it extends
         base: String,
         #[arg(long = "package", value_name = "PKG")]
+        /// Python packages to install, like pandas==2.2.2
         packages: Vec<String>,
         #[arg(long = "task-type", value_name = "TYPE", required = true)]
+        /// Task types it serves: shell, python, …
         task_types: Vec<String>,
         #[arg(long, default_value = "")]
+        /// A description (free text)
         description: String,
     },
     /// Build a custom image on a resource group (Professional edition and up)
     Build {
+        /// The image's name
         name: String,
         #[arg(long)]
+        /// The resource group it runs on, by name
         resource_group: String,
     },
+    /// Delete a custom image
     Delete {
+        /// The image's name
         name: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCmd {
+    /// List the model deployments
     List,
     /// The models that can be deployed
     Catalogue,
+    /// Show one model deployment with every field
     Show {
+        /// The model deployment's name
         name: String,
     },
+    /// Deploy a catalogue model on a resource group (a job)
     Create {
+        /// The model deployment's name
         name: String,
         #[arg(long)]
+        /// The catalogue model to deploy (dwc model catalogue lists them)
         model: String,
         #[arg(long)]
+        /// The resource group it runs on, by name
         resource_group: String,
         #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+        /// How many replicas (each takes the model's CU)
         replicas: i64,
     },
+    /// Delete a model deployment
     Delete {
+        /// The model deployment's name
         name: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ServiceCmd {
+    /// List the purchased items
     List,
-    Show { id: String },
-    Unsubscribe { id: String },
+    /// Show one purchased item with every field
+    Show {
+        /// The item's order id (dwc service list)
+        id: String,
+    },
+    /// Unsubscribe a purchased item
+    Unsubscribe {
+        /// The item's order id (dwc service list)
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BillCmd {
+    /// Bills, newest month first
     List {
         /// Only this month (YYYY-MM)
         #[arg(long)]
@@ -245,12 +289,15 @@ pub enum AlertCmd {
     /// Limits per day and usage today and this month
     Show,
     #[command(subcommand)]
+    /// Alert contacts: who alerts go to
     Contact(ContactCmd),
     /// Set a channel's limit per day (a number, or "unlimited")
     Limit {
         #[arg(long)]
+        /// The channel: sms, phone, email or webhook
         channel: String,
         #[arg(long)]
+        /// A number of alerts per day, or unlimited
         per_day: String,
     },
     /// Send a test alert to every contact with an address on the channel: webhooks are POSTed,
@@ -258,28 +305,38 @@ pub enum AlertCmd {
     /// exits 5 if the limit refused any
     Test {
         #[arg(long)]
+        /// The channel: sms, phone, email or webhook
         channel: String,
     },
     /// Alerts sent, recorded or refused, newest first
     Outbox {
         #[arg(long, default_value_t = 20)]
+        /// How many entries, newest first
         limit: usize,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ContactCmd {
+    /// List the alert contacts
     List,
+    /// Add an alert contact (at least one of phone, e-mail, webhook)
     Create {
+        /// The alert contact's name
         name: String,
         #[arg(long)]
+        /// Phone number for SMS and calls
         phone: Option<String>,
         #[arg(long)]
+        /// E-mail address
         email: Option<String>,
         #[arg(long)]
+        /// Webhook URL (https)
         webhook: Option<String>,
     },
+    /// Remove an alert contact
     Delete {
+        /// The alert contact's name
         name: String,
     },
 }
@@ -288,47 +345,71 @@ pub enum ContactCmd {
 pub enum TenantCmd {
     /// Every RAM user and their tenant roles
     Members,
+    /// The tenant roles, built-in and custom, with their levels
     Roles,
+    /// Grant a user a tenant role
     Grant {
+        /// The RAM user, by name
         user: String,
+        /// A tenant role: tenant-admin, security-admin, governance-admin, or a custom one
         role: String,
     },
+    /// Revoke a tenant role from a user
     Revoke {
+        /// The RAM user, by name
         user: String,
+        /// A tenant role: tenant-admin, security-admin, governance-admin, or a custom one
         role: String,
     },
     /// Create a custom tenant role (Enterprise) with MODULE=none|read|write levels
     CreateRole {
+        /// The tenant role's name
         name: String,
         #[arg(long = "perm", value_name = "MODULE=LEVEL")]
+        /// MODULE=LEVEL (none, read or write), once per module; unnamed modules get none
         perms: Vec<String>,
     },
+    /// Delete a custom tenant role
     DeleteRole {
+        /// The tenant role's name
         name: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExtensionCmd {
+    /// List the extensions
     List,
+    /// Create an extension that checks the events named
     Create {
+        /// The extension's name
         name: String,
         #[arg(long = "event", value_name = "EVENT", required = true)]
+        /// The events it checks (comma-separated)
         events: Vec<String>,
         #[arg(long, default_value = "")]
+        /// A description (free text)
         description: String,
     },
+    /// Delete an extension
     Delete {
+        /// The extension's name
         name: String,
     },
+    /// Turn an extension on in a workspace
     Enable {
+        /// The extension's name
         name: String,
         #[arg(long)]
+        /// The workspace, by name
         workspace: String,
     },
+    /// Turn an extension off in a workspace
     Disable {
+        /// The extension's name
         name: String,
         #[arg(long)]
+        /// The workspace, by name
         workspace: String,
     },
 }
@@ -347,34 +428,46 @@ fn parse_env(s: &str) -> Result<Env, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum EditionCmd {
+    /// The tenant's edition
     Show,
+    /// Change the edition (needs the bss: permission too)
     Set {
         #[arg(value_parser = parse_edition)]
+        /// basic, standard, professional or enterprise
         edition: Edition,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
+    /// List the RAM users
     List,
+    /// Show one RAM user with every field
     Show {
+        /// The RAM user's name
         name: String,
     },
     /// Create a user; the password comes from DWC_NEW_PASSWORD or a prompt
     Create {
+        /// The RAM user's name
         name: String,
         #[arg(long, default_value = "")]
+        /// The name people see [default: the name]
         display_name: String,
     },
+    /// Delete a RAM user
     Delete {
+        /// The RAM user's name
         name: String,
     },
     /// Set a password (from DWC_NEW_PASSWORD or a prompt)
     Passwd {
+        /// The RAM user's name
         name: String,
     },
     /// Clear a lock-out after too many failed log-ons (the account only)
     Unlock {
+        /// The RAM user's name
         name: String,
     },
     /// The user's virtual MFA device (TOTP): log-on asks for its code once it is bound
@@ -388,22 +481,42 @@ pub enum UserCmd {
 #[derive(Debug, Subcommand)]
 pub enum PolicyVersionCmd {
     /// The versions, which one is the default
-    List { name: String },
+    List {
+        /// The custom policy, by name
+        name: String,
+    },
     /// One version's document
-    Show { name: String, version: String },
+    Show {
+        /// The custom policy, by name
+        name: String,
+        /// The version, like v2
+        version: String,
+    },
     /// Add a version from a document (`-` reads standard input)
     Create {
+        /// The policy's name
         name: String,
         #[arg(long, value_name = "FILE")]
+        /// A file to read (`-` reads standard input)
         file: PathBuf,
         /// Make it the default at once
         #[arg(long)]
         set_default: bool,
     },
     /// Make a version the default (rolling back, when it is an older one)
-    SetDefault { name: String, version: String },
+    SetDefault {
+        /// The custom policy, by name
+        name: String,
+        /// The version, like v2
+        version: String,
+    },
     /// Delete a version that is not the default
-    Delete { name: String, version: String },
+    Delete {
+        /// The custom policy, by name
+        name: String,
+        /// The version, like v2
+        version: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -411,21 +524,39 @@ pub enum GroupCmd {
     /// The user groups, with their members and policies
     List,
     /// One group
-    Show { name: String },
+    Show {
+        /// The user group, by name
+        name: String,
+    },
     /// Create a group
     ///
     /// Example: dwc group create analysts --description "read the reports"
     Create {
+        /// The user group's name
         name: String,
         #[arg(long, default_value = "")]
+        /// A description (free text)
         description: String,
     },
     /// Delete an empty group
-    Delete { name: String },
+    Delete {
+        /// The user group, by name
+        name: String,
+    },
     /// Put a user in a group: the group's policies apply to them
-    AddUser { group: String, user: String },
+    AddUser {
+        /// The user group, by name
+        group: String,
+        /// The RAM user, by name
+        user: String,
+    },
     /// Take a user out of a group
-    RemoveUser { group: String, user: String },
+    RemoveUser {
+        /// The user group, by name
+        group: String,
+        /// The RAM user, by name
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -434,35 +565,55 @@ pub enum MfaCmd {
     /// app, once. Bind it with `confirm` and the app's first code.
     ///
     /// Example: dwc user mfa enable alice && dwc user mfa confirm alice --code 123456
-    Enable { user: String },
+    Enable {
+        /// The RAM user, by name
+        user: String,
+    },
     /// Bind the new device with the authenticator's current code
     Confirm {
+        /// The RAM user, by name
         user: String,
         /// The 6-digit code the app shows now
         #[arg(long)]
         code: String,
     },
     /// Unbind and delete the device (the account or a Tenant Administrator)
-    Disable { user: String },
+    Disable {
+        /// The RAM user, by name
+        user: String,
+    },
     /// Whether the user has a device, and whether it is bound
-    Show { user: String },
+    Show {
+        /// The RAM user, by name
+        user: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum KeyCmd {
     /// Register a public key (an OpenSSH .pub file; `-` reads standard input)
     Add {
+        /// The RAM user, by name
         user: String,
         #[arg(long, value_name = "KEY.pub")]
+        /// A file to read (`-` reads standard input)
         file: PathBuf,
         /// A name for the key [default: the key's comment]
         #[arg(long, value_name = "LABEL")]
         name: Option<String>,
     },
     /// The user's keys with their SHA256 fingerprints
-    List { user: String },
+    List {
+        /// The RAM user, by name
+        user: String,
+    },
     /// Remove a key, named by its SHA256 fingerprint or its name
-    Remove { user: String, key: String },
+    Remove {
+        /// The RAM user, by name
+        user: String,
+        /// The key, by name or SHA256 fingerprint
+        key: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -470,31 +621,45 @@ pub enum SessionCmd {
     /// Who is on: user, source address, since, scope and idle time
     List,
     /// End one session (audited)
-    End { id: u64 },
+    End {
+        /// The session's number (dwc session list)
+        id: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCmd {
+    /// List the policies, system and custom
     List,
+    /// Show one policy with every field
     Show {
+        /// The policy's name
         name: String,
     },
+    /// Create a policy
     Create {
+        /// The policy's name
         name: String,
         #[arg(long, value_name = "FILE")]
+        /// A file to read (`-` reads standard input)
         file: PathBuf,
         #[arg(long, default_value = "")]
+        /// A description (free text)
         description: String,
     },
+    /// Delete a policy
     Delete {
+        /// The policy's name
         name: String,
     },
     /// Attach a policy to a user (--user) or to a user group (--group)
     ///
     /// Example: dwc policy attach ReadOnly --group analysts
     Attach {
+        /// The policy's name
         name: String,
         #[arg(long, required_unless_present = "group", conflicts_with = "group")]
+        /// The RAM user, by name
         user: Option<String>,
         /// A user group: the policy applies to every member
         #[arg(long)]
@@ -502,10 +667,13 @@ pub enum PolicyCmd {
     },
     /// Detach a policy from a user (--user) or a user group (--group)
     Detach {
+        /// The policy's name
         name: String,
         #[arg(long, required_unless_present = "group", conflicts_with = "group")]
+        /// The RAM user, by name
         user: Option<String>,
         #[arg(long)]
+        /// The user group, by name
         group: Option<String>,
     },
     /// Versions of a custom policy (up to 5; one is the default, the one that decides)
@@ -515,170 +683,252 @@ pub enum PolicyCmd {
 
 #[derive(Debug, Args)]
 pub struct WsFields {
+    /// The name people see [default: the name]
     #[arg(long)]
     display_name: Option<String>,
+    /// A description (free text)
     #[arg(long)]
     description: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceCmd {
+    /// List the workspaces
     List {
         /// Show the recycle bin instead
         #[arg(long)]
         recycle_bin: bool,
     },
+    /// Show one workspace with every field
     Show {
+        /// The workspace's name
         name: String,
     },
+    /// Create a workspace
     Create {
+        /// The workspace's name
         name: String,
         #[arg(long, value_parser = parse_mode)]
+        /// standard (dev and prod) or basic (prod only)
         mode: Option<WorkspaceMode>,
         #[command(flatten)]
         fields: WsFields,
     },
+    /// Change a workspace
     Update {
+        /// The workspace's name
         name: String,
         #[command(flatten)]
         fields: WsFields,
         #[arg(long)]
+        /// Whether members may download query results
         allow_download: Option<bool>,
     },
+    /// Disable a workspace: scheduling pauses and it turns read-only
     Disable {
+        /// The workspace's name
         name: String,
     },
+    /// Enable a disabled workspace again
     Enable {
+        /// The workspace's name
         name: String,
     },
     /// Move to the recycle bin for 14 days
     Delete {
+        /// The workspace's name
         name: String,
     },
+    /// Restore a workspace from the recycle bin (within 14 days)
     Restore {
+        /// The workspace's name
         name: String,
     },
     /// Upgrade from Basic to Standard mode (one-way)
     Upgrade {
+        /// The workspace's name
         name: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCmd {
+    /// List the members of a workspace
     List {
+        /// The workspace, by name
         workspace: String,
     },
+    /// Add a user to a workspace with roles
     Add {
+        /// The workspace, by name
         workspace: String,
+        /// The RAM user, by name
         user: String,
         #[arg(long = "role", required = true)]
+        /// Roles, comma-separated
         roles: Vec<String>,
     },
+    /// Remove a member from a workspace
     Remove {
+        /// The workspace, by name
         workspace: String,
+        /// The RAM user, by name
         user: String,
     },
+    /// Grant a member another workspace role
     Grant {
+        /// The workspace, by name
         workspace: String,
+        /// The RAM user, by name
         user: String,
+        /// A workspace role: a built-in one (development, om, deploy, visitor, …) or a custom one
         role: String,
     },
+    /// Revoke a workspace role from a member
     Revoke {
+        /// The workspace, by name
         workspace: String,
+        /// The RAM user, by name
         user: String,
+        /// A workspace role: a built-in one (development, om, deploy, visitor, …) or a custom one
         role: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RoleCmd {
+    /// List the workspace roles of a workspace
     List {
+        /// The workspace, by name
         workspace: String,
     },
+    /// A role's level per module and its compute role
     Show {
+        /// The workspace, by name
         workspace: String,
+        /// The role, by name
         role: String,
     },
     /// Create a custom role (Enterprise) with MODULE=none|read|write levels
     Create {
+        /// The workspace, by name
         workspace: String,
+        /// The workspace role's name
         name: String,
         #[arg(long = "perm", value_name = "MODULE=LEVEL")]
+        /// MODULE=LEVEL (none, read or write), once per module; unnamed modules get none
         perms: Vec<String>,
         /// The compute-engine role it maps to in the development environment
         #[arg(long)]
         compute_role: Option<String>,
     },
+    /// Delete a workspace role
     Delete {
+        /// The workspace, by name
         workspace: String,
+        /// The role, by name
         role: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RgCmd {
+    /// List the resource groups
     List,
+    /// Show one resource group with every field
     Show {
+        /// The resource group's name
         name: String,
     },
+    /// Create a resource group
     Create {
+        /// The resource group's name
         name: String,
         #[arg(long, value_name = "CU", allow_negative_numbers = true)]
+        /// Compute units (CU)
         spec: i64,
         #[arg(long, default_value = "postpaid", value_parser = ["prepaid", "postpaid"])]
+        /// How it is paid: postpaid or prepaid (with --months)
         payment: String,
         #[arg(long, allow_negative_numbers = true)]
+        /// Months: 1–9, 12, 24 or 36
         months: Option<i64>,
         #[arg(long)]
+        /// Renew a PrePaid group by itself at expiry
         auto_renew: bool,
         #[arg(long, requires = "vswitch")]
+        /// The VPC the group works in
         vpc: Option<String>,
         #[arg(long, requires = "vpc")]
+        /// The vSwitch of that VPC
         vswitch: Option<String>,
     },
+    /// Attach a resource group to a workspace of its region
     Attach {
+        /// The resource group's name
         name: String,
+        /// The workspace, by name
         workspace: String,
     },
+    /// Detach a resource group from a workspace
     Detach {
+        /// The resource group's name
         name: String,
+        /// The workspace, by name
         workspace: String,
     },
+    /// Scale a resource group to another spec (a job)
     Scale {
+        /// The resource group's name
         name: String,
         #[arg(long, value_name = "CU", allow_negative_numbers = true)]
+        /// Compute units (CU)
         spec: i64,
     },
+    /// Renew a PrePaid resource group by months (a job)
     Renew {
+        /// The resource group's name
         name: String,
         #[arg(long, allow_negative_numbers = true)]
+        /// Months: 1–9, 12, 24 or 36
         months: i64,
     },
+    /// Delete a resource group
     Delete {
+        /// The resource group's name
         name: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ComputeCmd {
+    /// List the compute resources of a workspace
     List {
+        /// The workspace, by name
         workspace: String,
     },
     /// Bind a compute resource; its data source is created with it
     Attach {
+        /// The workspace, by name
         workspace: String,
         #[arg(long = "type")]
+        /// The type: maxcompute, hologres, emr-serverless-spark, …
         kind: String,
         #[arg(long)]
+        /// The compute resource's name
         name: String,
         #[arg(long)]
+        /// The engine's project or instance id
         instance: String,
         #[arg(long, value_parser = parse_env)]
+        /// The environment: dev or prod
         env: Option<Env>,
     },
+    /// Detach a compute resource
     Detach {
+        /// The workspace, by name
         workspace: String,
+        /// The compute resource's name
         name: String,
     },
 }
@@ -686,12 +936,16 @@ pub enum ComputeCmd {
 #[derive(Debug, Args)]
 pub struct ConnFlags {
     #[arg(long)]
+    /// Host name or address
     host: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
+    /// Port (1–65535)
     port: Option<String>,
     #[arg(long)]
+    /// Database (or service) name
     database: Option<String>,
     #[arg(long)]
+    /// The user name it logs on with
     username: Option<String>,
     /// Any other connection field, as FIELD=VALUE
     #[arg(long = "field", value_name = "FIELD=VALUE")]
@@ -700,53 +954,75 @@ pub struct ConnFlags {
     #[arg(long)]
     password_stdin: bool,
     #[arg(long)]
+    /// A description (free text)
     description: Option<String>,
     #[arg(long, value_parser = parse_env)]
+    /// The environment: dev or prod
     env: Option<Env>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DsCmd {
+    /// List the data sources of a workspace
     List {
+        /// The workspace, by name
         workspace: String,
     },
+    /// Show one data source with every field
     Show {
+        /// The workspace, by name
         workspace: String,
+        /// The data source's name
         name: String,
     },
+    /// Create a data source
     Create {
+        /// The workspace, by name
         workspace: String,
+        /// The data source's name
         name: String,
         #[arg(long = "type")]
+        /// The type: mysql, postgresql, oracle, sqlserver, …
         kind: String,
         #[command(flatten)]
         conn: ConnFlags,
     },
+    /// Change a data source
     Update {
+        /// The workspace, by name
         workspace: String,
+        /// The data source's name
         name: String,
         #[command(flatten)]
         conn: ConnFlags,
     },
+    /// Delete a data source
     Delete {
+        /// The workspace, by name
         workspace: String,
+        /// The data source's name
         name: String,
     },
     /// Tests connectivity from a resource group attached to the workspace: resolve, connect,
     /// and for PostgreSQL and MySQL log on and run SELECT 1. Prints the result and its steps;
     /// exits 0 when Connectable, 5 otherwise
     Test {
+        /// The workspace, by name
         workspace: String,
+        /// The data source's name
         name: String,
         #[arg(long, value_name = "RG")]
+        /// The resource group it runs on, by name
         resource_group: String,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
+    /// The audit log, newest first
     List {
         #[arg(long, default_value_t = 50)]
+        /// How many events, newest first
         limit: usize,
     },
 }
