@@ -310,3 +310,87 @@ fn bills_accrue_once_per_month() {
     d.later(Duration::days(31));
     assert_eq!(edition("2027-01").len(), 1);
 }
+
+/// Resource-group operations of seed 000 beside scaling and renewing: the concurrency limit
+/// (bounded by the spec), quota management per purpose, and billing conversion — PostPaid to
+/// PrePaid at once, PrePaid to PostPaid when the subscription ends.
+#[test]
+fn concurrency_quotas_and_billing_conversion() {
+    use dwc::domain::resource_group::{Purpose, Quota};
+    let d = Demo::new();
+    let s = d.account("cn-hangzhou");
+    // rg_adhoc_hz: PostPaid, 8 CU.
+    let e = d.c.set_concurrency(&s, "rg_adhoc_hz", 9).unwrap_err();
+    assert!(
+        e.to_string().contains("limit: must be between 1 and 8"),
+        "{e}"
+    );
+    assert_eq!(
+        d.c.set_concurrency(&s, "rg_adhoc_hz", 3)
+            .unwrap()
+            .concurrency,
+        3
+    );
+
+    let q = |min_cu, max_cu| Some(Quota { min_cu, max_cu });
+    d.c.set_quota(&s, "rg_adhoc_hz", Purpose::DataIntegration, q(4, 8))
+        .unwrap();
+    let e =
+        d.c.set_quota(&s, "rg_adhoc_hz", Purpose::DataComputing, q(5, 6))
+            .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the guarantees add up to 9 CU, more than the group's 8 CU"),
+        "{e}"
+    );
+    let e =
+        d.c.set_quota(&s, "rg_adhoc_hz", Purpose::DataService, q(1, 9))
+            .unwrap_err();
+    assert!(
+        e.to_string().contains("at most the group's spec, 8 CU"),
+        "{e}"
+    );
+    // Scaling below what the quotas guarantee is refused until they are lowered.
+    let e = d.c.scale_resource_group(&s, "rg_adhoc_hz", 2).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("lower the quotas before scaling to 2 CU"),
+        "{e}"
+    );
+    d.c.set_quota(&s, "rg_adhoc_hz", Purpose::DataIntegration, None)
+        .unwrap();
+
+    // PostPaid → PrePaid: bought now, expires and stops like any subscription.
+    let g = d.c.convert_to_prepaid(&s, "rg_adhoc_hz", 1).unwrap();
+    assert!(
+        matches!(g.payment, Payment::PrePaid { months: 1, .. }),
+        "{g:?}"
+    );
+    // PrePaid → PostPaid at the end of the subscription, not before.
+    d.c.convert_to_postpaid(&s, "rg_adhoc_hz", true).unwrap();
+    d.later(Duration::days(20));
+    assert!(matches!(
+        d.c.get_resource_group(&s, "rg_adhoc_hz").unwrap().payment,
+        Payment::PrePaid { .. }
+    ));
+    d.later(Duration::days(15));
+    let g = d.c.get_resource_group(&s, "rg_adhoc_hz").unwrap();
+    assert_eq!(g.payment, Payment::PostPaid, "{g:?}");
+    assert_eq!(
+        g.status,
+        RgStatus::Normal,
+        "it goes on, PostPaid, instead of stopping"
+    );
+    let audit: Vec<String> =
+        d.c.audit_log(&s, 50)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a == "dataworks:ConvertResourceGroupBilling"),
+        "{audit:?}"
+    );
+}

@@ -893,6 +893,52 @@ pub enum RgCmd {
         /// Months: 1–9, 12, 24 or 36
         months: i64,
     },
+    /// Set the upper limit of concurrently scheduled instances (at most one per CU, at least 5)
+    ///
+    /// Example: dwc rg concurrency rg_etl --limit 20
+    Concurrency {
+        /// The resource group's name
+        name: String,
+        /// Instances scheduled at once
+        #[arg(long, allow_negative_numbers = true)]
+        limit: i64,
+    },
+    /// Set aside CU for one purpose: a guarantee and a most (together at most the spec)
+    ///
+    /// Example: dwc rg quota rg_etl --purpose data-integration --min 4 --max 16
+    Quota {
+        /// The resource group's name
+        name: String,
+        /// data-computing, data-integration or data-service
+        #[arg(long, value_parser = ["data-computing", "data-integration", "data-service"])]
+        purpose: String,
+        /// CU the purpose is guaranteed
+        #[arg(long, allow_negative_numbers = true, required_unless_present = "clear")]
+        min: Option<i64>,
+        /// CU the purpose may use at most
+        #[arg(long, allow_negative_numbers = true, required_unless_present = "clear")]
+        max: Option<i64>,
+        /// Drop the purpose's quota: it shares the group again
+        #[arg(long, conflicts_with_all = ["min", "max"])]
+        clear: bool,
+    },
+    /// Convert the billing method: PostPaid to PrePaid now (a purchase), or PrePaid to
+    /// PostPaid when the subscription ends
+    ///
+    /// Example: dwc rg convert rg_adhoc --to prepaid --months 3
+    Convert {
+        /// The resource group's name
+        name: String,
+        /// prepaid or postpaid
+        #[arg(long, value_parser = ["prepaid", "postpaid"])]
+        to: String,
+        /// With --to prepaid: 1–9, 12, 24 or 36
+        #[arg(long, allow_negative_numbers = true, required_if_eq("to", "prepaid"))]
+        months: Option<i64>,
+        /// With --to postpaid: stay PrePaid after all
+        #[arg(long)]
+        cancel: bool,
+    },
     /// Delete a resource group
     Delete {
         /// The resource group's name
@@ -1066,6 +1112,14 @@ fn rg_row(g: &ResourceGroup, used_cu: u32) -> Row {
         .with("auto_renew", auto)
         .with("attached", g.attached.iter().cloned().collect::<Vec<_>>())
         .with("concurrency", g.concurrency)
+        .with(
+            "quotas",
+            g.quotas
+                .iter()
+                .map(|(p, q)| format!("{} {}–{} CU", p.slug(), q.min_cu, q.max_cu))
+                .collect::<Vec<_>>(),
+        )
+        .with("postpaid_at_expiry", g.postpaid_at_expiry)
         .with(
             "vpc",
             g.network
@@ -2115,6 +2169,76 @@ fn resource_group(cli: &Cli, c: &Console, s: &Session, cmd: &RgCmd) -> Out {
                 format!("renewing {name} for {months} month(s)"),
             )
         }
+        RgCmd::Concurrency { name, limit } => {
+            let limit = u32::try_from(*limit)
+                .map_err(|_| ConsoleError::invalid("limit", "must be a whole number from 1"))?;
+            let g = c.set_concurrency(s, name, limit)?;
+            done(
+                cli,
+                format!(
+                    "{name} schedules at most {} instances at once",
+                    g.concurrency
+                ),
+                name,
+            )
+        }
+        RgCmd::Quota {
+            name,
+            purpose,
+            min,
+            max,
+            clear,
+        } => {
+            let p = crate::domain::resource_group::Purpose::parse("purpose", purpose)?;
+            let cu = |field: &str, v: Option<i64>| {
+                v.and_then(|v| u32::try_from(v).ok())
+                    .ok_or_else(|| ConsoleError::invalid(field, "must be a whole number of CU"))
+            };
+            let quota = if *clear {
+                None
+            } else {
+                Some(crate::domain::resource_group::Quota {
+                    min_cu: cu("min", *min)?,
+                    max_cu: cu("max", *max)?,
+                })
+            };
+            c.set_quota(s, name, p, quota)?;
+            done(
+                cli,
+                match quota {
+                    Some(q) => format!(
+                        "{name}: {purpose} is guaranteed {} CU and uses at most {} CU",
+                        q.min_cu, q.max_cu
+                    ),
+                    None => format!("{name}: {purpose} shares the group again"),
+                },
+                name,
+            )
+        }
+        RgCmd::Convert {
+            name,
+            to,
+            months,
+            cancel,
+        } => match to.as_str() {
+            "prepaid" => {
+                let m = names::whole(months.unwrap_or(0), rg_rules::check_months)?;
+                c.convert_to_prepaid(s, name, m)?;
+                done(cli, format!("{name} is PrePaid for {m} month(s)"), name)
+            }
+            _ => {
+                c.convert_to_postpaid(s, name, !*cancel)?;
+                done(
+                    cli,
+                    if *cancel {
+                        format!("{name} stays PrePaid when its subscription ends")
+                    } else {
+                        format!("{name} turns PostPaid when its subscription ends")
+                    },
+                    name,
+                )
+            }
+        },
         RgCmd::Delete { name } => {
             c.delete_resource_group(s, name)?;
             job_out(cli, c, s, name, format!("deleting resource group {name}"))

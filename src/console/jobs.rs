@@ -621,6 +621,18 @@ impl Console {
                         "PrePaid subscription expired: Stop",
                     )?;
                 }
+                ClockEffect::ToPostPaid => {
+                    g.payment = Payment::PostPaid;
+                    g.postpaid_at_expiry = false;
+                    tx.put(T::ResourceGroups, name.as_bytes(), &g)?;
+                    self.system_audit(
+                        tx,
+                        &g.region,
+                        "dataworks:ConvertResourceGroupBilling",
+                        name,
+                        "PrePaid subscription ended: PostPaid from now on",
+                    )?;
+                }
                 ClockEffect::AutoRenew { new_expiry } => {
                     g.set_expiry(new_expiry);
                     tx.put(T::ResourceGroups, name.as_bytes(), &g)?;

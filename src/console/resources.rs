@@ -359,10 +359,83 @@ impl Console {
         })
     }
 
+    /// The upper limit of concurrently scheduled instances (at most one per CU, at least 5).
+    pub fn set_concurrency(&self, s: &Session, name: &str, limit: u32) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
+            g.set_concurrency(limit)?;
+            Ok(None)
+        })
+    }
+
+    /// Sets one purpose's quota (guaranteed and most CU), or clears it with `None`.
+    pub fn set_quota(
+        &self,
+        s: &Session,
+        name: &str,
+        purpose: crate::domain::resource_group::Purpose,
+        quota: Option<crate::domain::resource_group::Quota>,
+    ) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
+            g.set_quota(purpose, quota)?;
+            Ok(None)
+        })
+    }
+
+    /// PostPaid → PrePaid for `months`: a purchase, so DataWorks and BSS both.
+    pub fn convert_to_prepaid(
+        &self,
+        s: &Session,
+        name: &str,
+        months: u32,
+    ) -> Result<ResourceGroup> {
+        let target = Target::ResourceGroup {
+            name,
+            region: &s.region,
+        };
+        self.require_purchase(
+            s,
+            (Op::UpdateResourceGroup, &target),
+            Op::CreateOrder,
+            &rg_label(name),
+        )?;
+        let now = self.now();
+        // The subscription's end is known now; the clock is told in the same transaction.
+        let mut after = self.get_resource_group(s, name)?;
+        self.checked(
+            s,
+            Op::UpdateResourceGroup,
+            &rg_label(name),
+            after.to_prepaid(months, now).map_err(Into::into),
+        )?;
+        self.modify_rg_with(
+            s,
+            name,
+            Op::UpdateResourceGroup,
+            |g| {
+                g.to_prepaid(months, now)?;
+                Ok(None)
+            },
+            |tx| super::jobs::arm_expiry(tx, &after),
+        )
+    }
+
+    /// PrePaid → PostPaid when the subscription ends (`on` false takes that back); the
+    /// vendor's console converts at expiry, not before.
+    pub fn convert_to_postpaid(&self, s: &Session, name: &str, on: bool) -> Result<ResourceGroup> {
+        self.modify_rg(s, name, Op::UpdateResourceGroup, |g| {
+            g.to_postpaid_at_expiry(on)?;
+            Ok(None)
+        })
+    }
+
     pub fn set_auto_renew(&self, s: &Session, name: &str, on: bool) -> Result<ResourceGroup> {
         self.modify_rg(s, name, Op::UpdateResourceGroup, |g| match &mut g.payment {
             Payment::PrePaid { auto_renew, .. } => {
                 *auto_renew = on;
+                // Renewing by itself and turning PostPaid at the end exclude each other.
+                if on {
+                    g.postpaid_at_expiry = false;
+                }
                 Ok(None)
             }
             Payment::PostPaid => Err(ConsoleError::invalid(

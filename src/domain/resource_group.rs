@@ -150,6 +150,102 @@ pub struct ResourceGroup {
     /// Workspaces (of the same region) the group serves.
     pub attached: BTreeSet<String>,
     pub created_at: Timestamp,
+    /// CU set aside per purpose (quota management of a Serverless group); none: shared.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub quotas: std::collections::BTreeMap<Purpose, Quota>,
+    /// A PrePaid group that turns PostPaid when its subscription ends.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub postpaid_at_expiry: bool,
+}
+
+/// What a Serverless group's CU serve, as its console divides them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    DataComputing,
+    DataIntegration,
+    DataService,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 3] = [
+        Purpose::DataComputing,
+        Purpose::DataIntegration,
+        Purpose::DataService,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Purpose::DataComputing => "data-computing",
+            Purpose::DataIntegration => "data-integration",
+            Purpose::DataService => "data-service",
+        }
+    }
+
+    pub fn parse(field: &str, value: &str) -> DomainResult<Purpose> {
+        Purpose::ALL
+            .into_iter()
+            .find(|p| p.slug() == value.trim())
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    field,
+                    format!(
+                        "unknown purpose {value:?} (one of data-computing, data-integration, data-service)"
+                    ),
+                )
+            })
+    }
+}
+
+/// CU a purpose is guaranteed (`min_cu`) and may use at most (`max_cu`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    pub min_cu: u32,
+    pub max_cu: u32,
+}
+
+/// Quotas fit a spec when each purpose's guarantee is at most its maximum, each maximum at
+/// most the spec, and the guarantees together at most the spec.
+pub fn check_quotas(
+    quotas: &std::collections::BTreeMap<Purpose, Quota>,
+    spec: u32,
+) -> DomainResult<()> {
+    for (p, q) in quotas {
+        if q.min_cu > q.max_cu {
+            return Err(DomainError::invalid(
+                "min",
+                format!(
+                    "{}: the guarantee ({} CU) exceeds the maximum ({} CU)",
+                    p.slug(),
+                    q.min_cu,
+                    q.max_cu
+                ),
+            ));
+        }
+        if q.max_cu > spec {
+            return Err(DomainError::invalid(
+                "max",
+                format!(
+                    "{}: at most the group's spec, {spec} CU (got {} CU)",
+                    p.slug(),
+                    q.max_cu
+                ),
+            ));
+        }
+    }
+    let guaranteed: u32 = quotas.values().map(|q| q.min_cu).sum();
+    if guaranteed > spec {
+        return Err(DomainError::invalid(
+            "min",
+            format!("the guarantees add up to {guaranteed} CU, more than the group's {spec} CU"),
+        ));
+    }
+    Ok(())
+}
+
+/// The most concurrently scheduled instances a spec allows: one per CU, at least 5.
+pub fn max_concurrency(spec: u32) -> u32 {
+    default_concurrency(spec)
 }
 
 /// What a person fills in to buy a resource group.
@@ -230,7 +326,87 @@ impl ResourceGroup {
             reason: None,
             attached: BTreeSet::new(),
             created_at: now,
+            quotas: Default::default(),
+            postpaid_at_expiry: false,
         })
+    }
+
+    /// Sets the upper limit of concurrently scheduled instances (immediate, no job).
+    pub fn set_concurrency(&mut self, limit: u32) -> DomainResult<()> {
+        let max = max_concurrency(self.spec_cu);
+        if limit == 0 || limit > max {
+            return Err(DomainError::invalid(
+                "limit",
+                format!(
+                    "must be between 1 and {max} (one scheduled instance per CU of its {} CU spec, at least 5)",
+                    self.spec_cu
+                ),
+            ));
+        }
+        self.require_normal("change its concurrency")?;
+        self.concurrency = limit;
+        Ok(())
+    }
+
+    /// Sets (or with `None` clears) one purpose's quota.
+    pub fn set_quota(&mut self, purpose: Purpose, quota: Option<Quota>) -> DomainResult<()> {
+        self.require_normal("change its quotas")?;
+        let mut q = self.quotas.clone();
+        match quota {
+            Some(v) => {
+                q.insert(purpose, v);
+            }
+            None => {
+                q.remove(&purpose);
+            }
+        }
+        check_quotas(&q, self.spec_cu)?;
+        self.quotas = q;
+        Ok(())
+    }
+
+    /// PostPaid → PrePaid for `months` from now.
+    pub fn to_prepaid(&mut self, months: u32, now: Timestamp) -> DomainResult<()> {
+        check_months(months)?;
+        self.require_normal("convert its billing")?;
+        if !matches!(self.payment, Payment::PostPaid) {
+            return Err(DomainError::invalid("to", "the group is PrePaid already"));
+        }
+        self.payment = Payment::PrePaid {
+            months,
+            expires_at: add_months(now, months),
+            auto_renew: false,
+        };
+        Ok(())
+    }
+
+    /// PrePaid → PostPaid when the subscription ends (`on` false takes that back).
+    pub fn to_postpaid_at_expiry(&mut self, on: bool) -> DomainResult<()> {
+        match self.payment {
+            Payment::PrePaid { auto_renew, .. } => {
+                if on && auto_renew {
+                    return Err(DomainError::invalid(
+                        "to",
+                        "the group renews by itself: turn auto-renew off first",
+                    ));
+                }
+                self.postpaid_at_expiry = on;
+                Ok(())
+            }
+            Payment::PostPaid => Err(DomainError::invalid("to", "the group is PostPaid already")),
+        }
+    }
+
+    fn require_normal(&self, action: &'static str) -> DomainResult<()> {
+        if self.status != RgStatus::Normal {
+            return Err(DomainError::IllegalTransition {
+                entity: "resource group",
+                name: self.name.clone(),
+                state: self.status.title().into(),
+                action,
+            });
+        }
+        Ok(())
     }
 
     /// Applies a lifecycle event; `Ok(false)` means the group is gone (deleted).
@@ -269,6 +445,14 @@ impl ResourceGroup {
     /// Validates a scale request and starts it (the job sets `spec_cu` when it completes).
     pub fn start_scale(&mut self, spec: u32) -> DomainResult<()> {
         check_spec(spec)?;
+        // The quotas must fit the new spec too.
+        check_quotas(&self.quotas, spec).map_err(|e| match e {
+            DomainError::Invalid { rule, .. } => DomainError::invalid(
+                "spec",
+                format!("{rule}: lower the quotas before scaling to {spec} CU"),
+            ),
+            e => e,
+        })?;
         if spec == self.spec_cu {
             return Err(DomainError::invalid(
                 "spec",
@@ -288,8 +472,14 @@ impl ResourceGroup {
 
     pub fn finish_scale(&mut self, spec: u32) -> DomainResult<()> {
         self.apply(RgEvent::Updated)?;
+        // A limit left at the old spec's default follows the spec; a limit someone set stays,
+        // within what the new spec allows.
+        self.concurrency = if self.concurrency == default_concurrency(self.spec_cu) {
+            default_concurrency(spec)
+        } else {
+            self.concurrency.min(max_concurrency(spec))
+        };
         self.spec_cu = spec;
-        self.concurrency = default_concurrency(spec);
         Ok(())
     }
 
@@ -322,6 +512,8 @@ impl ResourceGroup {
             } if now >= expires_at => {
                 if self.status != RgStatus::Normal {
                     ClockEffect::None
+                } else if self.postpaid_at_expiry {
+                    ClockEffect::ToPostPaid
                 } else if auto_renew {
                     ClockEffect::AutoRenew {
                         new_expiry: add_months(expires_at, months),
@@ -367,7 +559,11 @@ impl ResourceGroup {
 pub enum ClockEffect {
     None,
     Expire,
-    AutoRenew { new_expiry: Timestamp },
+    AutoRenew {
+        new_expiry: Timestamp,
+    },
+    /// The subscription ended and the group was set to go on PostPaid.
+    ToPostPaid,
 }
 
 #[cfg(test)]

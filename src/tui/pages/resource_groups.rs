@@ -69,6 +69,33 @@ const COMMANDS: &[Command] = &[
         cli: &["resource-group renew"],
     },
     Command {
+        key: 'c',
+        name: "concurrency",
+        label: "concurrency limit",
+        op: Some(Op::UpdateResourceGroup),
+        aim: Aim::Selected,
+        how: How::Form,
+        cli: &["resource-group concurrency"],
+    },
+    Command {
+        key: 'Q',
+        name: "quota",
+        label: "quotas",
+        op: Some(Op::UpdateResourceGroup),
+        aim: Aim::Selected,
+        how: How::Form,
+        cli: &["resource-group quota"],
+    },
+    Command {
+        key: 'b',
+        name: "convert",
+        label: "billing method",
+        op: Some(Op::UpdateResourceGroup),
+        aim: Aim::Selected,
+        how: How::Form,
+        cli: &["resource-group convert"],
+    },
+    Command {
         key: 'A',
         name: "auto-renew",
         label: "auto-renew on/off",
@@ -162,6 +189,21 @@ pub fn detail(c: &Console, s: &Session, name: &str) -> Result<Detail, ConsoleErr
             g.attached.iter().cloned().collect::<Vec<_>>().join(", ")
         },
     );
+    d.push(
+        "Quotas",
+        if g.quotas.is_empty() {
+            "none: every purpose shares the group".to_owned()
+        } else {
+            g.quotas
+                .iter()
+                .map(|(p, q)| format!("{}: {}–{} CU", p.slug(), q.min_cu, q.max_cu))
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
+    );
+    if g.postpaid_at_expiry {
+        d.push("At expiry", "turns PostPaid");
+    }
     d.push(
         "Failure reason",
         g.reason.clone().unwrap_or_else(|| "-".into()),
@@ -276,6 +318,99 @@ impl super::Pane for Pane {
                         c.renew_resource_group(s, &group, months)?;
                         Ok(Opened::Done(format!(
                             "renewing {group} by {months} month(s): job started"
+                        )))
+                    },
+                ))
+            }
+            'c' => {
+                let g0 = c.get_resource_group(s, &g)?;
+                let max = crate::domain::resource_group::max_concurrency(g0.spec_cu);
+                let group = g.clone();
+                Opened::Form(Form::run(
+                    format!("Concurrency limit of {g}"),
+                    vec![
+                        Field::new("limit", "Limit")
+                            .value(&g0.concurrency.to_string())
+                            .hint(format!("1–{max}: instances scheduled at once")),
+                    ],
+                    move |c, s, f| {
+                        let limit = number("limit", f.get("limit"), "instances")?;
+                        c.set_concurrency(s, &group, limit)?;
+                        Ok(Opened::Done(format!(
+                            "{group} schedules at most {limit} instances at once"
+                        )))
+                    },
+                ))
+            }
+            'Q' => {
+                use crate::domain::resource_group::{Purpose, Quota};
+                let g0 = c.get_resource_group(s, &g)?;
+                let group = g.clone();
+                Opened::Form(Form::run(
+                    format!("Quotas of {g} ({} CU)", g0.spec_cu),
+                    vec![
+                        Field::new("purpose", "Purpose")
+                            .choices(Purpose::ALL.iter().map(|p| p.slug())),
+                        Field::new("min", "Guaranteed CU")
+                            .hint("empty with Most: the purpose shares the group"),
+                        Field::new("max", "Most CU").hint(format!("at most {} CU", g0.spec_cu)),
+                    ],
+                    move |c, s, f| {
+                        let p =
+                            super::parsed("purpose", Purpose::parse("purpose", f.get("purpose")))?;
+                        let quota = match (super::opt(f.get("min")), super::opt(f.get("max"))) {
+                            (None, None) => None,
+                            (min, max) => Some(Quota {
+                                min_cu: number("min", min.unwrap_or("0"), "CU")?,
+                                max_cu: number("max", max.unwrap_or(""), "CU")?,
+                            }),
+                        };
+                        c.set_quota(s, &group, p, quota)?;
+                        Ok(Opened::Done(match quota {
+                            Some(q) => format!(
+                                "{group}: {} is guaranteed {} CU and uses at most {} CU",
+                                p.slug(),
+                                q.min_cu,
+                                q.max_cu
+                            ),
+                            None => format!("{group}: {} shares the group again", p.slug()),
+                        }))
+                    },
+                ))
+            }
+            'b' => {
+                let group = g.clone();
+                let prepaid = here.cell(4) == "PrePaid";
+                let fields = if prepaid {
+                    vec![
+                        Field::new("at_expiry", "When it ends")
+                            .choices(["turn PostPaid", "stay PrePaid"]),
+                    ]
+                } else {
+                    vec![
+                        Field::new("months", "PrePaid months")
+                            .value("1")
+                            .hint("1–9, 12, 24, 36; bought now")
+                            .check(checks::months),
+                    ]
+                };
+                Opened::Form(Form::run(
+                    format!("Billing method of {g}"),
+                    fields,
+                    move |c, s, f| {
+                        if prepaid {
+                            let on = f.get("at_expiry") == "turn PostPaid";
+                            c.convert_to_postpaid(s, &group, on)?;
+                            return Ok(Opened::Done(if on {
+                                format!("{group} turns PostPaid when its subscription ends")
+                            } else {
+                                format!("{group} stays PrePaid when its subscription ends")
+                            }));
+                        }
+                        let months = number("months", f.get("months"), "months")?;
+                        c.convert_to_prepaid(s, &group, months)?;
+                        Ok(Opened::Done(format!(
+                            "{group} is PrePaid for {months} month(s)"
                         )))
                     },
                 ))
