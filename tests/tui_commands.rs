@@ -21,6 +21,10 @@ const CLI_ONLY: &[(&str, &str)] = &[
         "apply",
         "reads a document from a file, which a served console cannot",
     ),
+    (
+        "cluster file add",
+        "reads an authentication file (a binary keytab) from disk; a console takes typed text",
+    ),
 ];
 
 /// Every leaf command of the CLI as its words: `workspace create`, `user key add`.

@@ -154,6 +154,10 @@ operations! {
     GetComputeResource = "dataworks", Workspace, Read, NONE, [Member];
     CreateComputeResource = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
     DeleteComputeResource = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
+    ListClusters = "dataworks", Workspace, Read, NONE, [Member];
+    CreateCluster = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
+    UpdateCluster = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
+    DeleteCluster = "dataworks", Workspace, Write, NONE, [md(M::Management, W)];
     ListProjectResourceGroups = "dataworks", Workspace, Read, NONE, [Member];
 
     // Work inside the modules, to tell the built-in roles apart (seed 002).

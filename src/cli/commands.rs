@@ -105,6 +105,10 @@ pub enum Command {
     /// Compute resources bound to a workspace
     #[command(subcommand)]
     Compute(ComputeCmd),
+    /// Self-built CDH, CDP and EMR clusters of a workspace that does not use the new Data
+    /// Studio: endpoints, authentication files and account mappings
+    #[command(subcommand)]
+    Cluster(ClusterCmd),
     /// Data sources of a workspace
     #[command(subcommand, name = "datasource", alias = "ds")]
     Datasource(DsCmd),
@@ -420,6 +424,312 @@ fn parse_edition(s: &str) -> Result<Edition, String> {
 
 fn parse_mode(s: &str) -> Result<WorkspaceMode, String> {
     WorkspaceMode::parse("mode", s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCmd {
+    /// The workspace's registered clusters
+    List {
+        /// The workspace, by name
+        workspace: String,
+    },
+    /// One cluster: endpoints, files (by name and size) and account mappings
+    Show {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        name: String,
+    },
+    /// Register a cluster
+    ///
+    /// Example: dwc cluster register mkt cdh_prod --type cdh --version 6.3.2 --env prod --endpoint hiveserver2=cdh-master:10000
+    Register {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        name: String,
+        /// cdh, cdp or emr
+        #[arg(long = "type", value_parser = ["cdh", "cdp", "emr"])]
+        kind: String,
+        /// Its version, like 6.3.2
+        #[arg(long)]
+        version: String,
+        /// The environment it serves: dev or prod
+        #[arg(long, value_parser = parse_env)]
+        env: Env,
+        /// NAME=HOST:PORT, once per endpoint: hiveserver2, metastore, impala, yarn, hdfs,
+        /// spark_history, presto
+        #[arg(long, value_name = "NAME=HOST:PORT")]
+        endpoint: Vec<String>,
+    },
+    /// Change a cluster's version or endpoints (NAME= with no address removes one)
+    Update {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        name: String,
+        /// Its version, like 6.3.2
+        #[arg(long)]
+        version: Option<String>,
+        /// NAME=HOST:PORT, once per endpoint
+        #[arg(long, value_name = "NAME=HOST:PORT")]
+        endpoint: Vec<String>,
+    },
+    /// Deregister a cluster (its files and mappings go with it)
+    Deregister {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        name: String,
+    },
+    /// Authentication files: Kerberos keytabs and krb5.conf, or *-site.xml configuration
+    #[command(subcommand)]
+    File(ClusterFileCmd),
+    /// Which cluster account DataWorks members work as
+    #[command(subcommand)]
+    Map(ClusterMapCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterFileCmd {
+    /// Keep a file, sealed (it is never shown again; `-` reads standard input)
+    ///
+    /// Example: dwc cluster file add mkt cdh_prod --file etl.keytab
+    Add {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        cluster: String,
+        /// The file to read
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The name it is kept under [default: the file's own]
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Remove a file
+    Remove {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        cluster: String,
+        /// The file's name
+        file: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterMapCmd {
+    /// Map a member (or, with --default, every member without their own) to an account
+    ///
+    /// Example: dwc cluster map set mkt cdh_prod --member alice --account alice@EXAMPLE.COM
+    Set {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        cluster: String,
+        /// The member, by name
+        #[arg(long, required_unless_present = "default", conflicts_with = "default")]
+        member: Option<String>,
+        /// The account of every member without their own
+        #[arg(long)]
+        default: bool,
+        /// The cluster account
+        #[arg(long)]
+        account: String,
+    },
+    /// Remove a member's (or the default) mapping
+    Remove {
+        /// The workspace, by name
+        workspace: String,
+        /// The cluster's name
+        cluster: String,
+        /// The member, by name
+        #[arg(long, required_unless_present = "default", conflicts_with = "default")]
+        member: Option<String>,
+        /// The default mapping
+        #[arg(long)]
+        default: bool,
+    },
+}
+
+fn cluster_row(c: &crate::console::clusters::ClusterView) -> Row {
+    Row::new()
+        .with("name", c.name.clone())
+        .with("type", c.kind.title())
+        .with("version", c.version.clone())
+        .with("env", c.env.slug())
+        .with(
+            "endpoints",
+            c.endpoints
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>(),
+        )
+        .with(
+            "files",
+            c.files
+                .iter()
+                .map(|(n, size)| format!("{n} ({size} bytes)"))
+                .collect::<Vec<_>>(),
+        )
+        .with("default_account", c.default_account.clone())
+        .with(
+            "accounts",
+            c.accounts
+                .iter()
+                .map(|(m, a)| format!("{m}={a}"))
+                .collect::<Vec<_>>(),
+        )
+}
+
+fn endpoints(list: &[String]) -> Result<std::collections::BTreeMap<String, String>, ConsoleError> {
+    list.iter()
+        .map(|e| {
+            e.split_once('=')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .ok_or_else(|| {
+                    ConsoleError::invalid("endpoint", format!("must be NAME=HOST:PORT (got {e:?})"))
+                })
+        })
+        .collect()
+}
+
+fn cluster(cli: &Cli, c: &Console, s: &Session, cmd: &ClusterCmd) -> Out {
+    use crate::console::clusters::{MapFor, NewCluster};
+    let f = cli.output;
+    match cmd {
+        ClusterCmd::List { workspace } => Ok(output::list(
+            f,
+            &c.list_clusters(s, workspace)?
+                .iter()
+                .map(cluster_row)
+                .collect::<Vec<_>>(),
+            &format!("no clusters registered in {workspace}"),
+        )),
+        ClusterCmd::Show { workspace, name } => Ok(output::show(
+            f,
+            &cluster_row(&c.get_cluster(s, workspace, name)?),
+        )),
+        ClusterCmd::Register {
+            workspace,
+            name,
+            kind,
+            version,
+            env,
+            endpoint,
+        } => {
+            c.register_cluster(
+                s,
+                workspace,
+                NewCluster {
+                    name: name.clone(),
+                    kind: crate::domain::cluster::ClusterType::parse("type", kind)?,
+                    version: version.clone(),
+                    env: *env,
+                    endpoints: endpoints(endpoint)?,
+                },
+            )?;
+            done(
+                cli,
+                format!("registered cluster {name} in {workspace}"),
+                name,
+            )
+        }
+        ClusterCmd::Update {
+            workspace,
+            name,
+            version,
+            endpoint,
+        } => {
+            c.update_cluster(
+                s,
+                workspace,
+                name,
+                version.as_deref(),
+                &endpoints(endpoint)?,
+            )?;
+            done(cli, format!("updated cluster {name}"), name)
+        }
+        ClusterCmd::Deregister { workspace, name } => {
+            c.deregister_cluster(s, workspace, name)?;
+            done(
+                cli,
+                format!("deregistered cluster {name} from {workspace}"),
+                name,
+            )
+        }
+        ClusterCmd::File(ClusterFileCmd::Add {
+            workspace,
+            cluster,
+            file,
+            name,
+        }) => {
+            let content = cli
+                .io
+                .read_bytes(file, "file", crate::domain::cluster::MAX_FILE)?;
+            let kept = match name {
+                Some(n) => n.clone(),
+                None => file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .filter(|n| n != "-")
+                    .ok_or_else(|| {
+                        ConsoleError::invalid(
+                            "name",
+                            "give --name for a file read from standard input",
+                        )
+                    })?,
+            };
+            c.add_cluster_file(s, workspace, cluster, &kept, &content)?;
+            done(
+                cli,
+                format!(
+                    "kept {kept} ({} bytes) for cluster {cluster}, sealed",
+                    content.len()
+                ),
+                cluster,
+            )
+        }
+        ClusterCmd::File(ClusterFileCmd::Remove {
+            workspace,
+            cluster,
+            file,
+        }) => {
+            c.remove_cluster_file(s, workspace, cluster, file)?;
+            done(cli, format!("removed {file} of cluster {cluster}"), cluster)
+        }
+        ClusterCmd::Map(ClusterMapCmd::Set {
+            workspace,
+            cluster,
+            member,
+            account,
+            ..
+        }) => {
+            let who = member.as_deref().map_or(MapFor::Default, MapFor::Member);
+            c.set_cluster_account(s, workspace, cluster, who, account)?;
+            done(
+                cli,
+                match member {
+                    Some(m) => format!("{m} works on {cluster} as {account}"),
+                    None => {
+                        format!("members without their own account work on {cluster} as {account}")
+                    }
+                },
+                cluster,
+            )
+        }
+        ClusterCmd::Map(ClusterMapCmd::Remove {
+            workspace,
+            cluster,
+            member,
+            ..
+        }) => {
+            let who = member.as_deref().map_or(MapFor::Default, MapFor::Member);
+            c.remove_cluster_account(s, workspace, cluster, who)?;
+            done(cli, format!("removed the mapping on {cluster}"), cluster)
+        }
+    }
 }
 
 fn parse_env(s: &str) -> Result<Env, String> {
@@ -1327,6 +1637,7 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
         Command::Role(cmd) => role(cli, c, &s, cmd),
         Command::ResourceGroup(cmd) => resource_group(cli, c, &s, cmd),
         Command::Compute(cmd) => compute(cli, c, &s, cmd),
+        Command::Cluster(cmd) => cluster(cli, c, &s, cmd),
         Command::Datasource(cmd) => datasource(cli, c, &s, cmd),
         Command::Can {
             user,

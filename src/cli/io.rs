@@ -61,7 +61,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Reads at most `limit` bytes; more is refused with the field, the limit and what was seen.
-pub fn read_bounded(mut r: impl Read, field: &str, limit: usize) -> Result<String, ConsoleError> {
+pub fn read_bounded(r: impl Read, field: &str, limit: usize) -> Result<String, ConsoleError> {
+    text(read_bounded_bytes(r, field, limit)?, field)
+}
+
+fn text(buf: Vec<u8>, field: &str) -> Result<String, ConsoleError> {
+    String::from_utf8(buf).map_err(|_| ConsoleError::invalid(field, "is not UTF-8 text"))
+}
+
+/// At most `limit` bytes of `r`, or the refusal naming `field`.
+pub fn read_bounded_bytes(
+    mut r: impl Read,
+    field: &str,
+    limit: usize,
+) -> Result<Vec<u8>, ConsoleError> {
     let mut buf = Vec::new();
     (&mut r)
         .take(limit as u64 + 1)
@@ -73,7 +86,7 @@ pub fn read_bounded(mut r: impl Read, field: &str, limit: usize) -> Result<Strin
             format!("is larger than {limit} bytes, the most it may be"),
         ));
     }
-    String::from_utf8(buf).map_err(|_| ConsoleError::invalid(field, "is not UTF-8 text"))
+    Ok(buf)
 }
 
 impl Io {
@@ -155,8 +168,18 @@ impl Io {
         field: &str,
         limit: usize,
     ) -> Result<String, ConsoleError> {
+        text(self.read_bytes(path, field, limit)?, field)
+    }
+
+    /// `read_file`, for what need not be text (a keytab).
+    pub fn read_bytes(
+        &self,
+        path: &Path,
+        field: &str,
+        limit: usize,
+    ) -> Result<Vec<u8>, ConsoleError> {
         if path == Path::new("-") {
-            return self.read_stdin(field, limit);
+            return read_bounded_bytes(&mut *lock(&self.inner.stdin), field, limit);
         }
         if self.inner.served {
             return Err(ConsoleError::invalid(
@@ -181,7 +204,7 @@ impl Io {
                 ),
             ));
         }
-        read_bounded(f, field, limit)
+        read_bounded_bytes(f, field, limit)
     }
 
     /// One secret from standard input (`--password-stdin`): the first line, without its newline.

@@ -93,7 +93,15 @@ impl Console {
             } else {
                 None
             };
+            // Only a workspace on the old Data Studio has clusters, and only those who may
+            // list them are told.
+            let unmapped_clusters = if w.legacy_data_studio && may(Op::ListClusters) {
+                Some(self.unmapped_members(&w.name)?)
+            } else {
+                None
+            };
             workspaces.push(WorkspaceFacts {
+                unmapped_clusters,
                 name: w.name,
                 mode: Some(w.mode),
                 is_default: w.is_default,

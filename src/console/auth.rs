@@ -191,13 +191,18 @@ impl Vault {
 
     /// A random nonce, then the ciphertext.
     pub fn seal(&self, plain: &str) -> Vec<u8> {
+        self.seal_bytes(plain.as_bytes())
+    }
+
+    /// `seal`, for what is not text (a keytab).
+    pub fn seal_bytes(&self, plain: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; 12];
         OsRng.fill_bytes(&mut nonce);
         let mut out = nonce.to_vec();
         // Encryption with a valid key and a fresh nonce does not fail for inputs of this size.
         out.extend(
             self.cipher
-                .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+                .encrypt(Nonce::from_slice(&nonce), plain)
                 .expect("encrypt a secret"),
         );
         out

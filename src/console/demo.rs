@@ -109,6 +109,25 @@ struct DocWorkspace {
     compute: Vec<DocCompute>,
     #[serde(default)]
     data_sources: Vec<DocDataSource>,
+    /// On the old Data Studio: it has Cluster Management.
+    #[serde(default)]
+    legacy_data_studio: bool,
+    #[serde(default)]
+    clusters: Vec<DocCluster>,
+}
+
+#[derive(Deserialize)]
+struct DocCluster {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    version: String,
+    env: String,
+    endpoints: BTreeMap<String, String>,
+    #[serde(default)]
+    default_account: Option<String>,
+    #[serde(default)]
+    accounts: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +209,7 @@ struct Built {
     tenant_roles: Vec<CustomTenantRole>,
     tenant_members: BTreeMap<String, Vec<TenantRoleRef>>,
     workspaces: Vec<Workspace>,
+    clusters: Vec<crate::domain::cluster::Cluster>,
     members: Vec<Member>,
     roles: Vec<(String, CustomRole)>,
     compute: Vec<ComputeResource>,
@@ -254,6 +274,7 @@ fn build(c: &Console, d: &Doc, now: Timestamp) -> Result<Built> {
         tenant_roles,
         tenant_members,
         workspaces: Vec::new(),
+        clusters: Vec::new(),
         members: Vec::new(),
         roles: Vec::new(),
         compute: Vec::new(),
@@ -322,6 +343,24 @@ fn build(c: &Console, d: &Doc, now: Timestamp) -> Result<Built> {
                 secrets: c.sealed(&conn),
                 from_compute: None,
                 tests: BTreeMap::new(),
+                created_at: created,
+            });
+        }
+        ws.legacy_data_studio = w.legacy_data_studio;
+        for cl in &w.clusters {
+            for (k, v) in &cl.endpoints {
+                crate::domain::cluster::check_endpoint(k, v)?;
+            }
+            b.clusters.push(crate::domain::cluster::Cluster {
+                workspace: w.name.clone(),
+                name: cl.name.clone(),
+                kind: crate::domain::cluster::ClusterType::parse("type", &cl.kind)?,
+                version: cl.version.clone(),
+                env: Env::parse("env", &cl.env)?,
+                endpoints: cl.endpoints.clone(),
+                files: BTreeMap::new(),
+                default_account: cl.default_account.clone(),
+                accounts: cl.accounts.clone(),
                 created_at: created,
             });
         }
@@ -483,6 +522,9 @@ fn write(tx: &Tx, d: &Doc, b: &Built, now: Timestamp) -> TxResult<(), ConsoleErr
                 roles: roles.clone(),
             },
         )?;
+    }
+    for c in &b.clusters {
+        tx.put(T::Clusters, &key(&[&c.workspace, &c.name]), c)?;
     }
     for w in &b.workspaces {
         tx.put(T::Workspaces, w.name.as_bytes(), w)?;

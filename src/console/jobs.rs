@@ -710,8 +710,12 @@ impl Console {
         let roles = self.store.keys(T::Roles, &prefix(name))?;
         let compute = self.store.keys(T::Compute, &prefix(name))?;
         let sources = self.store.keys(T::DsByWs, &prefix(name))?;
+        let clusters = self.store.keys(T::Clusters, &prefix(name))?;
         self.store.transact(|tx| {
             tx.del(T::Due, k)?;
+            for c in &clusters {
+                tx.del(T::Clusters, c)?;
+            }
             for m in &members {
                 let user = last_part(m);
                 tx.del(T::Members, m)?;

@@ -6,6 +6,7 @@ mod advisor;
 mod apply;
 pub mod auth;
 mod catalog;
+pub mod clusters;
 mod config;
 mod connectivity;
 mod demo;

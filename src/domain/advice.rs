@@ -51,6 +51,9 @@ pub struct WorkspaceFacts {
     pub usable_groups: Option<usize>,
     pub compute: Option<Vec<Env>>,
     pub data_sources: Option<Vec<Env>>,
+    /// Its registered clusters whose members have no cluster account to work as: (cluster,
+    /// those members).
+    pub unmapped_clusters: Option<Vec<(String, Vec<String>)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +141,22 @@ pub fn advise(f: &Facts) -> Vec<Finding> {
 
 fn workspace_rules(w: &WorkspaceFacts, out: &mut Vec<Finding>) {
     let subject = format!("workspace {}", w.name);
+    for (cluster, members) in w.unmapped_clusters.as_deref().unwrap_or_default() {
+        out.push(Finding {
+            rule: "cluster-account-unmapped",
+            severity: Severity::Warning,
+            subject: format!("cluster {cluster} of {}", w.name),
+            message: format!(
+                "{} member(s) have no cluster account to run as: {}",
+                members.len(),
+                members.join(", ")
+            ),
+            fix: format!(
+                "map them (dwc cluster map set {} {cluster} --member USER --account ACCOUNT) or set a default account (--default)",
+                w.name
+            ),
+        });
+    }
     let members = w.members.as_deref().unwrap_or_default();
     let compute = w.compute.as_deref().unwrap_or_default();
     let sources = w.data_sources.as_deref().unwrap_or_default();
@@ -280,7 +299,18 @@ mod tests {
             usable_groups: Some(1),
             compute: Some(vec![Env::Dev, Env::Prod]),
             data_sources: Some(vec![Env::Prod]),
+            unmapped_clusters: Some(Vec::new()),
         }
+    }
+
+    #[test]
+    fn cluster_members_without_an_account() {
+        let unmapped = WorkspaceFacts {
+            unmapped_clusters: Some(vec![("cdh_mkt".into(), vec!["bob".into()])]),
+            ..good()
+        };
+        assert_eq!(rules(&facts(vec![unmapped])), ["cluster-account-unmapped"]);
+        assert!(rules(&facts(vec![good()])).is_empty());
     }
 
     fn facts(workspaces: Vec<WorkspaceFacts>) -> Facts {

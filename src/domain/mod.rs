@@ -5,6 +5,7 @@ pub mod advice;
 pub mod alert;
 pub mod audit;
 pub mod catalogue;
+pub mod cluster;
 pub mod compute;
 pub mod datasource;
 pub mod edition;

@@ -160,6 +160,9 @@ pub struct Workspace {
     pub created_at: Timestamp,
     pub created_by: String,
     pub recycled: Option<Recycled>,
+    /// On the old Data Studio (new workspaces are not): it may register its own clusters.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub legacy_data_studio: bool,
 }
 
 /// What a person fills in to create a workspace.
@@ -218,6 +221,7 @@ impl Workspace {
             created_at: now,
             created_by: creator.to_owned(),
             recycled: None,
+            legacy_data_studio: false,
         })
     }
 

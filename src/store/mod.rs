@@ -116,10 +116,12 @@ pub enum T {
     Groups,
     /// index `user\0group`: the groups a caller's policies come from
     UserGroups,
+    /// `workspace\0cluster` → a self-built cluster it registered
+    Clusters,
 }
 
 impl T {
-    pub const ALL: [T; 32] = [
+    pub const ALL: [T; 33] = [
         T::Meta,
         T::Users,
         T::Policies,
@@ -152,6 +154,7 @@ impl T {
         T::LogOnFailures,
         T::Groups,
         T::UserGroups,
+        T::Clusters,
     ];
 
     pub fn name(self) -> &'static str {
@@ -188,6 +191,7 @@ impl T {
             T::LogOnFailures => "logon_failures",
             T::Groups => "groups",
             T::UserGroups => "user_groups",
+            T::Clusters => "clusters",
         }
     }
 }

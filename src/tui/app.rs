@@ -49,6 +49,8 @@ pub struct App {
     pub view: View,
     /// The workspace whose details are open, over the Workspaces page.
     pub details: Option<(String, View)>,
+    /// The details' tabs for that workspace, in order.
+    pub detail_panes: Vec<&'static dyn Pane>,
     pub popup: Option<Popup>,
     /// `Some` while typing a filter or a palette command.
     pub filter: Option<Input>,
@@ -125,6 +127,7 @@ impl App {
             page: 0,
             view: View::default(),
             details: None,
+            detail_panes: Vec::new(),
             popup: None,
             filter: None,
             palette: None,
@@ -322,9 +325,10 @@ impl App {
         self.view = load_entry(&self.console, s, self.page);
         if let Some((ws, old)) = &self.details {
             let tab = old.tab;
-            let mut v = load_details(&self.console, s, ws);
+            let (mut v, panes) = load_details(&self.console, s, ws);
             v.tab = tab.min(v.tabs.len().saturating_sub(1));
             self.details = Some((ws.clone(), v));
+            self.detail_panes = panes;
         }
         self.refresh_offers();
     }
@@ -332,7 +336,12 @@ impl App {
     /// The pane the keys act on: the open workspace tab, else the page's tab.
     pub fn pane(&self) -> &'static dyn Pane {
         match &self.details {
-            Some((_, v)) => DETAILS[v.tab.min(DETAILS.len() - 1)],
+            Some((_, v)) => self
+                .detail_panes
+                .get(v.tab)
+                .or(self.detail_panes.last())
+                .copied()
+                .unwrap_or(DETAILS[0]),
             None => {
                 let panes = NAV[self.page].panes;
                 panes[self.view.tab.min(panes.len() - 1)]
@@ -892,8 +901,9 @@ impl App {
         let Some(s) = &self.session else { return };
         // Only feeds the Overview's frequently used list; failing to note it costs nothing.
         let _ = self.console.note_workspace_use(s, ws);
-        let v = load_details(&self.console, s, ws);
+        let (v, panes) = load_details(&self.console, s, ws);
         self.details = Some((ws.to_owned(), v));
+        self.detail_panes = panes;
         self.refresh_offers();
     }
 
@@ -1105,18 +1115,24 @@ pub fn load_entry(c: &Console, s: &Session, page: usize) -> View {
     v
 }
 
-/// A workspace's details: one tab per pane of `DETAILS`.
-pub fn load_details(c: &Console, s: &Session, ws: &str) -> View {
+/// A workspace's details: one tab per pane of `DETAILS` that this workspace has, and those
+/// panes.
+pub fn load_details(c: &Console, s: &Session, ws: &str) -> (View, Vec<&'static dyn Pane>) {
     let here = Here {
         workspace: Some(ws.to_owned()),
         ..Default::default()
     };
+    let panes: Vec<&'static dyn Pane> = DETAILS
+        .iter()
+        .copied()
+        .filter(|p| p.present(c, s, ws))
+        .collect();
     let mut v = View {
-        tabs: DETAILS.iter().map(|p| p.load(c, s, &here)).collect(),
+        tabs: panes.iter().map(|p| p.load(c, s, &here)).collect(),
         ..Default::default()
     };
     shrink(&mut v);
-    v
+    (v, panes)
 }
 
 /// Held until the next reload, by every open session: no growth slack kept.

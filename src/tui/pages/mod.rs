@@ -31,6 +31,7 @@ mod tenant_members;
 mod tenant_roles;
 mod users;
 mod workspaces;
+mod ws_clusters;
 mod ws_compute;
 mod ws_config;
 mod ws_groups;
@@ -232,6 +233,12 @@ pub trait Pane: Sync {
         None
     }
 
+    /// Whether a workspace-details tab shows for `ws` (Cluster Management only for workspaces
+    /// on the old Data Studio).
+    fn present(&self, _c: &Console, _s: &Session, _ws: &str) -> bool {
+        true
+    }
+
     /// CLI commands whose output this pane shows (`workspace list`, `workspace show`).
     fn shows(&self) -> &'static [&'static str] {
         &[]
@@ -331,6 +338,7 @@ pub static DETAILS: &[&dyn Pane] = &[
     &ws_compute::Pane,
     &ws_groups::Pane,
     &ws_members::Pane,
+    &ws_clusters::Pane,
 ];
 
 pub(crate) fn failed(mut t: Table, e: ConsoleError) -> Table {
