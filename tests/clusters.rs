@@ -193,3 +193,33 @@ fn the_cluster_tab_is_there_only_without_the_new_data_studio() {
     assert_eq!(app.details.as_ref().unwrap().1.tabs.len(), 5);
     assert!(!tui::draw(&app, 160, 40).contains("Cluster Management"));
 }
+
+/// Export carries clusters (files by name only); apply brings them back.
+#[test]
+fn export_and_apply_carry_clusters() {
+    let d = Dwc::demo();
+    let first = d.run_as(None, "", &["export"]).stdout;
+    assert!(
+        first.contains("\"cdh_marketing\"") && first.contains("\"legacy_data_studio\": true"),
+        "{first}"
+    );
+    let file = d.dir.path().join("t.json");
+    std::fs::write(&file, &first).unwrap();
+    let o = d.run_as(None, "", &["apply", "-f", file.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("No changes"), "{}", o.stdout);
+    let o = d.run_as(
+        None,
+        "",
+        &["cluster", "deregister", "marketing_dw", "cdh_marketing"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = d.run_as(None, "", &["apply", "-f", file.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("cluster cdh_marketing in marketing_dw"),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(d.run_as(None, "", &["export"]).stdout, first, "as it was");
+}

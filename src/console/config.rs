@@ -234,6 +234,29 @@ impl Console {
                 .collect();
             out["custom_roles"] = Value::Array(by_name(roles));
         }
+        if w.legacy_data_studio {
+            out["legacy_data_studio"] = Value::Bool(true);
+            if may(Op::ListClusters) {
+                let clusters: Vec<Value> = self
+                    .list_clusters(s, ws)?
+                    .into_iter()
+                    .map(|c| {
+                        json!({
+                            "name": c.name,
+                            "type": c.kind.slug(),
+                            "version": c.version,
+                            "env": c.env.slug(),
+                            "endpoints": c.endpoints,
+                            // By name only: what they hold stays sealed in the store.
+                            "files": c.files.keys().collect::<Vec<_>>(),
+                            "default_account": c.default_account,
+                            "accounts": c.accounts,
+                        })
+                    })
+                    .collect();
+                out["clusters"] = Value::Array(by_name(clusters));
+            }
+        }
         if may(Op::ListComputeResources) {
             let compute: Vec<Value> = self
                 .list_compute(s, ws)?

@@ -90,6 +90,30 @@ struct WorkspaceIn {
     custom_roles: Option<Vec<RoleIn>>,
     compute: Option<Vec<ComputeIn>>,
     data_sources: Option<Vec<DataSourceIn>>,
+    /// Said by an export of a workspace on the old Data Studio; a workspace keeps its own.
+    #[serde(default)]
+    #[allow(dead_code)]
+    legacy_data_studio: bool,
+    clusters: Option<Vec<ClusterIn>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClusterIn {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    version: String,
+    env: String,
+    #[serde(default)]
+    endpoints: BTreeMap<String, String>,
+    /// Authentication files, by name: their contents never leave the store.
+    #[serde(default)]
+    #[allow(dead_code)]
+    files: Vec<String>,
+    default_account: Option<String>,
+    #[serde(default)]
+    accounts: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -241,6 +265,18 @@ pub(in crate::console) struct Workspace {
     pub custom_roles: Option<BTreeMap<String, CustomRole>>,
     pub compute: Option<BTreeMap<String, Compute>>,
     pub data_sources: Option<BTreeMap<String, DataSourceDoc>>,
+    pub clusters: Option<BTreeMap<String, ClusterDoc>>,
+}
+
+/// A registered cluster as a document says it (its files are not the document's).
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::console) struct ClusterDoc {
+    pub kind: crate::domain::cluster::ClusterType,
+    pub version: String,
+    pub env: Env,
+    pub endpoints: BTreeMap<String, String>,
+    pub default_account: Option<String>,
+    pub accounts: BTreeMap<String, String>,
 }
 
 impl Workspace {
@@ -257,6 +293,7 @@ impl Workspace {
             custom_roles: None,
             compute: None,
             data_sources: None,
+            clusters: None,
         }
     }
 }
@@ -577,6 +614,19 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         };
         Ok((d.name, source))
     })?;
+    let clusters = by_name(&format!("{path}.clusters"), w.clusters, |c| {
+        let p = format!("{path}.clusters.{}", c.name);
+        let doc = ClusterDoc {
+            kind: crate::domain::cluster::ClusterType::parse("type", &c.kind)
+                .map_err(at(p.clone()))?,
+            version: c.version,
+            env: Env::parse("env", &c.env).map_err(at(p))?,
+            endpoints: c.endpoints,
+            default_account: c.default_account,
+            accounts: c.accounts,
+        };
+        Ok((c.name, doc))
+    })?;
     crate::domain::region::region("region", &w.region).map_err(at(path.clone()))?;
     let ws = Workspace {
         region: w.region,
@@ -592,6 +642,7 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         custom_roles,
         compute,
         data_sources,
+        clusters,
     };
     Ok((w.name, ws))
 }

@@ -770,7 +770,99 @@ impl<'a> Applier<'a> {
             }
         }
         self.compute(ws, w, have)?;
-        self.data_sources(ws, w, have)
+        self.data_sources(ws, w, have)?;
+        self.clusters(ws, w, have)
+    }
+
+    /// Registered clusters (of a workspace on the old Data Studio): registered, their version,
+    /// endpoints and account mappings brought to the file's, those it leaves out deregistered.
+    /// Their files are named only: a restored cluster gets them with `dwc cluster file add`.
+    fn clusters(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
+        use super::clusters::{MapFor, NewCluster};
+        let Some(want) = &w.clusters else {
+            return Ok(());
+        };
+        let (c, rs) = (self.c, self.at(&w.region));
+        for change in changes(want, have.clusters.as_ref()) {
+            let (name, x) = change.wanted();
+            let item = format!("cluster {name} in {ws}");
+            let h = match change {
+                Change::Create(..) => {
+                    self.step(Verb::Create, item.clone(), x.kind.title().into(), || {
+                        c.register_cluster(
+                            &rs,
+                            ws,
+                            NewCluster {
+                                name: name.clone(),
+                                kind: x.kind,
+                                version: x.version.clone(),
+                                env: x.env,
+                                endpoints: x.endpoints.clone(),
+                            },
+                        )
+                    })?;
+                    None
+                }
+                Change::Update(_, _, h) => Some(h),
+            };
+            if let Some(h) = h {
+                if h.kind != x.kind || h.env != x.env {
+                    return Err(refuse(
+                        &item,
+                        "its type and environment are set when it is registered: deregister it first",
+                    ));
+                }
+                if h.version != x.version || h.endpoints != x.endpoints {
+                    let mut endpoints = x.endpoints.clone();
+                    for k in h.endpoints.keys().filter(|k| !x.endpoints.contains_key(*k)) {
+                        endpoints.insert(k.clone(), String::new());
+                    }
+                    self.step(
+                        Verb::Update,
+                        item.clone(),
+                        "version and endpoints".into(),
+                        || c.update_cluster(&rs, ws, name, Some(&x.version), &endpoints),
+                    )?;
+                }
+            }
+            let had_default = h.and_then(|h| h.default_account.as_ref());
+            if x.default_account.as_ref() != had_default {
+                let detail = format!("default account {}", quoted(&x.default_account));
+                self.step(Verb::Update, item.clone(), detail, || {
+                    match &x.default_account {
+                        Some(a) => c.set_cluster_account(&rs, ws, name, MapFor::Default, a),
+                        None => c.remove_cluster_account(&rs, ws, name, MapFor::Default),
+                    }
+                })?;
+            }
+            let none = BTreeMap::new();
+            let had = h.map_or(&none, |h| &h.accounts);
+            for (m, a) in x.accounts.iter().filter(|(m, a)| had.get(*m) != Some(*a)) {
+                self.step(
+                    Verb::Update,
+                    item.clone(),
+                    format!("{m} works as {a}"),
+                    || c.set_cluster_account(&rs, ws, name, MapFor::Member(m), a),
+                )?;
+            }
+            for m in had.keys().filter(|m| !x.accounts.contains_key(*m)) {
+                self.step(
+                    Verb::Update,
+                    item.clone(),
+                    format!("{m}'s account mapping goes"),
+                    || c.remove_cluster_account(&rs, ws, name, MapFor::Member(m)),
+                )?;
+            }
+        }
+        for name in dropped(want, have.clusters.as_ref()) {
+            self.step(
+                Verb::Delete,
+                format!("cluster {name} in {ws}"),
+                "deregister".into(),
+                || c.deregister_cluster(&rs, ws, name),
+            )?;
+        }
+        Ok(())
     }
 
     fn custom_roles(&mut self, ws: &str, w: &Workspace, have: &Workspace) -> Result<()> {
