@@ -108,3 +108,95 @@ fn every_command_and_argument_has_a_help_line() {
         missing.join("\n")
     );
 }
+
+/// Every command's help ends with an example of it.
+#[test]
+fn every_command_ends_with_an_example() {
+    use clap::CommandFactory;
+    fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        let subs: Vec<_> = c
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .collect();
+        if subs.is_empty() {
+            // The help ends with it.
+            let after = c
+                .get_after_help()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            if !after.contains("Example: dwc") {
+                missing.push(path.to_owned());
+            }
+        }
+        for s in subs {
+            walk(s, &format!("{path} {}", s.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&dwc::cli::Cli::command(), "dwc", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "{} without an example:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
+
+/// Every example in the help is a command line dwc accepts.
+#[test]
+fn every_example_parses() {
+    use clap::{CommandFactory, Parser};
+    fn examples(c: &clap::Command, out: &mut Vec<String>) {
+        for text in [c.get_after_help()].into_iter().flatten() {
+            for line in text.to_string().lines() {
+                if let Some(ex) = line.trim().strip_prefix("Example: ") {
+                    out.push(ex.to_owned());
+                }
+            }
+        }
+        for s in c.get_subcommands() {
+            examples(s, out);
+        }
+    }
+    /// Words as a shell splits them (double quotes only), up to a redirection or a pipe.
+    fn words(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let (mut word, mut quoted, mut any) = (String::new(), false, false);
+        for c in line.chars() {
+            match c {
+                '"' => {
+                    quoted = !quoted;
+                    any = true;
+                }
+                ' ' if !quoted => {
+                    if any || !word.is_empty() {
+                        out.push(std::mem::take(&mut word));
+                        any = false;
+                    }
+                }
+                _ => word.push(c),
+            }
+        }
+        if any || !word.is_empty() {
+            out.push(word);
+        }
+        let end = out
+            .iter()
+            .position(|w| matches!(w.as_str(), ">" | "<" | "|" | "&&"))
+            .unwrap_or(out.len());
+        out.truncate(end);
+        out
+    }
+    let mut all = Vec::new();
+    examples(&dwc::cli::Cli::command(), &mut all);
+    assert!(all.len() > 100, "{}", all.len());
+    let bad: Vec<String> = all
+        .iter()
+        .filter_map(|ex| {
+            dwc::cli::Cli::try_parse_from(words(ex))
+                .err()
+                .map(|e| format!("{ex}: {}", e.to_string().lines().next().unwrap_or_default()))
+        })
+        .collect();
+    assert!(bad.is_empty(), "examples dwc refuses:\n{}", bad.join("\n"));
+}

@@ -29,6 +29,9 @@ type Out = Result<String, ConsoleError>;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a tenant in the store: its account, edition and region
+    #[command(
+        after_help = r#"Example: dwc --store ./tenant init --account acme --edition standard"#
+    )]
     Init {
         #[arg(long)]
         /// The account: the tenant's owner, who may do everything
@@ -41,6 +44,7 @@ pub enum Command {
         region: String,
     },
     /// Create an open demo store (no passwords) from the demo tenant
+    #[command(after_help = r#"Example: dwc --store ./demo demo --serve"#)]
     Demo {
         /// Add the scale tenant of DESIGN §11 with this many workspaces
         #[arg(long, value_name = "N")]
@@ -56,6 +60,7 @@ pub enum Command {
     /// Serve the store to a team over SSH: `ssh -p PORT USER@HOST` opens the console as USER,
     /// `ssh -p PORT USER@HOST COMMAND` runs one command. Settings from serve.toml in the store
     /// directory (or --config); SIGINT or SIGTERM stops it
+    #[command(after_help = r#"Example: dwc serve --listen 0.0.0.0:2222"#)]
     Serve {
         /// ADDR:PORT to listen on [default: 127.0.0.1:2222; 0.0.0.0:PORT for every interface]
         #[arg(long, value_name = "ADDR:PORT")]
@@ -71,12 +76,14 @@ pub enum Command {
     #[command(subcommand)]
     Session(SessionCmd),
     /// Print a shell completion script: `dwc completions bash > /etc/bash_completion.d/dwc`
+    #[command(after_help = r#"Example: dwc completions zsh > ~/.zfunc/_dwc"#)]
     Completions {
         #[arg(value_enum)]
         /// bash, zsh, fish or powershell
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff): `dwc man | man -l -`
+    #[command(after_help = r#"Example: dwc man | man -l -"#)]
     Man,
     /// Show or change the tenant's edition
     #[command(subcommand)]
@@ -140,9 +147,11 @@ pub enum Command {
     #[command(subcommand)]
     Job(JobCmd),
     /// Findings against the production guidelines in this region, with a suggested fix each
+    #[command(after_help = r#"Example: dwc advise -o json"#)]
     Advise,
     /// The tenant (or one workspace of this region) as a stable, diff-friendly JSON document,
     /// without secrets
+    #[command(after_help = r#"Example: dwc export > tenant.json"#)]
     Export {
         #[arg(long, value_name = "W")]
         /// Only this workspace of the region
@@ -151,6 +160,7 @@ pub enum Command {
     /// Brings the store to what an export document says: prints the plan (create / update /
     /// delete per item) and applies it as you, every change authorized and audited, all in one
     /// transaction. Sections the file leaves out are left alone
+    #[command(after_help = r#"Example: dwc apply -f tenant.json --dry-run"#)]
     Apply {
         /// The document, as `dwc export` writes it
         #[arg(short = 'f', long = "file", value_name = "FILE")]
@@ -161,6 +171,7 @@ pub enum Command {
     },
     /// May USER take ACTION on TARGET? Prints the decision and its trace; exits 0 when
     /// allowed, 3 when denied. TARGET is a workspace or resource name, or an ARN
+    #[command(after_help = r#"Example: dwc can alice dataworks:CreateDataSource finance_etl"#)]
     Can {
         /// Whom the question is about
         user: String,
@@ -177,12 +188,14 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum JobCmd {
     /// Running jobs in the region (with --all, recent ones too)
+    #[command(after_help = r#"Example: dwc job list --all"#)]
     List {
         #[arg(long)]
         /// Finished jobs too, not only running ones
         all: bool,
     },
     /// Waits for the newest job on a resource to end (exit 5 if it failed)
+    #[command(after_help = r#"Example: dwc job wait rg_etl"#)]
     Wait {
         /// The job's resource (a resource group, an image or a model deployment)
         target: String,
@@ -192,13 +205,18 @@ pub enum JobCmd {
 #[derive(Debug, Subcommand)]
 pub enum ImageCmd {
     /// List the images
+    #[command(after_help = r#"Example: dwc image list"#)]
     List,
     /// Show one image with every field
+    #[command(after_help = r#"Example: dwc image show py_pandas"#)]
     Show {
         /// The image's name
         name: String,
     },
     /// Create a custom image (a Draft until built)
+    #[command(
+        after_help = r#"Example: dwc image create py_pandas --base dataworks_pyodps_py3 --package pandas==2.2.2 --task-type python"#
+    )]
     Create {
         /// The image's name
         name: String,
@@ -216,6 +234,7 @@ pub enum ImageCmd {
         description: String,
     },
     /// Build a custom image on a resource group (Professional edition and up)
+    #[command(after_help = r#"Example: dwc image build py_pandas --resource-group rg_etl --wait"#)]
     Build {
         /// The image's name
         name: String,
@@ -224,6 +243,7 @@ pub enum ImageCmd {
         resource_group: String,
     },
     /// Delete a custom image
+    #[command(after_help = r#"Example: dwc image delete py_pandas"#)]
     Delete {
         /// The image's name
         name: String,
@@ -233,15 +253,21 @@ pub enum ImageCmd {
 #[derive(Debug, Subcommand)]
 pub enum ModelCmd {
     /// List the model deployments
+    #[command(after_help = r#"Example: dwc model list"#)]
     List,
     /// The models that can be deployed
+    #[command(after_help = r#"Example: dwc model catalogue -o json"#)]
     Catalogue,
     /// Show one model deployment with every field
+    #[command(after_help = r#"Example: dwc model show qwen_chat"#)]
     Show {
         /// The model deployment's name
         name: String,
     },
     /// Deploy a catalogue model on a resource group (a job)
+    #[command(
+        after_help = r#"Example: dwc model create qwen_chat --model qwen3-8b --resource-group rg_etl --replicas 1 --wait"#
+    )]
     Create {
         /// The model deployment's name
         name: String,
@@ -256,6 +282,7 @@ pub enum ModelCmd {
         replicas: i64,
     },
     /// Delete a model deployment
+    #[command(after_help = r#"Example: dwc model delete qwen_chat"#)]
     Delete {
         /// The model deployment's name
         name: String,
@@ -265,13 +292,16 @@ pub enum ModelCmd {
 #[derive(Debug, Subcommand)]
 pub enum ServiceCmd {
     /// List the purchased items
+    #[command(after_help = r#"Example: dwc service list"#)]
     List,
     /// Show one purchased item with every field
+    #[command(after_help = r#"Example: dwc service show ord-20261101-0001"#)]
     Show {
         /// The item's order id (dwc service list)
         id: String,
     },
     /// Unsubscribe a purchased item
+    #[command(after_help = r#"Example: dwc service unsubscribe ord-20261101-0001"#)]
     Unsubscribe {
         /// The item's order id (dwc service list)
         id: String,
@@ -281,6 +311,7 @@ pub enum ServiceCmd {
 #[derive(Debug, Subcommand)]
 pub enum BillCmd {
     /// Bills, newest month first
+    #[command(after_help = r#"Example: dwc bill list --month 2026-11"#)]
     List {
         /// Only this month (YYYY-MM)
         #[arg(long)]
@@ -291,11 +322,13 @@ pub enum BillCmd {
 #[derive(Debug, Subcommand)]
 pub enum AlertCmd {
     /// Limits per day and usage today and this month
+    #[command(after_help = r#"Example: dwc alert show"#)]
     Show,
     #[command(subcommand)]
     /// Alert contacts: who alerts go to
     Contact(ContactCmd),
     /// Set a channel's limit per day (a number, or "unlimited")
+    #[command(after_help = r#"Example: dwc alert limit --channel sms --per-day 200"#)]
     Limit {
         #[arg(long)]
         /// The channel: sms, phone, email or webhook
@@ -307,12 +340,14 @@ pub enum AlertCmd {
     /// Send a test alert to every contact with an address on the channel: webhooks are POSTed,
     /// SMS, phone and e-mail recorded in the outbox. Each counts against the daily limit;
     /// exits 5 if the limit refused any
+    #[command(after_help = r#"Example: dwc alert test --channel webhook"#)]
     Test {
         #[arg(long)]
         /// The channel: sms, phone, email or webhook
         channel: String,
     },
     /// Alerts sent, recorded or refused, newest first
+    #[command(after_help = r#"Example: dwc alert outbox --limit 50"#)]
     Outbox {
         #[arg(long, default_value_t = 20)]
         /// How many entries, newest first
@@ -323,8 +358,12 @@ pub enum AlertCmd {
 #[derive(Debug, Subcommand)]
 pub enum ContactCmd {
     /// List the alert contacts
+    #[command(after_help = r#"Example: dwc alert contact list"#)]
     List,
     /// Add an alert contact (at least one of phone, e-mail, webhook)
+    #[command(
+        after_help = r#"Example: dwc alert contact create oncall --phone +8613800000000 --webhook https://hooks.example.com/dw"#
+    )]
     Create {
         /// The alert contact's name
         name: String,
@@ -339,6 +378,7 @@ pub enum ContactCmd {
         webhook: Option<String>,
     },
     /// Remove an alert contact
+    #[command(after_help = r#"Example: dwc alert contact delete oncall"#)]
     Delete {
         /// The alert contact's name
         name: String,
@@ -348,10 +388,13 @@ pub enum ContactCmd {
 #[derive(Debug, Subcommand)]
 pub enum TenantCmd {
     /// Every RAM user and their tenant roles
+    #[command(after_help = r#"Example: dwc tenant members"#)]
     Members,
     /// The tenant roles, built-in and custom, with their levels
+    #[command(after_help = r#"Example: dwc tenant roles"#)]
     Roles,
     /// Grant a user a tenant role
+    #[command(after_help = r#"Example: dwc tenant grant alice security-admin"#)]
     Grant {
         /// The RAM user, by name
         user: String,
@@ -359,6 +402,7 @@ pub enum TenantCmd {
         role: String,
     },
     /// Revoke a tenant role from a user
+    #[command(after_help = r#"Example: dwc tenant revoke alice security-admin"#)]
     Revoke {
         /// The RAM user, by name
         user: String,
@@ -366,6 +410,9 @@ pub enum TenantCmd {
         role: String,
     },
     /// Create a custom tenant role (Enterprise) with MODULE=none|read|write levels
+    #[command(
+        after_help = r#"Example: dwc tenant create-role catalog_curator --perm data-map=write"#
+    )]
     CreateRole {
         /// The tenant role's name
         name: String,
@@ -374,6 +421,7 @@ pub enum TenantCmd {
         perms: Vec<String>,
     },
     /// Delete a custom tenant role
+    #[command(after_help = r#"Example: dwc tenant delete-role catalog_curator"#)]
     DeleteRole {
         /// The tenant role's name
         name: String,
@@ -383,8 +431,12 @@ pub enum TenantCmd {
 #[derive(Debug, Subcommand)]
 pub enum ExtensionCmd {
     /// List the extensions
+    #[command(after_help = r#"Example: dwc extension list"#)]
     List,
     /// Create an extension that checks the events named
+    #[command(
+        after_help = r#"Example: dwc extension create no_friday_deploys --event deploy --description "no deployments on Fridays""#
+    )]
     Create {
         /// The extension's name
         name: String,
@@ -396,11 +448,15 @@ pub enum ExtensionCmd {
         description: String,
     },
     /// Delete an extension
+    #[command(after_help = r#"Example: dwc extension delete no_friday_deploys"#)]
     Delete {
         /// The extension's name
         name: String,
     },
     /// Turn an extension on in a workspace
+    #[command(
+        after_help = r#"Example: dwc extension enable no_friday_deploys --workspace finance_etl"#
+    )]
     Enable {
         /// The extension's name
         name: String,
@@ -409,6 +465,9 @@ pub enum ExtensionCmd {
         workspace: String,
     },
     /// Turn an extension off in a workspace
+    #[command(
+        after_help = r#"Example: dwc extension disable no_friday_deploys --workspace finance_etl"#
+    )]
     Disable {
         /// The extension's name
         name: String,
@@ -429,11 +488,13 @@ fn parse_mode(s: &str) -> Result<WorkspaceMode, String> {
 #[derive(Debug, Subcommand)]
 pub enum ClusterCmd {
     /// The workspace's registered clusters
+    #[command(after_help = r#"Example: dwc cluster list marketing_dw"#)]
     List {
         /// The workspace, by name
         workspace: String,
     },
     /// One cluster: endpoints, files (by name and size) and account mappings
+    #[command(after_help = r#"Example: dwc cluster show marketing_dw cdh_marketing"#)]
     Show {
         /// The workspace, by name
         workspace: String,
@@ -441,8 +502,9 @@ pub enum ClusterCmd {
         name: String,
     },
     /// Register a cluster
-    ///
-    /// Example: dwc cluster register mkt cdh_prod --type cdh --version 6.3.2 --env prod --endpoint hiveserver2=cdh-master:10000
+    #[command(
+        after_help = r#"Example: dwc cluster register mkt cdh_prod --type cdh --version 6.3.2 --env prod --endpoint hiveserver2=cdh-master:10000"#
+    )]
     Register {
         /// The workspace, by name
         workspace: String,
@@ -463,6 +525,9 @@ pub enum ClusterCmd {
         endpoint: Vec<String>,
     },
     /// Change a cluster's version or endpoints (NAME= with no address removes one)
+    #[command(
+        after_help = r#"Example: dwc cluster update marketing_dw cdh_marketing --version 6.3.4 --endpoint impala=cdh-master:21050"#
+    )]
     Update {
         /// The workspace, by name
         workspace: String,
@@ -476,6 +541,7 @@ pub enum ClusterCmd {
         endpoint: Vec<String>,
     },
     /// Deregister a cluster (its files and mappings go with it)
+    #[command(after_help = r#"Example: dwc cluster deregister marketing_dw cdh_marketing"#)]
     Deregister {
         /// The workspace, by name
         workspace: String,
@@ -493,8 +559,7 @@ pub enum ClusterCmd {
 #[derive(Debug, Subcommand)]
 pub enum ClusterFileCmd {
     /// Keep a file, sealed (it is never shown again; `-` reads standard input)
-    ///
-    /// Example: dwc cluster file add mkt cdh_prod --file etl.keytab
+    #[command(after_help = r#"Example: dwc cluster file add mkt cdh_prod --file etl.keytab"#)]
     Add {
         /// The workspace, by name
         workspace: String,
@@ -508,6 +573,9 @@ pub enum ClusterFileCmd {
         name: Option<String>,
     },
     /// Remove a file
+    #[command(
+        after_help = r#"Example: dwc cluster file remove marketing_dw cdh_marketing etl.keytab"#
+    )]
     Remove {
         /// The workspace, by name
         workspace: String,
@@ -521,8 +589,9 @@ pub enum ClusterFileCmd {
 #[derive(Debug, Subcommand)]
 pub enum ClusterMapCmd {
     /// Map a member (or, with --default, every member without their own) to an account
-    ///
-    /// Example: dwc cluster map set mkt cdh_prod --member alice --account alice@EXAMPLE.COM
+    #[command(
+        after_help = r#"Example: dwc cluster map set mkt cdh_prod --member alice --account alice@EXAMPLE.COM"#
+    )]
     Set {
         /// The workspace, by name
         workspace: String,
@@ -539,6 +608,9 @@ pub enum ClusterMapCmd {
         account: String,
     },
     /// Remove a member's (or the default) mapping
+    #[command(
+        after_help = r#"Example: dwc cluster map remove marketing_dw cdh_marketing --member alice"#
+    )]
     Remove {
         /// The workspace, by name
         workspace: String,
@@ -739,8 +811,10 @@ fn parse_env(s: &str) -> Result<Env, String> {
 #[derive(Debug, Subcommand)]
 pub enum EditionCmd {
     /// The tenant's edition
+    #[command(after_help = r#"Example: dwc edition show"#)]
     Show,
     /// Change the edition (needs the bss: permission too)
+    #[command(after_help = r#"Example: dwc edition set professional"#)]
     Set {
         #[arg(value_parser = parse_edition)]
         /// basic, standard, professional or enterprise
@@ -751,13 +825,16 @@ pub enum EditionCmd {
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
     /// List the RAM users
+    #[command(after_help = r#"Example: dwc user list -o json"#)]
     List,
     /// Show one RAM user with every field
+    #[command(after_help = r#"Example: dwc user show alice"#)]
     Show {
         /// The RAM user's name
         name: String,
     },
     /// Create a user; the password comes from DWC_NEW_PASSWORD or a prompt
+    #[command(after_help = r#"Example: dwc user create alice --display-name "Alice Chen""#)]
     Create {
         /// The RAM user's name
         name: String,
@@ -766,16 +843,19 @@ pub enum UserCmd {
         display_name: String,
     },
     /// Delete a RAM user
+    #[command(after_help = r#"Example: dwc user delete alice"#)]
     Delete {
         /// The RAM user's name
         name: String,
     },
     /// Set a password (from DWC_NEW_PASSWORD or a prompt)
+    #[command(after_help = r#"Example: dwc user passwd alice"#)]
     Passwd {
         /// The RAM user's name
         name: String,
     },
     /// Clear a lock-out after too many failed log-ons (the account only)
+    #[command(after_help = r#"Example: dwc user unlock alice"#)]
     Unlock {
         /// The RAM user's name
         name: String,
@@ -791,11 +871,13 @@ pub enum UserCmd {
 #[derive(Debug, Subcommand)]
 pub enum PolicyVersionCmd {
     /// The versions, which one is the default
+    #[command(after_help = r#"Example: dwc policy version list ReadReports"#)]
     List {
         /// The custom policy, by name
         name: String,
     },
     /// One version's document
+    #[command(after_help = r#"Example: dwc policy version show ReadReports v2"#)]
     Show {
         /// The custom policy, by name
         name: String,
@@ -803,6 +885,9 @@ pub enum PolicyVersionCmd {
         version: String,
     },
     /// Add a version from a document (`-` reads standard input)
+    #[command(
+        after_help = r#"Example: dwc policy version create ReadReports --file v3.json --set-default"#
+    )]
     Create {
         /// The policy's name
         name: String,
@@ -814,6 +899,7 @@ pub enum PolicyVersionCmd {
         set_default: bool,
     },
     /// Make a version the default (rolling back, when it is an older one)
+    #[command(after_help = r#"Example: dwc policy version set-default ReadReports v1"#)]
     SetDefault {
         /// The custom policy, by name
         name: String,
@@ -821,6 +907,7 @@ pub enum PolicyVersionCmd {
         version: String,
     },
     /// Delete a version that is not the default
+    #[command(after_help = r#"Example: dwc policy version delete ReadReports v2"#)]
     Delete {
         /// The custom policy, by name
         name: String,
@@ -832,15 +919,18 @@ pub enum PolicyVersionCmd {
 #[derive(Debug, Subcommand)]
 pub enum GroupCmd {
     /// The user groups, with their members and policies
+    #[command(after_help = r#"Example: dwc group list -o json"#)]
     List,
     /// One group
+    #[command(after_help = r#"Example: dwc group show analysts"#)]
     Show {
         /// The user group, by name
         name: String,
     },
     /// Create a group
-    ///
-    /// Example: dwc group create analysts --description "read the reports"
+    #[command(
+        after_help = r#"Example: dwc group create analysts --description "read the reports""#
+    )]
     Create {
         /// The user group's name
         name: String,
@@ -849,11 +939,13 @@ pub enum GroupCmd {
         description: String,
     },
     /// Delete an empty group
+    #[command(after_help = r#"Example: dwc group delete analysts"#)]
     Delete {
         /// The user group, by name
         name: String,
     },
     /// Put a user in a group: the group's policies apply to them
+    #[command(after_help = r#"Example: dwc group add-user analysts alice"#)]
     AddUser {
         /// The user group, by name
         group: String,
@@ -861,6 +953,7 @@ pub enum GroupCmd {
         user: String,
     },
     /// Take a user out of a group
+    #[command(after_help = r#"Example: dwc group remove-user analysts alice"#)]
     RemoveUser {
         /// The user group, by name
         group: String,
@@ -873,13 +966,15 @@ pub enum GroupCmd {
 pub enum MfaCmd {
     /// Make a device: prints its secret, an otpauth:// URI and a QR code for the authenticator
     /// app, once. Bind it with `confirm` and the app's first code.
-    ///
-    /// Example: dwc user mfa enable alice && dwc user mfa confirm alice --code 123456
+    #[command(
+        after_help = r#"Example: dwc user mfa enable alice && dwc user mfa confirm alice --code 123456"#
+    )]
     Enable {
         /// The RAM user, by name
         user: String,
     },
     /// Bind the new device with the authenticator's current code
+    #[command(after_help = r#"Example: dwc user mfa confirm alice --code 123456"#)]
     Confirm {
         /// The RAM user, by name
         user: String,
@@ -888,11 +983,13 @@ pub enum MfaCmd {
         code: String,
     },
     /// Unbind and delete the device (the account or a Tenant Administrator)
+    #[command(after_help = r#"Example: dwc user mfa disable alice"#)]
     Disable {
         /// The RAM user, by name
         user: String,
     },
     /// Whether the user has a device, and whether it is bound
+    #[command(after_help = r#"Example: dwc user mfa show alice"#)]
     Show {
         /// The RAM user, by name
         user: String,
@@ -902,6 +999,9 @@ pub enum MfaCmd {
 #[derive(Debug, Subcommand)]
 pub enum KeyCmd {
     /// Register a public key (an OpenSSH .pub file; `-` reads standard input)
+    #[command(
+        after_help = r#"Example: dwc user key add alice --file ~/.ssh/id_ed25519.pub --name laptop"#
+    )]
     Add {
         /// The RAM user, by name
         user: String,
@@ -913,11 +1013,13 @@ pub enum KeyCmd {
         name: Option<String>,
     },
     /// The user's keys with their SHA256 fingerprints
+    #[command(after_help = r#"Example: dwc user key list alice"#)]
     List {
         /// The RAM user, by name
         user: String,
     },
     /// Remove a key, named by its SHA256 fingerprint or its name
+    #[command(after_help = r#"Example: dwc user key remove alice laptop"#)]
     Remove {
         /// The RAM user, by name
         user: String,
@@ -929,8 +1031,10 @@ pub enum KeyCmd {
 #[derive(Debug, Subcommand)]
 pub enum SessionCmd {
     /// Who is on: user, source address, since, scope and idle time
+    #[command(after_help = r#"Example: dwc session list -o json"#)]
     List,
     /// End one session (audited)
+    #[command(after_help = r#"Example: dwc session end 3"#)]
     End {
         /// The session's number (dwc session list)
         id: u64,
@@ -940,13 +1044,18 @@ pub enum SessionCmd {
 #[derive(Debug, Subcommand)]
 pub enum PolicyCmd {
     /// List the policies, system and custom
+    #[command(after_help = r#"Example: dwc policy list"#)]
     List,
     /// Show one policy with every field
+    #[command(after_help = r#"Example: dwc policy show ReadReports"#)]
     Show {
         /// The policy's name
         name: String,
     },
     /// Create a policy
+    #[command(
+        after_help = r#"Example: dwc policy create ReadReports --file read-reports.json --description "reports, read only""#
+    )]
     Create {
         /// The policy's name
         name: String,
@@ -958,13 +1067,13 @@ pub enum PolicyCmd {
         description: String,
     },
     /// Delete a policy
+    #[command(after_help = r#"Example: dwc policy delete ReadReports"#)]
     Delete {
         /// The policy's name
         name: String,
     },
     /// Attach a policy to a user (--user) or to a user group (--group)
-    ///
-    /// Example: dwc policy attach ReadOnly --group analysts
+    #[command(after_help = r#"Example: dwc policy attach ReadOnly --group analysts"#)]
     Attach {
         /// The policy's name
         name: String,
@@ -976,6 +1085,7 @@ pub enum PolicyCmd {
         group: Option<String>,
     },
     /// Detach a policy from a user (--user) or a user group (--group)
+    #[command(after_help = r#"Example: dwc policy detach ReadReports --user alice"#)]
     Detach {
         /// The policy's name
         name: String,
@@ -1004,17 +1114,22 @@ pub struct WsFields {
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceCmd {
     /// List the workspaces
+    #[command(after_help = r#"Example: dwc --region cn-shanghai workspace list"#)]
     List {
         /// Show the recycle bin instead
         #[arg(long)]
         recycle_bin: bool,
     },
     /// Show one workspace with every field
+    #[command(after_help = r#"Example: dwc workspace show finance_etl"#)]
     Show {
         /// The workspace's name
         name: String,
     },
     /// Create a workspace
+    #[command(
+        after_help = r#"Example: dwc workspace create finance_etl --display-name "Finance ETL""#
+    )]
     Create {
         /// The workspace's name
         name: String,
@@ -1025,6 +1140,9 @@ pub enum WorkspaceCmd {
         fields: WsFields,
     },
     /// Change a workspace
+    #[command(
+        after_help = r#"Example: dwc workspace update finance_etl --description "nightly ledgers""#
+    )]
     Update {
         /// The workspace's name
         name: String,
@@ -1035,26 +1153,31 @@ pub enum WorkspaceCmd {
         allow_download: Option<bool>,
     },
     /// Disable a workspace: scheduling pauses and it turns read-only
+    #[command(after_help = r#"Example: dwc workspace disable sandbox_ops"#)]
     Disable {
         /// The workspace's name
         name: String,
     },
     /// Enable a disabled workspace again
+    #[command(after_help = r#"Example: dwc workspace enable sandbox_ops"#)]
     Enable {
         /// The workspace's name
         name: String,
     },
     /// Move to the recycle bin for 14 days
+    #[command(after_help = r#"Example: dwc workspace delete sandbox_ops"#)]
     Delete {
         /// The workspace's name
         name: String,
     },
     /// Restore a workspace from the recycle bin (within 14 days)
+    #[command(after_help = r#"Example: dwc workspace restore sandbox_ops"#)]
     Restore {
         /// The workspace's name
         name: String,
     },
     /// Upgrade from Basic to Standard mode (one-way)
+    #[command(after_help = r#"Example: dwc workspace upgrade sandbox_ops"#)]
     Upgrade {
         /// The workspace's name
         name: String,
@@ -1064,11 +1187,13 @@ pub enum WorkspaceCmd {
 #[derive(Debug, Subcommand)]
 pub enum MemberCmd {
     /// List the members of a workspace
+    #[command(after_help = r#"Example: dwc member list finance_etl"#)]
     List {
         /// The workspace, by name
         workspace: String,
     },
     /// Add a user to a workspace with roles
+    #[command(after_help = r#"Example: dwc member add finance_etl alice --role development"#)]
     Add {
         /// The workspace, by name
         workspace: String,
@@ -1079,6 +1204,7 @@ pub enum MemberCmd {
         roles: Vec<String>,
     },
     /// Remove a member from a workspace
+    #[command(after_help = r#"Example: dwc member remove finance_etl alice"#)]
     Remove {
         /// The workspace, by name
         workspace: String,
@@ -1086,6 +1212,7 @@ pub enum MemberCmd {
         user: String,
     },
     /// Grant a member another workspace role
+    #[command(after_help = r#"Example: dwc member grant finance_etl alice om"#)]
     Grant {
         /// The workspace, by name
         workspace: String,
@@ -1095,6 +1222,7 @@ pub enum MemberCmd {
         role: String,
     },
     /// Revoke a workspace role from a member
+    #[command(after_help = r#"Example: dwc member revoke finance_etl alice om"#)]
     Revoke {
         /// The workspace, by name
         workspace: String,
@@ -1108,11 +1236,13 @@ pub enum MemberCmd {
 #[derive(Debug, Subcommand)]
 pub enum RoleCmd {
     /// List the workspace roles of a workspace
+    #[command(after_help = r#"Example: dwc role list finance_etl"#)]
     List {
         /// The workspace, by name
         workspace: String,
     },
     /// A role's level per module and its compute role
+    #[command(after_help = r#"Example: dwc role show finance_etl development"#)]
     Show {
         /// The workspace, by name
         workspace: String,
@@ -1120,6 +1250,9 @@ pub enum RoleCmd {
         role: String,
     },
     /// Create a custom role (Enterprise) with MODULE=none|read|write levels
+    #[command(
+        after_help = r#"Example: dwc role create finance_etl reviewer --perm data-studio=read --perm deployment=write"#
+    )]
     Create {
         /// The workspace, by name
         workspace: String,
@@ -1133,6 +1266,7 @@ pub enum RoleCmd {
         compute_role: Option<String>,
     },
     /// Delete a workspace role
+    #[command(after_help = r#"Example: dwc role delete finance_etl reviewer"#)]
     Delete {
         /// The workspace, by name
         workspace: String,
@@ -1144,13 +1278,18 @@ pub enum RoleCmd {
 #[derive(Debug, Subcommand)]
 pub enum RgCmd {
     /// List the resource groups
+    #[command(after_help = r#"Example: dwc rg list"#)]
     List,
     /// Show one resource group with every field
+    #[command(after_help = r#"Example: dwc rg show rg_etl"#)]
     Show {
         /// The resource group's name
         name: String,
     },
     /// Create a resource group
+    #[command(
+        after_help = r#"Example: dwc rg create rg_etl --spec 16 --payment prepaid --months 3 --wait"#
+    )]
     Create {
         /// The resource group's name
         name: String,
@@ -1174,6 +1313,7 @@ pub enum RgCmd {
         vswitch: Option<String>,
     },
     /// Attach a resource group to a workspace of its region
+    #[command(after_help = r#"Example: dwc rg attach rg_etl finance_etl"#)]
     Attach {
         /// The resource group's name
         name: String,
@@ -1181,6 +1321,7 @@ pub enum RgCmd {
         workspace: String,
     },
     /// Detach a resource group from a workspace
+    #[command(after_help = r#"Example: dwc rg detach rg_etl finance_etl"#)]
     Detach {
         /// The resource group's name
         name: String,
@@ -1188,6 +1329,7 @@ pub enum RgCmd {
         workspace: String,
     },
     /// Scale a resource group to another spec (a job)
+    #[command(after_help = r#"Example: dwc rg scale rg_etl --spec 32 --wait"#)]
     Scale {
         /// The resource group's name
         name: String,
@@ -1196,6 +1338,7 @@ pub enum RgCmd {
         spec: i64,
     },
     /// Renew a PrePaid resource group by months (a job)
+    #[command(after_help = r#"Example: dwc rg renew rg_etl --months 12"#)]
     Renew {
         /// The resource group's name
         name: String,
@@ -1204,8 +1347,7 @@ pub enum RgCmd {
         months: i64,
     },
     /// Set the upper limit of concurrently scheduled instances (at most one per CU, at least 5)
-    ///
-    /// Example: dwc rg concurrency rg_etl --limit 20
+    #[command(after_help = r#"Example: dwc rg concurrency rg_etl --limit 20"#)]
     Concurrency {
         /// The resource group's name
         name: String,
@@ -1214,8 +1356,9 @@ pub enum RgCmd {
         limit: i64,
     },
     /// Set aside CU for one purpose: a guarantee and a most (together at most the spec)
-    ///
-    /// Example: dwc rg quota rg_etl --purpose data-integration --min 4 --max 16
+    #[command(
+        after_help = r#"Example: dwc rg quota rg_etl --purpose data-integration --min 4 --max 16"#
+    )]
     Quota {
         /// The resource group's name
         name: String,
@@ -1234,8 +1377,7 @@ pub enum RgCmd {
     },
     /// Convert the billing method: PostPaid to PrePaid now (a purchase), or PrePaid to
     /// PostPaid when the subscription ends
-    ///
-    /// Example: dwc rg convert rg_adhoc --to prepaid --months 3
+    #[command(after_help = r#"Example: dwc rg convert rg_adhoc --to prepaid --months 3"#)]
     Convert {
         /// The resource group's name
         name: String,
@@ -1250,6 +1392,7 @@ pub enum RgCmd {
         cancel: bool,
     },
     /// Delete a resource group
+    #[command(after_help = r#"Example: dwc rg delete rg_etl"#)]
     Delete {
         /// The resource group's name
         name: String,
@@ -1259,11 +1402,15 @@ pub enum RgCmd {
 #[derive(Debug, Subcommand)]
 pub enum ComputeCmd {
     /// List the compute resources of a workspace
+    #[command(after_help = r#"Example: dwc compute list finance_etl"#)]
     List {
         /// The workspace, by name
         workspace: String,
     },
     /// Bind a compute resource; its data source is created with it
+    #[command(
+        after_help = r#"Example: dwc compute attach finance_etl --type maxcompute --name mc_fin --instance fin_project --env prod"#
+    )]
     Attach {
         /// The workspace, by name
         workspace: String,
@@ -1281,6 +1428,7 @@ pub enum ComputeCmd {
         env: Option<Env>,
     },
     /// Detach a compute resource
+    #[command(after_help = r#"Example: dwc compute detach finance_etl mc_fin"#)]
     Detach {
         /// The workspace, by name
         workspace: String,
@@ -1320,11 +1468,13 @@ pub struct ConnFlags {
 #[derive(Debug, Subcommand)]
 pub enum DsCmd {
     /// List the data sources of a workspace
+    #[command(after_help = r#"Example: dwc ds list finance_etl"#)]
     List {
         /// The workspace, by name
         workspace: String,
     },
     /// Show one data source with every field
+    #[command(after_help = r#"Example: dwc ds show finance_etl orders"#)]
     Show {
         /// The workspace, by name
         workspace: String,
@@ -1332,6 +1482,9 @@ pub enum DsCmd {
         name: String,
     },
     /// Create a data source
+    #[command(
+        after_help = r#"Example: dwc ds create finance_etl orders --type mysql --host db.internal --port 3306 --database orders --username etl --env prod --password-stdin < pw.txt"#
+    )]
     Create {
         /// The workspace, by name
         workspace: String,
@@ -1344,6 +1497,7 @@ pub enum DsCmd {
         conn: ConnFlags,
     },
     /// Change a data source
+    #[command(after_help = r#"Example: dwc ds update finance_etl orders --host db2.internal"#)]
     Update {
         /// The workspace, by name
         workspace: String,
@@ -1353,6 +1507,7 @@ pub enum DsCmd {
         conn: ConnFlags,
     },
     /// Delete a data source
+    #[command(after_help = r#"Example: dwc ds delete finance_etl orders"#)]
     Delete {
         /// The workspace, by name
         workspace: String,
@@ -1362,6 +1517,7 @@ pub enum DsCmd {
     /// Tests connectivity from a resource group attached to the workspace: resolve, connect,
     /// and for PostgreSQL and MySQL log on and run SELECT 1. Prints the result and its steps;
     /// exits 0 when Connectable, 5 otherwise
+    #[command(after_help = r#"Example: dwc ds test finance_etl orders --resource-group rg_etl"#)]
     Test {
         /// The workspace, by name
         workspace: String,
@@ -1376,6 +1532,7 @@ pub enum DsCmd {
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
     /// The audit log, newest first
+    #[command(after_help = r#"Example: dwc audit list --limit 100 -o json"#)]
     List {
         #[arg(long, default_value_t = 50)]
         /// How many events, newest first
