@@ -101,3 +101,67 @@ fn an_export_applied_to_an_empty_tenant_restores_it_with_one_time_passwords() {
         first.stderr
     );
 }
+
+/// The demo tenant's export restores onto an empty tenant: the region's default workspace
+/// comes back as the default, data sources come without their secrets (named, shown as not
+/// set, settable), a workspace on the old Data Studio stays so with its cluster, and applying
+/// again only waits for the resource groups still being created.
+#[test]
+fn the_demo_tenant_restores_from_its_export() {
+    let demo = Dwc::demo();
+    let doc = demo.run_as(None, "", &["export"]).stdout;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &doc).unwrap();
+    let path = file.path().to_str().unwrap();
+
+    let b = Dwc::init("enterprise");
+    let run = |args: &[&str]| {
+        let o = b
+            .cmd()
+            .env("DWC_PASSWORD", ACCOUNT_PW)
+            .env("DWC_NEW_PASSWORD", "restore-password-1")
+            .args(args)
+            .output()
+            .unwrap();
+        cli::Out::from(o)
+    };
+    let o = run(&["apply", "-f", path]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("the region's default") && o.stdout.contains("--password-stdin"),
+        "{}",
+        o.stdout
+    );
+    let ws = b
+        .ok(&["-o", "json", "workspace", "show", "default_ws"])
+        .json();
+    assert_eq!(ws["default"], true, "{ws}");
+    let ds = b.ok(&["ds", "show", "finance_etl", "ledger_pg"]).stdout;
+    assert!(ds.contains("password=(not set)"), "{ds}");
+    assert_eq!(
+        b.ok(&["-o", "json", "cluster", "list", "marketing_dw"])
+            .names(),
+        ["cdh_marketing"]
+    );
+    // A secret set by hand is no longer awaited.
+    let o = b
+        .cmd()
+        .env("DWC_PASSWORD", ACCOUNT_PW)
+        .args([
+            "ds",
+            "update",
+            "finance_etl",
+            "ledger_pg",
+            "--password-stdin",
+        ])
+        .write_stdin("the-ledger-password\n")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ds = b.ok(&["ds", "show", "finance_etl", "ledger_pg"]).stdout;
+    assert!(ds.contains("password=••••••"), "{ds}");
+    // Again: nothing to create; only what waits for jobs.
+    let o = run(&["apply", "-f", path]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stdout.contains("+ create"), "{}", o.stdout);
+}

@@ -344,6 +344,7 @@ fn build(c: &Console, d: &Doc, now: Timestamp) -> Result<Built> {
                 from_compute: None,
                 tests: BTreeMap::new(),
                 created_at: created,
+                awaiting_secrets: Default::default(),
             });
         }
         ws.legacy_data_studio = w.legacy_data_studio;

@@ -48,6 +48,7 @@ pub(super) fn compute_data_source(c: &ComputeResource) -> DataSource {
         from_compute: Some(c.name.clone()),
         tests: BTreeMap::new(),
         created_at: c.created_at,
+        awaiting_secrets: Default::default(),
     }
 }
 
@@ -493,6 +494,7 @@ impl Console {
             from_compute: Some(c.name.clone()),
             tests: BTreeMap::new(),
             created_at: now,
+            awaiting_secrets: Default::default(),
         };
         self.change(s, Op::CreateComputeResource, &label, |tx| {
             super::workspaces::live_ws(tx, ws, &w.region)?;
@@ -567,13 +569,26 @@ impl Console {
         ws: &str,
         input: DataSourceInput,
     ) -> Result<DataSource> {
+        self.create_data_source_awaiting(s, ws, input, &[])
+    }
+
+    /// Creates a data source whose secret fields `awaiting` are known by name only (a restore
+    /// from an export): it is made without their values, shown as not set, and tests fail to
+    /// log on until `dwc ds update … --password-stdin` sets them.
+    pub(super) fn create_data_source_awaiting(
+        &self,
+        s: &Session,
+        ws: &str,
+        input: DataSourceInput,
+        awaiting: &[&str],
+    ) -> Result<DataSource> {
         let label = format!("data source {} in {ws}", input.name);
         let w: Workspace = self.ws_for(s, ws, Op::CreateDataSource)?;
         let check = (|| {
             names::data_source_name(&input.name)?;
             names::text_block("description", &input.description, 512)?;
             w.mode.check_env("env", input.env)?;
-            input.connection.validate(input.kind, &[])?;
+            input.connection.validate(input.kind, awaiting)?;
             Ok::<_, crate::domain::DomainError>(())
         })();
         self.checked(s, Op::CreateDataSource, &label, check.map_err(Into::into))?;
@@ -588,6 +603,11 @@ impl Console {
             from_compute: None,
             tests: BTreeMap::new(),
             created_at: self.now(),
+            awaiting_secrets: awaiting
+                .iter()
+                .filter(|n| !input.connection.secrets.contains_key(**n))
+                .map(|n| n.to_string())
+                .collect(),
         };
         self.change(s, Op::CreateDataSource, &label, |tx| {
             super::workspaces::live_ws(tx, ws, &w.region)?;
@@ -639,6 +659,10 @@ impl Console {
         let merged = self.checked(s, Op::UpdateDataSource, &label, check.map_err(Into::into))?;
         after.fields = merged.fields;
         after.secrets.extend(self.sealed(&connection));
+        // A secret given now is no longer awaited.
+        after
+            .awaiting_secrets
+            .retain(|n| !connection.secrets.contains_key(n));
         if let Some(d) = description {
             after.description = d;
         }

@@ -360,6 +360,29 @@ impl Console {
     /// Creates a workspace in the session's region. Its creator becomes Workspace Manager (the
     /// account owns every workspace already).
     pub fn create_workspace(&self, s: &Session, input: NewWorkspace) -> Result<Workspace> {
+        self.create_workspace_with(s, input, false, false)
+    }
+
+    /// Creates a workspace as an export describes it (a restore): the region's default one,
+    /// where it has none (the account's alone, as the system makes it), and on the old Data
+    /// Studio when it was.
+    pub(super) fn create_restored_workspace(
+        &self,
+        s: &Session,
+        input: NewWorkspace,
+        default: bool,
+        legacy_data_studio: bool,
+    ) -> Result<Workspace> {
+        self.create_workspace_with(s, input, default, legacy_data_studio)
+    }
+
+    fn create_workspace_with(
+        &self,
+        s: &Session,
+        input: NewWorkspace,
+        default: bool,
+        legacy_data_studio: bool,
+    ) -> Result<Workspace> {
         let label = format!("workspace {}", input.name);
         let probe = Target::Workspace(WorkspaceTarget {
             name: &input.name,
@@ -368,12 +391,43 @@ impl Console {
             roles: None,
         });
         self.require(s, Op::CreateProject, &probe, &label)?;
-        let ws = self.checked(
+        let mut ws = self.checked(
             s,
             Op::CreateProject,
             &label,
             Workspace::create(input, &s.region, s.who(), self.now()).map_err(Into::into),
         )?;
+        // One default workspace per region, noted under a key the transaction re-reads.
+        let marker = key(&["default-workspace", &s.region]);
+        if default {
+            let existing = self
+                .store
+                .keys(T::WsByRegion, &crate::store::prefix(&s.region))?
+                .iter()
+                .filter_map(|k| {
+                    self.store
+                        .get::<Workspace>(T::Workspaces, crate::store::last_part(k).as_bytes())
+                        .ok()
+                        .flatten()
+                })
+                .find(|w| w.is_default && w.is_live());
+            let refusal = if !s.principal.is_account() {
+                Some("only the account makes a region's default workspace".to_owned())
+            } else {
+                existing
+                    .map(|w| format!("{} already has its default workspace, {}", s.region, w.name))
+            };
+            if let Some(why) = refusal {
+                return self.checked(
+                    s,
+                    Op::CreateProject,
+                    &label,
+                    Err(ConsoleError::Conflict(why)),
+                );
+            }
+            ws.is_default = true;
+        }
+        ws.legacy_data_studio = legacy_data_studio;
         let creator = (!s.principal.is_account())
             .then(|| {
                 Member::new(
@@ -395,6 +449,15 @@ impl Console {
                     "the name {} {why}",
                     ws.name
                 )));
+            }
+            if default {
+                if tx.has(T::Meta, &marker)? {
+                    return fail(ConsoleError::Conflict(format!(
+                        "{} already has its default workspace",
+                        ws.region
+                    )));
+                }
+                tx.mark(T::Meta, &marker)?;
             }
             tx.put(T::Workspaces, ws.name.as_bytes(), &ws)?;
             tx.mark(T::WsByRegion, &key(&[&ws.region, &ws.name]))?;

@@ -390,11 +390,20 @@ pub struct DataSource {
     /// Last test result per resource group.
     pub tests: BTreeMap<String, ConnectivityResult>,
     pub created_at: Timestamp,
+    /// Secret fields it has but whose values are not set yet (a data source restored from an
+    /// export, which never carries secrets): `dwc ds update … --password-stdin` sets them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub awaiting_secrets: std::collections::BTreeSet<String>,
 }
 
 impl DataSource {
+    /// Its secret fields: those stored and those awaiting a value.
     pub fn secret_names(&self) -> Vec<&str> {
-        self.secrets.keys().map(String::as_str).collect()
+        let mut names: Vec<&str> = self.secrets.keys().map(String::as_str).collect();
+        names.extend(self.awaiting_secrets.iter().map(String::as_str));
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     /// The fields as shown to people: secrets as a mask, never their value.
@@ -404,6 +413,9 @@ impl DataSource {
             .iter()
             .filter_map(|spec| {
                 if spec.kind == FieldKind::Secret {
+                    if self.awaiting_secrets.contains(spec.name) {
+                        return Some((spec.name, "(not set)".to_owned()));
+                    }
                     self.secrets
                         .contains_key(spec.name)
                         .then(|| (spec.name, "••••••".to_owned()))
@@ -533,6 +545,7 @@ mod tests {
             from_compute: None,
             tests: BTreeMap::new(),
             created_at: chrono::DateTime::UNIX_EPOCH,
+            awaiting_secrets: Default::default(),
         };
         let shown = ds.display_fields();
         assert_eq!(

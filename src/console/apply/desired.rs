@@ -92,7 +92,6 @@ struct WorkspaceIn {
     data_sources: Option<Vec<DataSourceIn>>,
     /// Said by an export of a workspace on the old Data Studio; a workspace keeps its own.
     #[serde(default)]
-    #[allow(dead_code)]
     legacy_data_studio: bool,
     clusters: Option<Vec<ClusterIn>>,
 }
@@ -266,6 +265,8 @@ pub(in crate::console) struct Workspace {
     pub compute: Option<BTreeMap<String, Compute>>,
     pub data_sources: Option<BTreeMap<String, DataSourceDoc>>,
     pub clusters: Option<BTreeMap<String, ClusterDoc>>,
+    /// On the old Data Studio: a workspace made from the file is made so.
+    pub legacy_data_studio: bool,
 }
 
 /// A registered cluster as a document says it (its files are not the document's).
@@ -294,6 +295,7 @@ impl Workspace {
             compute: None,
             data_sources: None,
             clusters: None,
+            legacy_data_studio: false,
         }
     }
 }
@@ -643,6 +645,7 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         compute,
         data_sources,
         clusters,
+        legacy_data_studio: w.legacy_data_studio,
     };
     Ok((w.name, ws))
 }

@@ -716,12 +716,9 @@ impl<'a> Applier<'a> {
                 h
             }
             None => {
-                if w.default == Some(true) {
-                    return Err(refuse(
-                        &item,
-                        "a new workspace cannot be the default one; write \"default\": false",
-                    ));
-                }
+                // A restored tenant gets its region's default workspace back (the console
+                // refuses when the region has one already).
+                let default = w.default == Some(true);
                 let input = NewWorkspace {
                     name: name.to_owned(),
                     display_name: w.display_name.clone().unwrap_or_else(|| name.to_owned()),
@@ -729,14 +726,21 @@ impl<'a> Applier<'a> {
                     mode: w.mode,
                 };
                 let detail = format!(
-                    "in {}{}",
+                    "in {}{}{}",
                     w.region,
                     w.mode
                         .map(|m| format!(", {} mode", m.title()))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    if default {
+                        ", the region's default"
+                    } else {
+                        ""
+                    }
                 );
+                let legacy = w.legacy_data_studio;
                 self.step(Verb::Create, item.clone(), detail, || {
-                    c.create_workspace(&rs, input).map(drop)
+                    c.create_restored_workspace(&rs, input, default, legacy)
+                        .map(drop)
                 })?;
                 match self.current_ws(&w.region, name)? {
                     Some(h) if self.run => h,
@@ -1004,16 +1008,6 @@ impl<'a> Applier<'a> {
             };
             match change {
                 Change::Create(..) => {
-                    if !d.secrets.is_empty() {
-                        let list: Vec<&str> = d.secrets.iter().map(String::as_str).collect();
-                        return Err(refuse(
-                            &item,
-                            &format!(
-                                "it has secret fields ({}), and a file never carries secrets; create it with `dwc ds create` and apply again",
-                                list.join(", ")
-                            ),
-                        ));
-                    }
                     let input = DataSourceInput {
                         name: name.clone(),
                         kind: d.kind,
@@ -1021,9 +1015,19 @@ impl<'a> Applier<'a> {
                         description: d.description.clone(),
                         connection,
                     };
-                    let detail = format!("{} ({})", d.kind.slug(), d.env.slug());
+                    // A file names secrets, never gives them: the data source is made without
+                    // their values and says so until they are set.
+                    let awaiting: Vec<&str> = d.secrets.iter().map(String::as_str).collect();
+                    let mut detail = format!("{} ({})", d.kind.slug(), d.env.slug());
+                    if !awaiting.is_empty() {
+                        detail.push_str(&format!(
+                            "; set {} with `dwc ds update {ws} {name} --password-stdin`",
+                            awaiting.join(", ")
+                        ));
+                    }
                     self.step(Verb::Create, item, detail, || {
-                        c.create_data_source(&rs, ws, input).map(drop)
+                        c.create_data_source_awaiting(&rs, ws, input, &awaiting)
+                            .map(drop)
                     })?
                 }
                 Change::Update(_, _, h) => {
