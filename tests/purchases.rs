@@ -111,3 +111,53 @@ fn full_access_manages_but_does_not_buy_and_bss_alone_does_not_either() {
         "{audit}"
     );
 }
+
+/// `service renew` extends a subscription and says what the months cost; a resource group's
+/// item renews the group too (its job); pay-as-you-go has nothing to renew; it needs BSS.
+#[test]
+fn renewing_a_purchased_item() {
+    let d = cli::Dwc::demo();
+    let o = d.run_as(
+        None,
+        "",
+        &["service", "renew", "ord-20260101-0001", "--months", "12"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("12 month(s) ×") && o.stdout.contains("billed as each month begins"),
+        "{}",
+        o.stdout
+    );
+    let item = d
+        .run_as(
+            None,
+            "",
+            &["-o", "json", "service", "show", "ord-20260101-0001"],
+        )
+        .json();
+    assert!(
+        item["expires"].as_str().unwrap().starts_with("2028-10-02"),
+        "{item}"
+    );
+    let o = d.run_as(
+        None,
+        "",
+        &["service", "renew", "ord-20260301-0002", "--months", "1"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let jobs = d.run_as(None, "", &["job", "list", "--all"]).stdout;
+    assert!(jobs.contains("rg_etl_hz"), "{jobs}");
+    let o = d.run_as(
+        None,
+        "",
+        &["service", "renew", "payg-dataquality", "--months", "1"],
+    );
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(o.stderr.contains("pay-as-you-go"), "{}", o.stderr);
+    let o = d.run_as(
+        None,
+        "",
+        &["service", "renew", "ord-20260101-0001", "--months", "7"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}

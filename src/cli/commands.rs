@@ -300,6 +300,16 @@ pub enum ServiceCmd {
         /// The item's order id (dwc service list)
         id: String,
     },
+    /// Renew a subscription by months (a resource group's through its renewal job); the months
+    /// are billed as they begin
+    #[command(after_help = r#"Example: dwc service renew ord-20261101-0001 --months 12"#)]
+    Renew {
+        /// The item's order id (dwc service list)
+        id: String,
+        /// Months: 1–9, 12, 24 or 36
+        #[arg(long, allow_negative_numbers = true)]
+        months: i64,
+    },
     /// Unsubscribe a purchased item
     #[command(after_help = r#"Example: dwc service unsubscribe ord-20261101-0001"#)]
     Unsubscribe {
@@ -3119,6 +3129,26 @@ fn service(cli: &Cli, c: &Console, s: &Session, cmd: &ServiceCmd) -> Out {
             "nothing purchased",
         )),
         ServiceCmd::Show { id } => Ok(output::show(f, &purchase_row(&c.get_purchase(s, id)?))),
+        ServiceCmd::Renew { id, months } => {
+            let m = names::whole(*months, rg_rules::check_months)?;
+            let (item, cost) = c.renew_purchase(s, id, m)?;
+            let until = match item.billing {
+                crate::domain::purchase::Billing::Subscription { expires_at, .. } => {
+                    expires_at.format("%Y-%m-%d").to_string()
+                }
+                crate::domain::purchase::Billing::PayAsYouGo => String::new(),
+            };
+            done(
+                cli,
+                format!(
+                    "renewed {id} ({}) until {until}: {m} month(s) × {} = {}, billed as each month begins",
+                    item.kind.title(),
+                    crate::domain::purchase::format_cents(item.unit_price_cents),
+                    crate::domain::purchase::format_cents(cost)
+                ),
+                id,
+            )
+        }
         ServiceCmd::Unsubscribe { id } => {
             c.unsubscribe(s, id)?;
             done(cli, format!("unsubscribed {id}"), id)

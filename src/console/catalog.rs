@@ -351,6 +351,56 @@ impl Console {
             .ok_or_else(|| ConsoleError::NotFound(format!("purchased item {id}")))
     }
 
+    /// Renews a subscription by `months` from its expiry (or from now, if it has passed): a
+    /// resource group's through its renewal job; the months are billed as they begin, like
+    /// every subscription. Returns the item and what the months cost.
+    pub fn renew_purchase(
+        &self,
+        s: &Session,
+        id: &str,
+        months: u32,
+    ) -> Result<(PurchasedItem, i64)> {
+        use crate::domain::purchase::{Billing, PurchaseKind};
+        let label = format!("purchased item {id}");
+        crate::domain::resource_group::check_months(months)?;
+        let item = self.get_purchase(s, id)?;
+        if let PurchaseKind::ResourceGroup(g) = &item.kind {
+            // The group's own renewal, with its purchase check, job and audit.
+            self.renew_resource_group(s, g, months)?;
+        } else {
+            self.require_purchase(
+                s,
+                (Op::ModifyEdition, &Target::Tenant),
+                Op::RenewInstance,
+                &label,
+            )?;
+        }
+        let now = self.now();
+        let renewed = self.change(s, Op::RenewInstance, &label, |tx| {
+            let Some(mut item) = tx.get::<PurchasedItem, _>(T::Purchases, id.as_bytes())? else {
+                return fail(ConsoleError::NotFound(label.clone()));
+            };
+            match &mut item.billing {
+                Billing::Subscription { expires_at, .. } => {
+                    let from = (*expires_at).max(now);
+                    *expires_at = from
+                        .checked_add_months(chrono::Months::new(months))
+                        .unwrap_or(from);
+                }
+                Billing::PayAsYouGo => {
+                    return fail(ConsoleError::invalid(
+                        "id",
+                        format!("{id} is pay-as-you-go: there is nothing to renew"),
+                    ));
+                }
+            }
+            tx.put(T::Purchases, id.as_bytes(), &item)?;
+            Ok(item)
+        })?;
+        let cost = renewed.unit_price_cents * i64::from(months);
+        Ok((renewed, cost))
+    }
+
     pub fn unsubscribe(&self, s: &Session, id: &str) -> Result<PurchasedItem> {
         let label = format!("purchased item {id}");
         self.require_purchase(

@@ -4,7 +4,7 @@
 use crate::authz::Op;
 use crate::console::{Console, ConsoleError, Session};
 use crate::domain::Edition;
-use crate::domain::purchase::{Billing, PurchaseKind, format_cents};
+use crate::domain::purchase::{Billing, format_cents};
 
 use super::super::form::{Confirm, Field, Form, checks};
 use super::super::view::{Column, Table, col, key};
@@ -22,8 +22,6 @@ const COLUMNS: &[Column] = &[
 ];
 const ITEM: usize = 1;
 
-const RG_ITEM: &str = "Serverless resource group ";
-
 const COMMANDS: &[Command] = &[
     Command {
         key: 'r',
@@ -32,7 +30,7 @@ const COMMANDS: &[Command] = &[
         op: Some(Op::UpdateResourceGroup),
         aim: Aim::Any,
         how: How::Form,
-        cli: &["resource-group renew"],
+        cli: &["service renew"],
     },
     Command {
         key: 'e',
@@ -93,7 +91,7 @@ impl super::Pane for Pane {
         let item = here.cell(ITEM);
         let active = here.cell(3) == "Active";
         match cmd.key {
-            'r' => active && item.starts_with(RG_ITEM) && here.cell(2) == "Subscription",
+            'r' => active && here.cell(2) == "Subscription",
             'e' => item.starts_with("DataWorks ") && item.ends_with(" Edition"),
             _ => active,
         }
@@ -143,28 +141,22 @@ impl super::Pane for Pane {
         let id = here.need()?;
         Ok(match cmd.key {
             'r' => {
-                let group = match c.get_purchase(s, &id)?.kind {
-                    PurchaseKind::ResourceGroup(g) => g,
-                    _ => {
-                        return Err(ConsoleError::invalid(
-                            "item",
-                            "only a resource group renews",
-                        ));
-                    }
-                };
+                let target = id.clone();
                 Opened::Form(Form::run(
-                    format!("Renew {group}"),
+                    format!("Renew {id} ({})", here.cell(ITEM)),
                     vec![
                         Field::new("months", "Months")
                             .value("1")
-                            .hint("1–9, 12, 24, 36")
+                            .hint("1–9, 12, 24, 36; billed as each month begins")
                             .check(checks::months),
                     ],
                     move |c, s, f| {
                         let months = number("months", f.get("months"), "months")?;
-                        c.renew_resource_group(s, &group, months)?;
+                        let (item, cost) = c.renew_purchase(s, &target, months)?;
                         Ok(Opened::Done(format!(
-                            "renewing {group} by {months} month(s): job started"
+                            "renewed {target} by {months} month(s) × {} = {}",
+                            format_cents(item.unit_price_cents),
+                            format_cents(cost)
                         )))
                     },
                 ))
