@@ -181,23 +181,8 @@ fn demo_picker_and_user_switch() {
 
 #[test]
 fn a_wrong_password_never_opens_the_console() {
-    use dwc::console::{Console, Tenant};
     let dir = tempfile::tempdir().unwrap();
-    let tenant = Tenant {
-        account: "acme".into(),
-        account_hash: None,
-        edition: dwc::domain::Edition::Basic,
-        open: false,
-        default_region: "cn-hangzhou".into(),
-        created_at: chrono::Utc::now(),
-    };
-    let console = Console::init(
-        dir.path(),
-        tenant,
-        Some("right-password"),
-        Box::new(tui::clock()),
-    )
-    .unwrap();
+    let console = tui::password_console(&dir, dwc::domain::Edition::Basic, "right-password");
     let mut app = dwc::tui::App::new(console, None);
     tui::key(&mut app, KeyCode::Enter);
     tui::keys(&mut app, "wrong-password");
@@ -526,23 +511,8 @@ fn an_action_keeps_the_selection_on_its_item() {
 /// password asks for a new one, and the new one opens the console and stays.
 #[test]
 fn a_one_time_password_is_replaced_at_log_on() {
-    use dwc::console::{Console, Tenant};
     let dir = tempfile::tempdir().unwrap();
-    let tenant = Tenant {
-        account: "acme".into(),
-        account_hash: None,
-        edition: dwc::domain::Edition::Basic,
-        open: false,
-        default_region: "cn-hangzhou".into(),
-        created_at: chrono::Utc::now(),
-    };
-    let console = Console::init(
-        dir.path(),
-        tenant,
-        Some("account-pass"),
-        Box::new(tui::clock()),
-    )
-    .unwrap();
+    let console = tui::password_console(&dir, dwc::domain::Edition::Basic, "account-pass");
     let acme = console
         .authenticate(
             None,
@@ -990,24 +960,9 @@ fn settings_give_keys_and_a_theme() {
 /// A user with MFA types the authenticator's code at the log-on screen after the password.
 #[test]
 fn mfa_at_the_log_on_screen() {
-    use dwc::console::{Console, Tenant};
     let dir = tempfile::tempdir().unwrap();
     let clock = tui::clock();
-    let tenant = Tenant {
-        account: "acme".into(),
-        account_hash: None,
-        edition: dwc::domain::Edition::Enterprise,
-        open: false,
-        default_region: "cn-hangzhou".into(),
-        created_at: chrono::Utc::now(),
-    };
-    let console = Console::init(
-        dir.path(),
-        tenant,
-        Some("acme-password"),
-        Box::new(clock.clone()),
-    )
-    .unwrap();
+    let console = tui::password_console(&dir, dwc::domain::Edition::Enterprise, "acme-password");
     let acme = console
         .authenticate(
             None,

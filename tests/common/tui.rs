@@ -51,3 +51,20 @@ pub fn keys(app: &mut App, s: &str) {
         key(app, KeyCode::Char(c));
     }
 }
+
+/// A console on a fresh real (not demo) store: account acme with `password`, the fixed clock.
+pub fn password_console(
+    dir: &tempfile::TempDir,
+    edition: dwc::domain::Edition,
+    password: &str,
+) -> Console {
+    let tenant = dwc::console::Tenant {
+        account: "acme".into(),
+        account_hash: None,
+        edition,
+        open: false,
+        default_region: "cn-hangzhou".into(),
+        created_at: chrono::Utc::now(),
+    };
+    Console::init(dir.path(), tenant, Some(password), Box::new(clock())).unwrap()
+}
