@@ -69,7 +69,7 @@ fn workspace_details_tabs() {
 fn detail_views() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = tui::app(&dir, Some("acme"));
-    let mut shot = |app: &mut dwc::tui::App, name: &str| {
+    let shot = |app: &mut dwc::tui::App, name: &str| {
         tui::key(app, KeyCode::Enter);
         assert!(
             matches!(app.popup, Some(dwc::tui::app::Popup::Detail(..))),
