@@ -348,9 +348,9 @@ fn draw_content(f: &mut Frame, app: &App, area: Rect) {
 
 fn draw_view(f: &mut Frame, view: &View, area: Rect) {
     let [top, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let hidden = draw_table(f, view.table(), &view.filter, rest);
+    let (hidden, shown) = draw_table(f, view.table(), &view.filter, rest);
     // Where the list is, and what narrows or orders it, at the right of the top line.
-    let mut status = status_line(view);
+    let mut status = status_line(view, shown);
     if hidden {
         status.push_str("←/→ columns ");
     }
@@ -378,12 +378,11 @@ fn draw_view(f: &mut Frame, view: &View, area: Rect) {
 }
 
 /// `12/3,340 · filter /fin · by Name ▲`: the position, the filter and the sort.
-fn status_line(view: &View) -> String {
+fn status_line(view: &View, n: usize) -> String {
     let t = view.table();
     if t.error.is_some() {
         return String::new();
     }
-    let n = t.visible(&view.filter).len();
     let mut parts = vec![if n == 0 {
         "0/0".to_owned()
     } else {
@@ -418,8 +417,9 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Draws the table; returns whether columns are left off for want of room.
-fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> bool {
+/// Draws the table; returns whether columns are left off for want of room, and how many rows
+/// the filter leaves (scanned once per frame).
+fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> (bool, usize) {
     if let Some(err) = &t.error {
         let mut lines = vec![Line::styled(
             err[0].clone(),
@@ -429,7 +429,7 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> bool {
         lines.push(Line::raw(""));
         lines.push(Line::raw("This list is empty because the console refused it. Ask an administrator if you need access.").dim());
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-        return false;
+        return (false, 0);
     }
     let visible = t.visible(filter);
     if visible.is_empty() {
@@ -439,7 +439,7 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> bool {
             format!("no rows match /{filter} (Esc clears the filter)")
         };
         f.render_widget(Paragraph::new(msg).dim(), area);
-        return false;
+        return (false, 0);
     }
     // Only the rows that fit are built: a frame costs the same for 10 rows or 100,000.
     let height = area.height.saturating_sub(1) as usize;
@@ -492,7 +492,7 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> bool {
             .column_spacing(COLUMN_GAP),
         area,
     );
-    layout.more_left || layout.more_right
+    (layout.more_left || layout.more_right, visible.len())
 }
 
 const COLUMN_GAP: u16 = 2;

@@ -231,7 +231,7 @@ pub(in crate::console) struct Desired {
 }
 
 /// A RAM user group: its members and policies, managed whole.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(in crate::console) struct UserGroup {
     pub description: String,
     pub members: BTreeSet<String>,

@@ -443,11 +443,7 @@ impl<'a> Applier<'a> {
         let Some(want) = &want.user_groups else {
             return Ok(());
         };
-        let none = desired::UserGroup {
-            description: String::new(),
-            members: Default::default(),
-            policies: Default::default(),
-        };
+        let none = desired::UserGroup::default();
         for (name, g) in want {
             let had = have.user_groups.as_ref().and_then(|h| h.get(name));
             if had.is_none() {
@@ -458,35 +454,44 @@ impl<'a> Applier<'a> {
                     || c.create_group(s, name, &g.description),
                 )?;
             }
-            let h = had.unwrap_or(&none);
-            for u in g.members.difference(&h.members) {
-                self.step(
-                    Verb::Create,
-                    format!("{u} in user group {name}"),
-                    String::new(),
-                    || c.add_user_to_group(s, name, u),
-                )?;
-            }
-            for u in h.members.difference(&g.members) {
-                self.step(
-                    Verb::Delete,
-                    format!("{u} in user group {name}"),
-                    String::new(),
-                    || c.remove_user_from_group(s, name, u),
-                )?;
-            }
-            for p in g.policies.difference(&h.policies) {
-                let item = format!("policy {p} for user group {name}");
-                self.step(Verb::Create, item, String::new(), || {
-                    c.attach_policy_to_group(s, p, name)
-                })?;
-            }
-            for p in h.policies.difference(&g.policies) {
-                let item = format!("policy {p} for user group {name}");
-                self.step(Verb::Delete, item, String::new(), || {
-                    c.detach_policy_from_group(s, p, name)
-                })?;
-            }
+            self.group_insides(name, g, had.unwrap_or(&none))?;
+        }
+        Ok(())
+    }
+
+    /// A user group's members and policies brought from `have` to `want`.
+    fn group_insides(
+        &mut self,
+        name: &str,
+        want: &desired::UserGroup,
+        have: &desired::UserGroup,
+    ) -> Result<()> {
+        let (c, s) = (self.c, self.s);
+        let (add, remove) = set_diff(&want.members, &have.members);
+        for u in add {
+            let item = format!("{u} in user group {name}");
+            self.step(Verb::Create, item, String::new(), || {
+                c.add_user_to_group(s, name, u)
+            })?;
+        }
+        for u in remove {
+            let item = format!("{u} in user group {name}");
+            self.step(Verb::Delete, item, String::new(), || {
+                c.remove_user_from_group(s, name, u)
+            })?;
+        }
+        let (attach, detach) = set_diff(&want.policies, &have.policies);
+        for p in attach {
+            let item = format!("policy {p} for user group {name}");
+            self.step(Verb::Create, item, String::new(), || {
+                c.attach_policy_to_group(s, p, name)
+            })?;
+        }
+        for p in detach {
+            let item = format!("policy {p} for user group {name}");
+            self.step(Verb::Delete, item, String::new(), || {
+                c.detach_policy_from_group(s, p, name)
+            })?;
         }
         Ok(())
     }
@@ -1406,19 +1411,9 @@ impl<'a> Applier<'a> {
         let (c, s) = (self.c, self.s);
         // Groups first, emptied, so the users and policies they held may go after them.
         if let (Some(want), Some(have)) = (&want.user_groups, &have.user_groups) {
+            let empty = desired::UserGroup::default();
             for (name, g) in have.iter().filter(|(n, _)| !want.contains_key(*n)) {
-                for u in &g.members {
-                    let item = format!("{u} in user group {name}");
-                    self.step(Verb::Delete, item, String::new(), || {
-                        c.remove_user_from_group(s, name, u)
-                    })?;
-                }
-                for p in &g.policies {
-                    let item = format!("policy {p} for user group {name}");
-                    self.step(Verb::Delete, item, String::new(), || {
-                        c.detach_policy_from_group(s, p, name)
-                    })?;
-                }
+                self.group_insides(name, &empty, g)?;
                 self.step(
                     Verb::Delete,
                     format!("user group {name}"),
