@@ -310,6 +310,24 @@ pub enum ServiceCmd {
         #[arg(long, allow_negative_numbers = true)]
         months: i64,
     },
+    /// Upgrade or downgrade a subscription: an edition to another edition (the difference for
+    /// the time left is charged or refunded at once), a resource group to another spec (through
+    /// its scaling job; billed when the new spec takes effect)
+    #[command(
+        group(clap::ArgGroup::new("to").required(true).args(["edition", "spec"])),
+        after_help = r#"Example: dwc service modify ord-20260101-0001 --edition professional
+Example: dwc service modify ord-20260301-0002 --spec 48"#
+    )]
+    Modify {
+        /// The item's order id (dwc service list)
+        id: String,
+        /// The edition to change to: standard, professional or enterprise
+        #[arg(long, value_parser = parse_edition)]
+        edition: Option<Edition>,
+        /// The resource group's new spec in CU (2–2000)
+        #[arg(long, allow_negative_numbers = true)]
+        spec: Option<i64>,
+    },
     /// Unsubscribe a purchased item
     #[command(after_help = r#"Example: dwc service unsubscribe ord-20261101-0001"#)]
     Unsubscribe {
@@ -3148,6 +3166,37 @@ fn service(cli: &Cli, c: &Console, s: &Session, cmd: &ServiceCmd) -> Out {
                 ),
                 id,
             )
+        }
+        ServiceCmd::Modify { id, edition, spec } => {
+            use crate::console::Modify;
+            use crate::domain::purchase::format_cents;
+            let to = match (edition, spec) {
+                (Some(e), _) => Modify::Edition(*e),
+                (None, Some(cu)) => Modify::Spec(names::whole(*cu, rg_rules::check_spec)?),
+                (None, None) => unreachable!("clap requires --edition or --spec"),
+            };
+            let (item, charge) = c.modify_purchase(s, id, to)?;
+            let money = crate::domain::purchase::charge_phrase(charge);
+            match (to, &item.kind) {
+                (Modify::Spec(cu), crate::domain::purchase::PurchaseKind::ResourceGroup(g)) => {
+                    job_out(
+                        cli,
+                        c,
+                        s,
+                        g,
+                        format!("scaling {g} to {cu} CU: when it is done, {money}"),
+                    )
+                }
+                _ => done(
+                    cli,
+                    format!(
+                        "{id} is now {}, {} a month: {money}",
+                        item.kind.title(),
+                        format_cents(item.unit_price_cents)
+                    ),
+                    id,
+                ),
+            }
         }
         ServiceCmd::Unsubscribe { id } => {
             c.unsubscribe(s, id)?;

@@ -5,7 +5,7 @@ use crate::domain::catalogue;
 use crate::domain::image::{Image, ImageKind, ImageStatus, NewImage};
 use crate::domain::job::JobKind;
 use crate::domain::model::{ModelDeployment, ModelEvent};
-use crate::domain::purchase::{Bill, PurchasedItem};
+use crate::domain::purchase::{Bill, PurchasedItem, month_of};
 use crate::domain::resource_group::ResourceGroup;
 use crate::store::{T, key};
 
@@ -401,6 +401,132 @@ impl Console {
         Ok((renewed, cost))
     }
 
+    /// Upgrades or downgrades a subscription: an edition item to another edition (the tenant's
+    /// edition changes with it; the difference for the time left is charged or refunded at
+    /// once, in the same transaction), or a resource group's item to another spec (through the
+    /// group's scaling job, which bills the difference when the new spec takes effect).
+    /// Returns the item and the charge (negative: a refund) — for a spec, what it will be.
+    pub fn modify_purchase(
+        &self,
+        s: &Session,
+        id: &str,
+        to: Modify,
+    ) -> Result<(PurchasedItem, i64)> {
+        use crate::domain::purchase::{Billing, PurchaseKind, PurchaseStatus, change_charge};
+        let label = format!("purchased item {id}");
+        let item = self.get_purchase(s, id)?;
+        let Billing::Subscription { expires_at, .. } = item.billing else {
+            return Err(ConsoleError::invalid(
+                "id",
+                format!("{id} is pay-as-you-go: it has no configuration to upgrade or downgrade"),
+            ));
+        };
+        if item.status != PurchaseStatus::Active {
+            return Err(ConsoleError::invalid(
+                "id",
+                format!(
+                    "{id} is {:?}: only an active subscription changes",
+                    item.status
+                ),
+            ));
+        }
+        let now = self.now();
+        match (&item.kind, to) {
+            (PurchaseKind::Edition(have), Modify::Edition(want)) => {
+                let Some(price) = want.monthly_price_cents() else {
+                    return Err(ConsoleError::invalid(
+                        "edition",
+                        format!("Basic is not a subscription: unsubscribe {id} to return to Basic"),
+                    ));
+                };
+                if *have == want {
+                    return Err(ConsoleError::invalid(
+                        "edition",
+                        format!("{id} is already the {} Edition", want.title()),
+                    ));
+                }
+                self.require_purchase(
+                    s,
+                    (Op::ModifyEdition, &Target::Tenant),
+                    Op::ModifyInstance,
+                    "the edition",
+                )?;
+                let mut tenant = self.tenant();
+                tenant.edition = want;
+                let (item, charge) = self.change(
+                    s,
+                    Op::ModifyInstance,
+                    &format!("{label}: edition {}", want.title()),
+                    |tx| {
+                        let Some(mut item) =
+                            tx.get::<PurchasedItem, _>(T::Purchases, id.as_bytes())?
+                        else {
+                            return fail(ConsoleError::NotFound(label.clone()));
+                        };
+                        if item.kind != PurchaseKind::Edition(*have) {
+                            return fail(ConsoleError::Conflict(format!(
+                                "{label} changed meanwhile: look again"
+                            )));
+                        }
+                        let charge = change_charge(item.unit_price_cents, price, now, expires_at);
+                        let what = if charge >= 0 {
+                            "upgrade"
+                        } else {
+                            "downgrade refund"
+                        };
+                        let bill = match Bill::change(
+                            &month_of(now),
+                            id,
+                            &format!(
+                                "{} to {} Edition, {what} for the time left",
+                                have.title(),
+                                want.title()
+                            ),
+                            charge,
+                        ) {
+                            Ok(b) => b,
+                            Err(e) => return fail(e.into()),
+                        };
+                        item.kind = PurchaseKind::Edition(want);
+                        item.unit_price_cents = price;
+                        tx.put(T::Purchases, id.as_bytes(), &item)?;
+                        tx.put(T::Bills, &change_bill_key(&bill, tx.next_id()?), &bill)?;
+                        tx.put(T::Meta, super::TENANT_KEY, &tenant)?;
+                        Ok((item, charge))
+                    },
+                )?;
+                *self.tenant.write().unwrap_or_else(|e| e.into_inner()) = tenant;
+                Ok((item, charge))
+            }
+            (PurchaseKind::ResourceGroup(g), Modify::Spec(cu)) => {
+                let group = self
+                    .store
+                    .get::<ResourceGroup>(T::ResourceGroups, g.as_bytes())?
+                    .ok_or_else(|| ConsoleError::NotFound(format!("resource group {g}")))?;
+                let charge = change_charge(
+                    item.unit_price_cents,
+                    spec_price(item.unit_price_cents, group.spec_cu, cu),
+                    now,
+                    expires_at,
+                );
+                self.scale_resource_group(s, g, cu)?;
+                Ok((self.get_purchase(s, id)?, charge))
+            }
+            (PurchaseKind::Edition(_), Modify::Spec(_)) => Err(ConsoleError::invalid(
+                "spec",
+                format!("{id} is an edition: change it with --edition"),
+            )),
+            (PurchaseKind::ResourceGroup(_), Modify::Edition(_)) => Err(ConsoleError::invalid(
+                "edition",
+                format!("{id} is a resource group: change its size with --spec"),
+            )),
+            (PurchaseKind::Service(_), _) => Err(ConsoleError::invalid(
+                "id",
+                format!("{id} has no edition or spec to change"),
+            )),
+        }
+    }
+
     pub fn unsubscribe(&self, s: &Session, id: &str) -> Result<PurchasedItem> {
         let label = format!("purchased item {id}");
         self.require_purchase(
@@ -436,4 +562,24 @@ impl Console {
 
 pub(super) fn bill_key(b: &Bill) -> Vec<u8> {
     key(&[&b.month, &b.item_id])
+}
+
+/// A configuration change's bill: beside the item's monthly one, one per change.
+pub(super) fn change_bill_key(b: &Bill, seq: u64) -> Vec<u8> {
+    key(&[&b.month, &b.item_id, &format!("{seq:020}")])
+}
+
+/// What an upgrade or downgrade asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modify {
+    Edition(crate::domain::Edition),
+    Spec(u32),
+}
+
+/// A resource group's monthly price at another spec: its price per CU as it was bought.
+pub(super) fn spec_price(monthly: i64, from_cu: u32, to_cu: u32) -> i64 {
+    if from_cu == 0 {
+        return monthly;
+    }
+    monthly * i64::from(to_cu) / i64::from(from_cu)
 }

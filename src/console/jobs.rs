@@ -245,6 +245,11 @@ impl Console {
             StepResult::Continue => job.step_done(now),
         }
         let ended = !job.is_running();
+        // What a transaction cannot look up (it reads by key): a scaled group's purchased item.
+        let item = match job.kind {
+            JobKind::ScaleResourceGroup { .. } if last => self.item_of_group(&job.target)?,
+            _ => None,
+        };
         let ran = self.store.transact(|tx| {
             // Someone else ran this step meanwhile: it must not run twice.
             if !tx.has(T::Due, k)?
@@ -255,7 +260,9 @@ impl Console {
             tx.del(T::Due, k)?;
             match &job.outcome {
                 Some(JobOutcome::Failed(reason)) => self.job_failed(tx, &job, reason)?,
-                Some(JobOutcome::Succeeded) if last => self.job_succeeded(tx, &job)?,
+                Some(JobOutcome::Succeeded) if last => {
+                    self.job_succeeded(tx, &job, item.as_deref())?
+                }
                 _ => {}
             }
             if let Some((_, step)) = job.next_step() {
@@ -492,7 +499,67 @@ impl Console {
         Ok(())
     }
 
-    fn job_succeeded(&self, tx: &Tx, job: &Job) -> TxResult<(), ConsoleError> {
+    /// A subscribed group's new spec is an upgrade or downgrade of its purchased item: the item's
+    /// price follows the spec, and the difference for the time left is charged or refunded.
+    /// The purchased item a resource group was bought as, if any.
+    fn item_of_group(&self, group: &str) -> Result<Option<String>> {
+        use crate::domain::purchase::PurchaseKind;
+        let items: Vec<PurchasedItem> = self.store.scan(T::Purchases, b"")?;
+        Ok(items
+            .into_iter()
+            .find(|p| p.kind == PurchaseKind::ResourceGroup(group.to_owned()))
+            .map(|p| p.id))
+    }
+
+    /// A subscribed group's new spec is an upgrade or downgrade of its purchased item `id`: the
+    /// item's price follows the spec, and the difference for the time left is charged or
+    /// refunded.
+    fn bill_spec_change(
+        &self,
+        tx: &Tx,
+        id: &str,
+        group: &str,
+        from_cu: u32,
+        to_cu: u32,
+    ) -> TxResult<(), ConsoleError> {
+        use crate::domain::purchase::change_charge;
+        if from_cu == to_cu {
+            return Ok(());
+        }
+        let Some(mut item) = tx.get::<PurchasedItem, _>(T::Purchases, id.as_bytes())? else {
+            return Ok(());
+        };
+        let Billing::Subscription { expires_at, .. } = item.billing else {
+            return Ok(());
+        };
+        if item.status != PurchaseStatus::Active {
+            return Ok(());
+        }
+        let now = self.now();
+        let price = super::catalog::spec_price(item.unit_price_cents, from_cu, to_cu);
+        let charge = change_charge(item.unit_price_cents, price, now, expires_at);
+        let what = if to_cu > from_cu {
+            "scale-out"
+        } else {
+            "scale-in refund"
+        };
+        let bill = Bill::change(
+            &month_of(now),
+            id,
+            &format!("{group} {from_cu} to {to_cu} CU, {what} for the time left"),
+            charge,
+        )
+        .map_err(|e| abort(e.into()))?;
+        item.unit_price_cents = price;
+        tx.put(T::Purchases, id.as_bytes(), &item)?;
+        tx.put(
+            T::Bills,
+            &super::catalog::change_bill_key(&bill, tx.next_id()?),
+            &bill,
+        )
+    }
+
+    fn job_succeeded(&self, tx: &Tx, job: &Job, item: Option<&str>) -> TxResult<(), ConsoleError> {
         let name = job.target.as_bytes();
         match &job.kind {
             JobKind::CreateResourceGroup => {
@@ -504,8 +571,12 @@ impl Console {
             }
             JobKind::ScaleResourceGroup { to_cu } => {
                 if let Some(mut g) = tx.get::<ResourceGroup, _>(T::ResourceGroups, name)? {
+                    let from_cu = g.spec_cu;
                     g.finish_scale(*to_cu).map_err(|e| abort(e.into()))?;
                     tx.put(T::ResourceGroups, name, &g)?;
+                    if let Some(item) = item {
+                        self.bill_spec_change(tx, item, &g.name, from_cu, *to_cu)?;
+                    }
                 }
             }
             JobKind::RenewResourceGroup { expires_at } => {

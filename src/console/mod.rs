@@ -6,6 +6,7 @@ mod advisor;
 mod apply;
 pub mod auth;
 mod catalog;
+pub use catalog::Modify;
 pub mod clusters;
 mod config;
 mod connectivity;

@@ -14,8 +14,13 @@ impl Console {
         Ok(self.tenant().edition)
     }
 
-    /// Upgrading or downgrading the edition is a purchase (bss).
+    /// Upgrading or downgrading the edition is a purchase (bss). With an edition subscription
+    /// active, it is that item's upgrade or downgrade, billed as such (`modify_purchase`).
     pub fn set_edition(&self, s: &Session, edition: Edition) -> Result<()> {
+        if let Some(item) = self.active_edition_item()? {
+            self.modify_purchase(s, &item, super::Modify::Edition(edition))?;
+            return Ok(());
+        }
         self.require_purchase(
             s,
             (Op::ModifyEdition, &Target::Tenant),
@@ -32,6 +37,21 @@ impl Console {
         )?;
         *self.tenant.write().unwrap_or_else(|e| e.into_inner()) = tenant;
         Ok(())
+    }
+
+    /// The active edition subscription, if the tenant bought one.
+    fn active_edition_item(&self) -> Result<Option<String>> {
+        use crate::domain::purchase::{Billing, PurchaseKind, PurchaseStatus};
+        let items: Vec<crate::domain::purchase::PurchasedItem> =
+            self.store.scan(T::Purchases, b"")?;
+        Ok(items
+            .into_iter()
+            .find(|p| {
+                matches!(p.kind, PurchaseKind::Edition(_))
+                    && p.status == PurchaseStatus::Active
+                    && matches!(p.billing, Billing::Subscription { .. })
+            })
+            .map(|p| p.id))
     }
 
     /// The newest `limit` audit events, newest first: for the account, Tenant and Security

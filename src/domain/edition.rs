@@ -97,6 +97,17 @@ impl Edition {
         }
     }
 
+    /// dwc's list price of a month of the edition, in cents; Basic is not a subscription (it is
+    /// what a tenant has when no edition is bought, billed by use).
+    pub fn monthly_price_cents(self) -> Option<i64> {
+        match self {
+            Edition::Basic => None,
+            Edition::Standard => Some(250_000),
+            Edition::Professional => Some(625_000),
+            Edition::Enterprise => Some(1_250_000),
+        }
+    }
+
     /// How many custom images the tenant may hold.
     pub fn image_limit(self) -> u64 {
         match self {

@@ -1,10 +1,10 @@
 //! Purchased resources and services (seed 000): what the tenant bought, and what each item
-//! offers — renew a resource group, change the edition, unsubscribe.
+//! offers — renew a subscription, change the edition or a group's spec, unsubscribe.
 
 use crate::authz::Op;
 use crate::console::{Console, ConsoleError, Session};
 use crate::domain::Edition;
-use crate::domain::purchase::{Billing, format_cents};
+use crate::domain::purchase::{Billing, charge_phrase, format_cents};
 
 use super::super::form::{Confirm, Field, Form, checks};
 use super::super::view::{Column, Table, col, key};
@@ -39,7 +39,16 @@ const COMMANDS: &[Command] = &[
         op: Some(Op::ModifyEdition),
         aim: Aim::Any,
         how: How::Form,
-        cli: &["edition set"],
+        cli: &["edition set", "service modify"],
+    },
+    Command {
+        key: 's',
+        name: "spec",
+        label: "scale",
+        op: Some(Op::UpdateResourceGroup),
+        aim: Aim::Any,
+        how: How::Form,
+        cli: &["service modify"],
     },
     Command {
         key: 'u',
@@ -93,6 +102,7 @@ impl super::Pane for Pane {
         match cmd.key {
             'r' => active && here.cell(2) == "Subscription",
             'e' => item.starts_with("DataWorks ") && item.ends_with(" Edition"),
+            's' => active && item.starts_with("Serverless resource group "),
             _ => active,
         }
     }
@@ -162,6 +172,7 @@ impl super::Pane for Pane {
                 ))
             }
             'e' => {
+                let target = id.clone();
                 let now = c.edition(s)?;
                 Opened::Form(Form::run(
                     format!("Change the edition (now {})", now.title()),
@@ -170,10 +181,37 @@ impl super::Pane for Pane {
                             .value(now.slug())
                             .choices(Edition::ALL.iter().map(|e| e.slug())),
                     ],
-                    |c, s, f| {
+                    move |c, s, f| {
                         let e = parsed("edition", Edition::parse("edition", f.get("edition")))?;
-                        c.set_edition(s, e)?;
-                        Ok(Opened::Done(format!("the edition is now {}", e.title())))
+                        let (item, charge) =
+                            c.modify_purchase(s, &target, crate::console::Modify::Edition(e))?;
+                        Ok(Opened::Done(format!(
+                            "{} is now {}: {}",
+                            item.id,
+                            item.kind.title(),
+                            charge_phrase(charge)
+                        )))
+                    },
+                ))
+            }
+            's' => {
+                let target = id.clone();
+                Opened::Form(Form::run(
+                    format!("Scale {id} ({})", here.cell(ITEM)),
+                    vec![
+                        Field::new("spec", "Spec (CU)")
+                            .hint("2–2000; the difference for the time left is billed when done")
+                            .check(checks::spec),
+                    ],
+                    move |c, s, f| {
+                        let cu = number("spec", f.get("spec"), "CU")?;
+                        let (item, charge) =
+                            c.modify_purchase(s, &target, crate::console::Modify::Spec(cu))?;
+                        Ok(Opened::Done(format!(
+                            "scaling {} to {cu} CU; when done, {}",
+                            item.kind.title(),
+                            charge_phrase(charge)
+                        )))
                     },
                 ))
             }
