@@ -89,7 +89,7 @@ fn serve(
 
 fn console(cli: &Cli) -> Result<(), ConsoleError> {
     let dir = cli.store_dir();
-    let created = if dir.join("db").exists() {
+    let created = if dwc::store::Store::exists(&dir).map_err(ConsoleError::from)? {
         None
     } else {
         first_run(&dir)?

@@ -2000,7 +2000,7 @@ fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
         format!(
             "created tenant {account} ({} edition, {region}) in {}",
             edition.title(),
-            cli.store_dir().display()
+            crate::store::shown(&cli.store_dir())
         ),
         account,
     )
@@ -2019,8 +2019,8 @@ fn demo(cli: &Cli, scale: Option<usize>) -> Out {
             "created the demo tenant {} ({} edition){extra} in {}\nIt is an open store: act as any user with --user NAME, no password (try `dwc --store {} --user alice workspace list`).",
             t.account,
             t.edition.title(),
-            dir.display(),
-            dir.display()
+            crate::store::shown(&dir),
+            crate::store::shown(&dir)
         ),
         &t.account,
     )

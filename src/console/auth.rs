@@ -153,30 +153,56 @@ pub struct Vault {
 }
 
 impl Vault {
-    /// Creates the key file (mode 0600) if it does not exist, then loads it.
-    pub fn create_or_load(dir: &Path) -> Result<Vault> {
+    /// Creates the key file (mode 0600) if it does not exist, then loads it. `location` is the
+    /// store's; the key lives in its local directory (`store::local_dir`).
+    pub fn create_or_load(location: &Path) -> Result<Vault> {
+        let dir = crate::store::local_dir(location);
         let path = dir.join(KEY_FILE);
         if !path.exists() {
+            if !dir.exists() {
+                let mut b = fs::DirBuilder::new();
+                b.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+                b.create(&dir)
+                    .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", dir.display())))?;
+            }
             let mut key = [0u8; 32];
             OsRng.fill_bytes(&mut key);
             let mut opts = fs::OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-            let mut f = opts
-                .open(&path)
-                .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", path.display())))?;
-            f.write_all(&key)
-                .and_then(|_| f.sync_all())
-                .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", path.display())))?;
+            match opts.open(&path) {
+                Ok(mut f) => f
+                    .write_all(&key)
+                    .and_then(|_| f.sync_all())
+                    .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", path.display())))?,
+                // Another process sharing the store made it first: that one is the key.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(ConsoleError::Store(format!(
+                        "creating {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
         }
-        Vault::load(dir)
+        Vault::load(location)
     }
 
-    pub fn load(dir: &Path) -> Result<Vault> {
-        let path = dir.join(KEY_FILE);
+    pub fn load(location: &Path) -> Result<Vault> {
+        let path = crate::store::local_dir(location).join(KEY_FILE);
         let bytes = fs::read(&path).map_err(|e| {
-            ConsoleError::Store(format!("reading the secret key {}: {e}", path.display()))
+            let hint = if crate::store::is_postgres(location) {
+                " (a store in PostgreSQL keeps its secret key on each machine that opens it: copy it there from the first, or set DWC_STATE_DIR to where it is)"
+            } else {
+                ""
+            };
+            ConsoleError::Store(format!(
+                "reading the secret key {}: {e}{hint}",
+                path.display()
+            ))
         })?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| {
             ConsoleError::Store(format!(

@@ -757,6 +757,13 @@ impl Console {
         scale_workspaces: Option<usize>,
         clock: Box<dyn Clock>,
     ) -> Result<Console> {
+        if crate::store::is_postgres(dir) {
+            // A database holds one tenant: built in place (no directory to build beside).
+            if crate::store::Store::exists(dir)? {
+                return Err(crate::store::StoreError::Exists(crate::store::shown(dir)).into());
+            }
+            return Console::build_demo(dir, scale_workspaces, clock);
+        }
         let shown = dir.display().to_string();
         if dir.join("db").exists() {
             return Err(crate::store::StoreError::Exists(shown).into());

@@ -250,9 +250,17 @@ impl Console {
             JobKind::ScaleResourceGroup { .. } if last => self.item_of_group(&job.target)?,
             _ => None,
         };
+        let change = super::sessions::Change {
+            who: job.started_by.clone(),
+            action: "dwc:Job".into(),
+            target: format!("{} {}", job.label(), job.progress()),
+            region: job.region.clone(),
+        };
+        let note = self.others.note(&change);
         let ran = self.store.transact(|tx| {
-            // Someone else ran this step meanwhile: it must not run twice.
-            if !tx.has(T::Due, k)?
+            // Someone else ran this step meanwhile, or is running it on another server: it must
+            // not run twice.
+            if !tx.claim(T::Due, k)?
                 || tx.get::<Job, ConsoleError>(T::Jobs, &job_key(id))?.as_ref() != Some(&before)
             {
                 return Ok(false);
@@ -269,6 +277,7 @@ impl Console {
                 arm(tx, step.due, &Due::JobStep(job.id))?;
             }
             tx.put(T::Jobs, &job_key(job.id), &job)?;
+            tx.notify(&note);
             if ended {
                 let (outcome, detail) = match &job.outcome {
                     Some(JobOutcome::Failed(r)) => {
@@ -293,12 +302,7 @@ impl Console {
             Ok(true)
         })?;
         if ran {
-            self.sessions.publish(super::sessions::Change {
-                who: job.started_by.clone(),
-                action: "dwc:Job".into(),
-                target: format!("{} {}", job.label(), job.progress()),
-                region: job.region.clone(),
-            });
+            self.sessions.publish(change);
         }
         Ok(())
     }
@@ -674,10 +678,14 @@ impl Console {
 
     fn run_expiry(&self, k: &[u8], name: &str) -> Result<()> {
         let now = self.now();
-        let g = self.rg(name)?;
         self.store.transact(|tx| {
+            // Once, whichever process sees it first; the group as this transaction reads it.
+            if !tx.claim(T::Due, k)? {
+                return Ok(());
+            }
             tx.del(T::Due, k)?;
-            let Some(mut g) = g.clone() else {
+            let Some(mut g) = tx.get::<ResourceGroup, _>(T::ResourceGroups, name.as_bytes())?
+            else {
                 return Ok(());
             };
             match g.on_clock(now) {
@@ -776,13 +784,16 @@ impl Console {
             return Ok(());
         }
         let Some(ws) = ws else { return Ok(()) };
-        // Sled transactions cannot scan, so the keys are read first; one process holds the store.
+        // Transactions read by key, so the keys are read first; the claim makes the purge once.
         let members = self.store.keys(T::Members, &prefix(name))?;
         let roles = self.store.keys(T::Roles, &prefix(name))?;
         let compute = self.store.keys(T::Compute, &prefix(name))?;
         let sources = self.store.keys(T::DsByWs, &prefix(name))?;
         let clusters = self.store.keys(T::Clusters, &prefix(name))?;
         self.store.transact(|tx| {
+            if !tx.claim(T::Due, k)? {
+                return Ok(());
+            }
             tx.del(T::Due, k)?;
             for c in &clusters {
                 tx.del(T::Clusters, c)?;
@@ -827,6 +838,9 @@ impl Console {
         let title = start.format("%B").to_string();
         let next = next_month_start(start);
         self.store.transact(|tx| {
+            if !tx.claim(T::Due, k)? {
+                return Ok(());
+            }
             tx.del(T::Due, k)?;
             for item in &items {
                 let subscribed = matches!(item.billing, Billing::Subscription { .. })

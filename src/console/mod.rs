@@ -125,6 +125,8 @@ pub struct Console {
     advancing: Mutex<()>,
     /// Open sessions and the change feed (DESIGN §12).
     sessions: Arc<sessions::Sessions>,
+    /// What other processes sharing the store (PostgreSQL) have committed.
+    others: Arc<sessions::Others>,
 }
 
 const TENANT_KEY: &[u8] = b"tenant";
@@ -173,7 +175,9 @@ impl Console {
             lockout: RwLock::default(),
             advancing: Mutex::default(),
             sessions: Arc::default(),
+            others: Arc::default(),
         };
+        c.hear_others();
         c.arm_timers(false)?;
         Ok(c)
     }
@@ -203,12 +207,15 @@ impl Console {
             lockout: RwLock::default(),
             advancing: Mutex::default(),
             sessions: Arc::default(),
+            others: Arc::default(),
         };
+        c.hear_others();
         c.arm_timers(false)?;
         Ok(c)
     }
 
     pub fn tenant(&self) -> Tenant {
+        self.catch_up();
         self.tenant
             .read()
             .map(|t| t.clone())
@@ -238,6 +245,7 @@ impl Console {
             advancing: Mutex::default(),
             // A shadow's changes are nobody's news until they are adopted.
             sessions: Arc::default(),
+            others: Arc::default(),
         })
     }
 
@@ -307,6 +315,7 @@ impl Console {
     }
 
     fn caller(&self, s: &Session) -> Result<Caller> {
+        self.catch_up();
         if s.principal.is_account() {
             return Ok(Caller {
                 policies: Vec::new(),
@@ -593,18 +602,21 @@ impl Console {
             outcome,
             detail,
         };
+        let change = sessions::Change {
+            who: ev.principal.clone(),
+            action: ev.action.clone(),
+            target: ev.target.clone(),
+            region: ev.region.clone(),
+        };
+        let note = self.others.note(&change);
         let result = self.store.transact(|tx| {
             let r = body(tx)?;
             append_audit(tx, &ev)?;
+            tx.notify(&note);
             Ok(r)
         });
         if result.is_ok() {
-            self.sessions.publish(sessions::Change {
-                who: ev.principal.clone(),
-                action: ev.action.clone(),
-                target: ev.target.clone(),
-                region: ev.region.clone(),
-            });
+            self.sessions.publish(change);
         }
         result.map_err(|e| {
             let e = ConsoleError::from(e);

@@ -15,7 +15,7 @@ use super::error::{ConsoleError, Result};
 use super::{Console, Session};
 
 /// A change committed through the console, for the sessions that show what it touched.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Change {
     pub who: String,
     pub action: String,
@@ -147,7 +147,84 @@ impl Sessions {
     }
 }
 
+/// What other processes sharing the store have committed, as they announce it on commit: this
+/// process's caches (the tenant, compiled policies) are stale once anything was heard.
+pub struct Others {
+    /// This process's mark on what it announces, so it does not hear itself.
+    origin: u64,
+    heard: AtomicU64,
+    seen: AtomicU64,
+}
+
+impl Default for Others {
+    fn default() -> Self {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        Others {
+            origin: OsRng.next_u64(),
+            heard: AtomicU64::new(0),
+            seen: AtomicU64::new(0),
+        }
+    }
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct Note {
+    origin: u64,
+    #[serde(flatten)]
+    change: Change,
+}
+
+impl Others {
+    /// What a commit announces.
+    pub(super) fn note(&self, change: &Change) -> String {
+        serde_json::to_string(&Note {
+            origin: self.origin,
+            change: change.clone(),
+        })
+        .unwrap_or_default()
+    }
+}
+
 impl Console {
+    /// On a shared store, hears what other processes commit: each change goes on this
+    /// process's feed like its own, and the caches are refreshed before they are next used.
+    pub(super) fn hear_others(&self) {
+        if !self.store.is_shared() {
+            return;
+        }
+        let others = self.others.clone();
+        let sessions = self.sessions.clone();
+        self.store.listen(Box::new(move |payload| {
+            let Ok(note) = serde_json::from_str::<Note>(&payload) else {
+                return;
+            };
+            if note.origin == others.origin {
+                return;
+            }
+            others.heard.fetch_add(1, Ordering::SeqCst);
+            sessions.publish(note.change);
+        }));
+    }
+
+    /// Drops what another process may have made stale: the tenant record and compiled
+    /// policies are read again.
+    pub(super) fn catch_up(&self) {
+        let heard = self.others.heard.load(Ordering::SeqCst);
+        if self.others.seen.swap(heard, Ordering::SeqCst) == heard {
+            return;
+        }
+        if let Ok(Some(t)) = self
+            .store
+            .get::<super::Tenant>(crate::store::T::Meta, super::TENANT_KEY)
+        {
+            *self.tenant.write().unwrap_or_else(|e| e.into_inner()) = t;
+        }
+        self.policy_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     /// Notes an open session (a served terminal or command); refused past the server's limit.
     pub fn open_session(&self, s: &Session, source: &str, kind: &str) -> Result<Ticket> {
         let reg = &self.sessions;

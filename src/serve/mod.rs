@@ -77,10 +77,12 @@ fn start_log(dir: &Path, level: &str) -> tracing_appender::non_blocking::WorkerG
 
 /// Serves the store in `opts.dir` until SIGINT or SIGTERM.
 pub fn serve(opts: ServeOptions) -> Result<(), ConsoleError> {
+    // The server's own files: in the store directory, or for a database on this machine.
+    let local = crate::store::local_dir(&opts.dir);
     let config_path = opts
         .config
         .clone()
-        .unwrap_or_else(|| opts.dir.join(config::FILE));
+        .unwrap_or_else(|| local.join(config::FILE));
     let mut cfg = ServeConfig::load(&config_path, opts.config.is_some())?;
     if let Some(l) = &opts.listen {
         cfg.listen = l.clone();
@@ -96,12 +98,12 @@ pub fn serve(opts: ServeOptions) -> Result<(), ConsoleError> {
         lock: chrono::Duration::minutes(cfg.lockout_minutes.into()),
     });
     console.set_session_limit(cfg.max_sessions.into());
-    let key = hostkey::load_or_create(&opts.dir)?;
+    let key = hostkey::load_or_create(&local)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(internal)?;
-    let _log = runtime.block_on(async { start_log(&opts.dir, &cfg.log_level) });
+    let _log = runtime.block_on(async { start_log(&local, &cfg.log_level) });
     runtime.block_on(run(Arc::new(console), key, cfg))
 }
 

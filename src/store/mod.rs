@@ -3,13 +3,14 @@
 //! caller hears of success. Knows nothing of permissions or screens.
 
 mod codec;
+mod pg;
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -221,14 +222,77 @@ pub fn last_part(k: &[u8]) -> String {
 
 pub struct Store {
     dir: PathBuf,
-    db: Db,
-    trees: Vec<Tree>,
+    backend: Backend,
     /// In a shadow: what it has written since it was taken, laid over the trees it shares with
     /// its original, which it never writes. `None` in a store itself.
     overlay: Option<RwLock<Changes>>,
     /// Held for the life of the store: a second process gets `InUse` instead of a sled error.
     /// A shadow has none: it lives in this process only.
     _lock: Option<File>,
+}
+
+/// Where the records are: sled's trees in a directory, or PostgreSQL's tables.
+#[derive(Clone)]
+enum Backend {
+    Sled { db: Db, trees: Vec<Tree> },
+    Pg(Arc<pg::Pg>),
+}
+
+/// Whether a `--store` names a PostgreSQL database rather than a directory.
+pub fn is_postgres(location: &Path) -> bool {
+    location.to_str().is_some_and(pg::is_url)
+}
+
+/// A store's location as it may be shown (a database URL without its password).
+pub fn shown(location: &Path) -> String {
+    match location.to_str() {
+        Some(url) if pg::is_url(url) => pg::shown(url),
+        _ => location.display().to_string(),
+    }
+}
+
+/// Where a store's local files are kept — its secret key, and a server's host key, config and
+/// logs: the store directory itself, or for a database `DWC_STATE_DIR`, else a directory named
+/// for the database under the platform data directory (`…/dwc/postgres/HOST-PORT-DB`).
+pub fn local_dir(location: &Path) -> PathBuf {
+    let Some(url) = location.to_str().filter(|u| pg::is_url(u)) else {
+        return location.to_path_buf();
+    };
+    if let Some(d) = std::env::var_os("DWC_STATE_DIR") {
+        return PathBuf::from(d);
+    }
+    let config: Result<tokio_postgres::Config, _> = url.parse();
+    let name = match config {
+        Ok(c) => {
+            let host = match c.get_hosts().first() {
+                Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+                _ => "local".to_owned(),
+            };
+            let port = c.get_ports().first().copied().unwrap_or(5432);
+            let db = c
+                .get_dbname()
+                .or(c.get_user())
+                .unwrap_or("postgres")
+                .to_owned();
+            format!("{host}-{port}-{db}")
+        }
+        Err(_) => "unknown".to_owned(),
+    };
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    directories::ProjectDirs::from("", "", "dwc")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".dwc"))
+        .join("postgres")
+        .join(safe)
 }
 
 /// Per tree (in `T::ALL`'s order), each key written (`Some`) or removed (`None`).
@@ -258,10 +322,10 @@ enum Span<'a> {
 /// `base` in key order (or reversed, with `rev`) with `over`, in the same order, laid over it:
 /// an overlaid key replaces the base's, a removed one hides it.
 fn lay_over(
-    base: impl Iterator<Item = sled::Result<Kv>>,
+    base: impl Iterator<Item = Result<Kv, StoreError>>,
     over: Vec<(Vec<u8>, Option<IVec>)>,
     rev: bool,
-) -> impl Iterator<Item = sled::Result<Kv>> {
+) -> impl Iterator<Item = Result<Kv, StoreError>> {
     enum Next {
         Base,
         Both,
@@ -298,6 +362,66 @@ fn lay_over(
     })
 }
 
+/// Whether two stored values are the same record: the same bytes, or — as PostgreSQL gives
+/// back a record's JSON in its own spacing and key order — the same schema byte and JSON.
+fn same_value(a: Option<&[u8]>, b: Option<&[u8]>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if a != b => match (a.split_first(), b.split_first()) {
+            (Some((va, ja)), Some((vb, jb))) if va == vb => {
+                let parse = |j: &[u8]| serde_json::from_slice::<serde_json::Value>(j).ok();
+                matches!((parse(ja), parse(jb)), (Some(x), Some(y)) if x == y)
+            }
+            _ => false,
+        },
+        (a, b) => a == b,
+    }
+}
+
+/// A transaction on PostgreSQL: SERIALIZABLE, retried with backoff when it meets another, its
+/// writes sent and its announcements made with the commit.
+fn transact_pg<R, E>(pg: &pg::Pg, f: impl Fn(&Tx) -> TxResult<R, E>) -> Result<R, TxError<E>> {
+    let mut attempt = 0;
+    loop {
+        let tx = pg.begin().map_err(TxError::Store)?;
+        let result = f(&Tx {
+            on: On::Pg { pg, tx: &tx },
+        });
+        let retry = match result {
+            Ok(r) => match pg.commit(&tx) {
+                Ok(()) => return Ok(r),
+                Err(pg::Failure::Retry) => true,
+                Err(pg::Failure::Store(e)) => {
+                    pg.rollback(tx);
+                    return Err(TxError::Store(e));
+                }
+            },
+            Err(ConflictableTransactionError::Conflict) => true,
+            Err(ConflictableTransactionError::Abort(TxAbort::Caller(e))) => {
+                pg.rollback(tx);
+                return Err(TxError::Abort(e));
+            }
+            Err(ConflictableTransactionError::Abort(TxAbort::Corrupt(e))) => {
+                pg.rollback(tx);
+                return Err(TxError::Store(e));
+            }
+            Err(ConflictableTransactionError::Storage(e)) => {
+                pg.rollback(tx);
+                return Err(TxError::Store(StoreError::Io {
+                    dir: pg.shown.clone(),
+                    message: e.to_string(),
+                }));
+            }
+        };
+        debug_assert!(retry);
+        pg.rollback(tx);
+        attempt += 1;
+        match pg::Pg::backoff(attempt) {
+            Some(wait) => std::thread::sleep(wait),
+            None => return Err(TxError::Store(pg.gave_up())),
+        }
+    }
+}
+
 /// One sled tree per `T`, in `T::ALL`'s order (a store's trees are indexed by it).
 fn open_trees(db: &Db) -> sled::Result<Vec<Tree>> {
     T::ALL.iter().map(|t| db.open_tree(t.name())).collect()
@@ -324,6 +448,10 @@ pub struct Tx<'a> {
 
 enum On<'a> {
     Sled(&'a [TransactionalTree]),
+    Pg {
+        pg: &'a pg::Pg,
+        tx: &'a pg::PgTx,
+    },
     /// A shadow's transaction: its writes wait here until it commits into the overlay.
     Shadow {
         store: &'a Store,
@@ -333,6 +461,14 @@ enum On<'a> {
 
 fn corrupt<E>(e: StoreError) -> ConflictableTransactionError<TxAbort<E>> {
     ConflictableTransactionError::Abort(TxAbort::Corrupt(e))
+}
+
+/// A PostgreSQL failure inside a transaction: a serialization failure retries it.
+fn pg_failed<E>(f: pg::Failure) -> ConflictableTransactionError<TxAbort<E>> {
+    match f {
+        pg::Failure::Retry => ConflictableTransactionError::Conflict,
+        pg::Failure::Store(e) => corrupt(e),
+    }
 }
 
 pub type TxResult<R, E> = Result<R, ConflictableTransactionError<TxAbort<E>>>;
@@ -353,6 +489,7 @@ impl Tx<'_> {
     fn raw<E>(&self, t: T, k: &[u8]) -> TxResult<Option<IVec>, E> {
         match &self.on {
             On::Sled(trees) => Ok(trees[t as usize].get(k)?),
+            On::Pg { pg, tx } => pg.tx_get(tx, t, k).map_err(pg_failed),
             On::Shadow { store, pending } => match pending.borrow()[t as usize].get(k) {
                 Some(v) => Ok(v.clone()),
                 None => store.raw(t, k).map_err(corrupt),
@@ -364,6 +501,9 @@ impl Tx<'_> {
         match (&self.on, v) {
             (On::Sled(trees), Some(v)) => trees[t as usize].insert(k, v).map(drop)?,
             (On::Sled(trees), None) => trees[t as usize].remove(k).map(drop)?,
+            (On::Pg { tx, .. }, v) => {
+                tx.pending.borrow_mut()[t as usize].insert(k.to_vec(), v);
+            }
             (On::Shadow { pending, .. }, v) => {
                 pending.borrow_mut()[t as usize].insert(k.to_vec(), v);
             }
@@ -398,10 +538,29 @@ impl Tx<'_> {
     /// A new, increasing id (audit sequence numbers). A shadow takes its ids from the store it
     /// shadows, so they stay unique when it is adopted.
     pub fn next_id<E>(&self) -> TxResult<u64, E> {
-        Ok(match &self.on {
-            On::Sled(trees) => trees[T::Audit as usize].generate_id()?,
-            On::Shadow { store, .. } => store.db.generate_id()?,
-        })
+        match &self.on {
+            On::Sled(trees) => Ok(trees[T::Audit as usize].generate_id()?),
+            On::Pg { pg, tx } => pg.tx_next_id(tx).map_err(pg_failed),
+            On::Shadow { store, .. } => store.generate_id().map_err(corrupt),
+        }
+    }
+
+    /// Takes the entry at `k` for this transaction, as a job step or a clock duty does before it
+    /// runs: `false` when it is gone — or, on PostgreSQL, when another server's transaction
+    /// holds it (`SELECT … FOR UPDATE SKIP LOCKED`), so each runs once whoever sees it first.
+    pub fn claim<E>(&self, t: T, k: &[u8]) -> TxResult<bool, E> {
+        match &self.on {
+            On::Pg { pg, tx } => pg.tx_claim(tx, t, k).map_err(pg_failed),
+            _ => self.has(t, k),
+        }
+    }
+
+    /// Announces `payload` to the other processes sharing the store when (and only if) this
+    /// transaction commits. Nothing else shares a sled store, so there it is nobody's news.
+    pub fn notify(&self, payload: &str) {
+        if let On::Pg { tx, .. } = &self.on {
+            tx.notes.borrow_mut().push(payload.to_owned());
+        }
     }
 }
 
@@ -539,6 +698,16 @@ impl Store {
     /// Opens the store in `dir`; with `create`, makes the directory and an empty store if needed.
     /// Takes the store's lock first, so a second process is told at once and nothing is touched.
     pub fn open(dir: &Path, create: bool) -> Result<Store, StoreError> {
+        if let Some(url) = dir.to_str().filter(|u| pg::is_url(u)) {
+            // No lock: on PostgreSQL every process shares the tenant.
+            let pg = pg::Pg::connect(url, create)?;
+            return Ok(Store {
+                dir: dir.to_path_buf(),
+                backend: Backend::Pg(Arc::new(pg)),
+                overlay: None,
+                _lock: None,
+            });
+        }
         let shown = dir.display().to_string();
         if !dir.join("db").exists() && !create {
             return Err(StoreError::Missing(shown));
@@ -580,8 +749,7 @@ impl Store {
         let trees = open_trees(&db).map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
-            db,
-            trees,
+            backend: Backend::Sled { db, trees },
             overlay: None,
             _lock: Some(lock),
         };
@@ -594,10 +762,11 @@ impl Store {
             }
             Some(_) => {}
             None => {
-                store
-                    .tree(T::Meta)
-                    .insert(VERSION_KEY, encode(&STORE_VERSION))
-                    .map_err(|e| io(dir, e))?;
+                if let Backend::Sled { trees, .. } = &store.backend {
+                    trees[T::Meta as usize]
+                        .insert(VERSION_KEY, encode(&STORE_VERSION))
+                        .map_err(|e| io(dir, e))?;
+                }
                 store.flush()?;
             }
         }
@@ -608,12 +777,48 @@ impl Store {
         &self.dir
     }
 
-    fn tree(&self, t: T) -> &Tree {
-        &self.trees[t as usize]
+    /// Whether `location` holds a store with something in it (a first run offers to make one).
+    pub fn exists(location: &Path) -> Result<bool, StoreError> {
+        if !is_postgres(location) {
+            return Ok(location.join("db").exists());
+        }
+        match Store::open(location, false) {
+            Ok(s) => match &s.backend {
+                Backend::Pg(pg) => pg.holds_anything(),
+                Backend::Sled { .. } => Ok(true),
+            },
+            Err(StoreError::Missing(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the records are in PostgreSQL, shared with other processes.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Pg(_))
+    }
+
+    /// Calls `each` with what other processes announce as they commit (`Tx::notify`), for as
+    /// long as the store lives. A sled store has nobody else to hear from.
+    pub fn listen(&self, each: Box<dyn Fn(String) + Send + Sync>) {
+        if let Backend::Pg(pg) = &self.backend {
+            pg.listen(each);
+        }
+    }
+
+    /// A new, increasing id outside any transaction.
+    fn generate_id(&self) -> Result<u64, StoreError> {
+        match &self.backend {
+            Backend::Sled { db, .. } => db.generate_id().map_err(|e| io(&self.dir, e)),
+            Backend::Pg(pg) => pg.next_id(),
+        }
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| io(&self.dir, e))
+        match &self.backend {
+            Backend::Sled { db, .. } => db.flush().map(|_| ()).map_err(|e| io(&self.dir, e)),
+            // A commit is durable when PostgreSQL acknowledges it.
+            Backend::Pg(_) => Ok(()),
+        }
     }
 
     /// A record's bytes, as a shadow sees them when this is one.
@@ -623,28 +828,46 @@ impl Store {
         {
             return Ok(v.clone());
         }
-        self.tree(t).get(k).map_err(|e| io(&self.dir, e))
+        match &self.backend {
+            Backend::Sled { trees, .. } => trees[t as usize].get(k).map_err(|e| io(&self.dir, e)),
+            Backend::Pg(pg) => pg.get(t, k),
+        }
     }
 
     /// The entries of a span in key order (or reversed, with `rev`), as a shadow sees them when
     /// this is one.
+    /// `limit` bounds what a database is asked for; a shadow's overlay may hide some of it, so
+    /// a shadow asks for everything.
     fn entries<'s>(
         &'s self,
         t: T,
         span: Span<'_>,
         rev: bool,
+        limit: Option<usize>,
     ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
-        let tree = self.tree(t);
-        let base = match span {
-            Span::Prefix(p) => tree.scan_prefix(p),
-            Span::Before(end) => tree.range(..end),
-        };
-        let base: Box<dyn Iterator<Item = sled::Result<Kv>> + 's> = match rev {
-            true => Box::new(base.rev()),
-            false => Box::new(base),
+        let base: Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> = match &self.backend {
+            Backend::Sled { trees, .. } => {
+                let tree = &trees[t as usize];
+                let base = match span {
+                    Span::Prefix(p) => tree.scan_prefix(p),
+                    Span::Before(end) => tree.range(..end),
+                };
+                let base: Box<dyn Iterator<Item = sled::Result<Kv>> + 's> = match rev {
+                    true => Box::new(base.rev()),
+                    false => Box::new(base),
+                };
+                Box::new(base.map(|r| r.map_err(|e| io(&self.dir, e))))
+            }
+            Backend::Pg(pg) => {
+                let limit = if self.overlay.is_some() { None } else { limit };
+                match pg.range(t, span, rev, limit) {
+                    Ok(rows) => Box::new(rows.into_iter().map(Ok)),
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                }
+            }
         };
         let Some(over) = &self.overlay else {
-            return Box::new(base.map(|r| r.map_err(|e| io(&self.dir, e))));
+            return base;
         };
         let changes = read(over);
         let mine = &changes[t as usize];
@@ -660,7 +883,7 @@ impl Store {
         if rev {
             over.reverse();
         }
-        Box::new(lay_over(base, over, rev).map(|r| r.map_err(|e| io(&self.dir, e))))
+        Box::new(lay_over(base, over, rev))
     }
 
     pub fn get<V: DeserializeOwned>(&self, t: T, k: &[u8]) -> Result<Option<V>, StoreError> {
@@ -676,7 +899,7 @@ impl Store {
 
     /// Records under a key prefix, in key order.
     pub fn scan<V: DeserializeOwned>(&self, t: T, p: &[u8]) -> Result<Vec<V>, StoreError> {
-        self.entries(t, Span::Prefix(p), false)
+        self.entries(t, Span::Prefix(p), false, None)
             .map(|r| {
                 let (k, v) = r?;
                 decode(t.name(), &k, &v)
@@ -684,16 +907,23 @@ impl Store {
             .collect()
     }
 
+    /// Every entry of a tree as stored, in key order (copying a store).
+    pub fn raw_entries(&self, t: T) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.entries(t, Span::Prefix(b""), false, None)
+            .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())))
+            .collect()
+    }
+
     /// Keys under a prefix (index trees), in key order.
     pub fn keys(&self, t: T, p: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.entries(t, Span::Prefix(p), false)
+        self.entries(t, Span::Prefix(p), false, None)
             .map(|r| r.map(|(k, _)| k.to_vec()))
             .collect()
     }
 
     /// Up to `limit` keys that sort before `end`, in key order (the due-time index).
     pub fn keys_before(&self, t: T, end: &[u8], limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.entries(t, Span::Before(end), false)
+        self.entries(t, Span::Before(end), false, Some(limit))
             .take(limit)
             .map(|r| r.map(|(k, _)| k.to_vec()))
             .collect()
@@ -701,19 +931,22 @@ impl Store {
 
     /// The first key of a tree, if any (the next thing due).
     pub fn first_key(&self, t: T) -> Result<Option<Vec<u8>>, StoreError> {
-        self.entries(t, Span::Prefix(b""), false)
+        self.entries(t, Span::Prefix(b""), false, Some(1))
             .next()
             .transpose()
             .map(|o| o.map(|(k, _)| k.to_vec()))
     }
 
     pub fn count(&self, t: T, p: &[u8]) -> usize {
-        self.entries(t, Span::Prefix(p), false).count()
+        if let (Backend::Pg(pg), None) = (&self.backend, &self.overlay) {
+            return pg.count(t, p).unwrap_or(0);
+        }
+        self.entries(t, Span::Prefix(p), false, None).count()
     }
 
     /// The last `n` records of a tree, newest first (audit log).
     pub fn last<V: DeserializeOwned>(&self, t: T, n: usize) -> Result<Vec<V>, StoreError> {
-        self.entries(t, Span::Prefix(b""), true)
+        self.entries(t, Span::Prefix(b""), true, Some(n))
             .take(n)
             .map(|r| {
                 let (k, v) = r?;
@@ -728,7 +961,11 @@ impl Store {
         if let Some(over) = &self.overlay {
             return self.transact_shadow(over, f);
         }
-        let result = self.trees.as_slice().transaction(|trees| {
+        let trees = match &self.backend {
+            Backend::Sled { trees, .. } => trees,
+            Backend::Pg(pg) => return transact_pg(pg, f),
+        };
+        let result = trees.as_slice().transaction(|trees| {
             f(&Tx {
                 on: On::Sled(trees),
             })
@@ -788,8 +1025,7 @@ impl Store {
         };
         Ok(Store {
             dir: self.dir.clone(),
-            db: self.db.clone(),
-            trees: self.trees.clone(),
+            backend: self.backend.clone(),
             overlay: Some(RwLock::new(changes)),
             _lock: None,
         })
@@ -807,7 +1043,7 @@ impl Store {
         let mut changes: Vec<(usize, Vec<u8>, Option<IVec>)> = Vec::new();
         for (i, (t, tree)) in T::ALL.iter().zip(taken).enumerate() {
             for (k, v) in tree {
-                if self.raw(*t, &k)? != v {
+                if !same_value(self.raw(*t, &k)?.as_deref(), v.as_deref()) {
                     changes.push((i, k, v));
                 }
             }
@@ -822,7 +1058,18 @@ impl Store {
             }
             return Ok(changes.len());
         }
-        let result: Result<(), TransactionError<()>> = self.trees.as_slice().transaction(|trees| {
+        let trees = match &self.backend {
+            Backend::Sled { trees, .. } => trees,
+            Backend::Pg(pg) => {
+                let mut batch = no_changes();
+                for (i, k, v) in changes.iter().cloned() {
+                    batch[i].insert(k, v);
+                }
+                pg.write(batch)?;
+                return Ok(changes.len());
+            }
+        };
+        let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|trees| {
             for (i, k, v) in &changes {
                 match v {
                     Some(v) => trees[*i].insert(k.as_slice(), v.clone())?,
@@ -851,19 +1098,30 @@ impl Store {
         }
         // Chunks with a flush between keep sled's write buffers from growing with the load.
         const CHUNK: usize = 5_000;
+        let tree = match &self.backend {
+            Backend::Sled { trees, .. } => &trees[t as usize],
+            Backend::Pg(pg) => {
+                let mut items = items.into_iter().peekable();
+                while items.peek().is_some() {
+                    let mut batch = no_changes();
+                    for (k, v) in items.by_ref().take(CHUNK) {
+                        batch[t as usize].insert(k, Some(IVec::from(v)));
+                    }
+                    pg.write(batch)?;
+                }
+                return Ok(());
+            }
+        };
         let mut batch = sled::Batch::default();
         for (n, (k, v)) in items.into_iter().enumerate() {
             batch.insert(k, v);
             if (n + 1) % CHUNK == 0 {
-                self.tree(t)
-                    .apply_batch(std::mem::take(&mut batch))
+                tree.apply_batch(std::mem::take(&mut batch))
                     .map_err(|e| io(&self.dir, e))?;
                 self.flush()?;
             }
         }
-        self.tree(t)
-            .apply_batch(batch)
-            .map_err(|e| io(&self.dir, e))
+        tree.apply_batch(batch).map_err(|e| io(&self.dir, e))
     }
 }
 

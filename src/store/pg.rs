@@ -1,0 +1,669 @@
+//! The store on PostgreSQL (DESIGN §13): one table per tree (`key bytea primary key`, the
+//! schema-version byte `v`, the record as `value jsonb`; an index entry has neither), made and
+//! checked under an advisory lock; SERIALIZABLE transactions retried on serialization failure;
+//! no lock on the store, so many processes and servers share one tenant.
+//!
+//! The store's API is synchronous and is called from threads of every kind — plain ones, tokio's
+//! blocking pool, and the local console's own async loop — so every query runs as a task on
+//! this store's runtime and the caller waits on a channel, never by entering a runtime itself.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use sled::IVec;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Config, NoTls};
+
+use super::{Kv, STORE_VERSION, Span, StoreError, T, VERSION_KEY, encode};
+
+/// `pg_advisory_xact_lock` key for creating and migrating the tables: "dwc" in ASCII.
+const MIGRATION_LOCK: i64 = 0x0064_7763;
+/// The channel committed changes are announced on (serve issue, point 5).
+pub const CHANNEL: &str = "dwc_changes";
+/// How often a transaction that keeps meeting others is tried before the error says so.
+const ATTEMPTS: u32 = 12;
+
+pub fn is_url(s: &str) -> bool {
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+/// The URL as it may be shown: its password, if it has one, replaced by `***`.
+pub fn shown(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{scheme}://{name}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+pub(super) struct Pg {
+    rt: Option<tokio::runtime::Runtime>,
+    pool: Pool,
+    config: Config,
+    pub(super) shown: String,
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        // Dropping a runtime blocks, which is refused inside an async context (the local
+        // console drops its store there); this one is left to stop on its own.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// A query's failure: a serialization failure (try the transaction again) or anything else.
+pub(super) enum Failure {
+    Retry,
+    Store(StoreError),
+}
+
+fn is_retry(e: &tokio_postgres::Error) -> bool {
+    matches!(
+        e.code(),
+        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
+    )
+}
+
+fn message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("PostgreSQL: {} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
+}
+
+fn table(t: T) -> String {
+    format!("dwc_{}", t.name())
+}
+
+/// The smallest key after every key starting with `p`; `None` when there is none.
+fn successor(p: &[u8]) -> Option<Vec<u8>> {
+    let mut s = p.to_vec();
+    while let Some(last) = s.pop() {
+        if last < 0xff {
+            s.push(last + 1);
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// A value's columns: the schema byte and the JSON after it; an index entry has neither.
+fn columns(t: T, k: &[u8], v: &[u8]) -> Result<(Option<i16>, Option<String>), StoreError> {
+    match v.split_first() {
+        None => Ok((None, None)),
+        Some((version, json)) => match std::str::from_utf8(json) {
+            Ok(s) => Ok((Some(i16::from(*version)), Some(s.to_owned()))),
+            Err(e) => Err(StoreError::Corrupt {
+                tree: t.name(),
+                key: String::from_utf8_lossy(k).replace('\0', "/"),
+                message: format!("not JSON text: {e}"),
+            }),
+        },
+    }
+}
+
+fn value(v: Option<i16>, json: Option<String>) -> IVec {
+    match (v, json) {
+        (Some(v), Some(json)) => {
+            let mut out = Vec::with_capacity(json.len() + 1);
+            out.push(v as u8);
+            out.extend_from_slice(json.as_bytes());
+            IVec::from(out)
+        }
+        _ => IVec::default(),
+    }
+}
+
+/// The password when the URL has none: `PGPASSWORD`, else the matching `.pgpass` line
+/// (`PGPASSFILE`, else `~/.pgpass`), as libpq finds it.
+fn password_for(config: &Config) -> Option<String> {
+    if let Ok(p) = std::env::var("PGPASSWORD") {
+        return Some(p);
+    }
+    let file = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| directories::BaseDirs::new().map(|d| d.home_dir().join(".pgpass")))?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_owned(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
+    let db = config.get_dbname().unwrap_or_default().to_owned();
+    let user = config.get_user().unwrap_or_default().to_owned();
+    let want = [host, port, db, user];
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .find_map(|line| {
+            let fields = split_pgpass(line);
+            if fields.len() != 5 {
+                return None;
+            }
+            let matches = want.iter().zip(&fields).all(|(w, f)| f == "*" || f == w);
+            matches.then(|| fields[4].clone())
+        })
+}
+
+/// A `.pgpass` line's fields: `:` separates, `\` escapes.
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    fields.last_mut().map(|f| f.push(n));
+                }
+            }
+            ':' => fields.push(String::new()),
+            c => {
+                fields.last_mut().map(|f| f.push(c));
+            }
+        }
+    }
+    fields
+}
+
+type Changes = Vec<BTreeMap<Vec<u8>, Option<IVec>>>;
+
+impl Pg {
+    /// Connects to `url`; with `create`, makes the tables where there are none. Refuses a store
+    /// a newer dwc wrote and, without `create`, a database that holds none.
+    pub(super) fn connect(url: &str, create: bool) -> Result<Pg, StoreError> {
+        let shown = shown(url);
+        let fail = |m: String| StoreError::Io {
+            dir: shown.clone(),
+            message: m,
+        };
+        let mut config: Config = url.parse().map_err(|e| fail(format!("bad URL: {e}")))?;
+        if config.get_password().is_none()
+            && let Some(p) = password_for(&config)
+        {
+            config.password(p);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("dwc");
+        }
+        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+            return Err(fail(
+                "sslmode=require: this dwc connects without TLS; use sslmode=disable or prefer, over loopback or a tunnel"
+                    .into(),
+            ));
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("dwc-postgres")
+            .enable_all()
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(Duration::from_secs(30)))
+            .create_timeout(Some(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| fail(e.to_string()))?;
+        let pg = Pg {
+            rt: Some(rt),
+            pool,
+            config,
+            shown,
+        };
+        pg.prepare(create)?;
+        Ok(pg)
+    }
+
+    /// Runs `fut` on this store's runtime and waits for it.
+    fn run<R: Send + 'static>(&self, fut: impl Future<Output = R> + Send + 'static) -> R {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let rt = self
+            .rt
+            .as_ref()
+            .expect("the runtime lives as long as the store");
+        rt.spawn(async move {
+            let _ = tx.send(fut.await);
+        });
+        rx.recv().expect("a store task always answers")
+    }
+
+    fn io(&self, m: impl std::fmt::Display) -> StoreError {
+        StoreError::Io {
+            dir: self.shown.clone(),
+            message: m.to_string(),
+        }
+    }
+
+    fn client(&self) -> Result<Object, StoreError> {
+        let pool = self.pool.clone();
+        self.run(async move { pool.get().await })
+            .map_err(|e| self.io(format!("connecting: {e}")))
+    }
+
+    /// Makes or checks the tables under the migration lock.
+    fn prepare(&self, create: bool) -> Result<(), StoreError> {
+        let mut client = self.client()?;
+        let shown = self.shown.clone();
+        let r: Result<Result<(), StoreError>, tokio_postgres::Error> = self.run(async move {
+            let tx = client.transaction().await?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+                .await?;
+            let exists: bool = tx
+                .query_one("SELECT to_regclass('dwc_meta') IS NOT NULL", &[])
+                .await?
+                .get(0);
+            if !exists && !create {
+                return Ok(Err(StoreError::Missing(shown)));
+            }
+            let mut ddl = String::new();
+            for t in T::ALL {
+                ddl.push_str(&format!(
+                    "CREATE TABLE IF NOT EXISTS {} (key bytea PRIMARY KEY, v smallint, value jsonb);\n",
+                    table(t)
+                ));
+            }
+            ddl.push_str("CREATE SEQUENCE IF NOT EXISTS dwc_ids;\n");
+            tx.batch_execute(&ddl).await?;
+            let row = tx
+                .query_opt(
+                    "SELECT value::text FROM dwc_meta WHERE key = $1",
+                    &[&VERSION_KEY],
+                )
+                .await?;
+            let found: Option<u32> = row
+                .and_then(|r| r.get::<_, Option<String>>(0))
+                .and_then(|s| s.parse().ok());
+            match found {
+                Some(v) if v > STORE_VERSION => {
+                    return Ok(Err(StoreError::TooNew {
+                        dir: shown,
+                        found: v,
+                    }));
+                }
+                Some(_) => {}
+                None => {
+                    let bytes = encode(&STORE_VERSION);
+                    let json = std::str::from_utf8(&bytes[1..]).unwrap_or("1").to_owned();
+                    tx.execute(
+                        "INSERT INTO dwc_meta (key, v, value) VALUES ($1, $2, $3::text::jsonb)",
+                        &[&VERSION_KEY, &i16::from(bytes[0]), &json],
+                    )
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(Ok(()))
+        });
+        r.map_err(|e| self.io(message(&e)))?
+    }
+
+    /// Whether the database holds more than an empty store.
+    pub(super) fn holds_anything(&self) -> Result<bool, StoreError> {
+        let client = self.client()?;
+        self.run(async move {
+            client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM dwc_meta WHERE key <> $1)",
+                    &[&VERSION_KEY],
+                )
+                .await
+                .map(|r| r.get::<_, bool>(0))
+        })
+        .map_err(|e| self.io(message(&e)))
+    }
+
+    pub(super) fn get(&self, t: T, k: &[u8]) -> Result<Option<IVec>, StoreError> {
+        let client = self.client()?;
+        let k = k.to_vec();
+        self.run(async move { get_on(&client, t, k).await })
+            .map_err(|e| self.io(message(&e)))
+    }
+
+    /// A span's entries in key order (or reversed), at most `limit` of them.
+    pub(super) fn range(
+        &self,
+        t: T,
+        span: Span<'_>,
+        rev: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<Kv>, StoreError> {
+        let client = self.client()?;
+        let (lo, hi) = match span {
+            Span::Prefix(p) => (p.to_vec(), successor(p)),
+            Span::Before(end) => (Vec::new(), Some(end.to_vec())),
+        };
+        let limit = limit.map(|n| n as i64);
+        self.run(async move {
+            let order = if rev { "DESC" } else { "ASC" };
+            let upper = if hi.is_some() { "AND key < $2" } else { "AND $2::bytea IS NULL" };
+            let sql = format!(
+                "SELECT key, v, value::text FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
+                table(t)
+            );
+            let stmt = client.prepare_cached(&sql).await?;
+            let rows = client.query(&stmt, &[&lo, &hi, &limit]).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let k: Vec<u8> = r.get(0);
+                    (IVec::from(k), value(r.get(1), r.get(2)))
+                })
+                .collect())
+        })
+        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+    }
+
+    pub(super) fn count(&self, t: T, p: &[u8]) -> Result<usize, StoreError> {
+        let client = self.client()?;
+        let (lo, hi) = (p.to_vec(), successor(p));
+        self.run(async move {
+            let sql = format!(
+                "SELECT count(*) FROM {} WHERE key >= $1 AND ($2::bytea IS NULL OR key < $2)",
+                table(t)
+            );
+            let stmt = client.prepare_cached(&sql).await?;
+            let n: i64 = client.query_one(&stmt, &[&lo, &hi]).await?.get(0);
+            Ok(n as usize)
+        })
+        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+    }
+
+    pub(super) fn next_id(&self) -> Result<u64, StoreError> {
+        let client = self.client()?;
+        self.run(async move { next_id_on(&client).await })
+            .map_err(|e| self.io(message(&e)))
+    }
+
+    /// Writes `changes` in one transaction (adopting a shadow, bulk loads), retried like any.
+    pub(super) fn write(&self, changes: Changes) -> Result<(), StoreError> {
+        let tx = self.begin()?;
+        *tx.pending.borrow_mut() = changes;
+        match self.commit(&tx) {
+            Ok(()) => Ok(()),
+            Err(Failure::Store(e)) => Err(e),
+            Err(Failure::Retry) => {
+                Err(self.io("a bulk write met another transaction; nothing was written: try again"))
+            }
+        }
+    }
+
+    /// Starts a SERIALIZABLE transaction on a connection of its own.
+    pub(super) fn begin(&self) -> Result<PgTx, StoreError> {
+        let client = self.client()?;
+        let client = self
+            .run(async move {
+                client
+                    .batch_execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await
+                    .map(|_| client)
+            })
+            .map_err(|e| self.io(message(&e)))?;
+        Ok(PgTx {
+            client: RefCell::new(Some(client)),
+            pending: RefCell::new(vec![BTreeMap::new(); T::ALL.len()]),
+            notes: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Runs `op` on the transaction's connection.
+    fn on<R: Send + 'static, F>(
+        &self,
+        tx: &PgTx,
+        op: impl FnOnce(Object) -> F,
+    ) -> Result<R, Failure>
+    where
+        F: Future<Output = (Object, Result<R, tokio_postgres::Error>)> + Send + 'static,
+    {
+        let client = tx
+            .client
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| Failure::Store(self.io("the transaction's connection was lost")))?;
+        let (client, r) = self.run(op(client));
+        *tx.client.borrow_mut() = Some(client);
+        r.map_err(|e| {
+            if is_retry(&e) {
+                Failure::Retry
+            } else {
+                Failure::Store(self.io(message(&e)))
+            }
+        })
+    }
+
+    pub(super) fn tx_get(&self, tx: &PgTx, t: T, k: &[u8]) -> Result<Option<IVec>, Failure> {
+        if let Some(v) = tx.pending.borrow()[t as usize].get(k) {
+            return Ok(v.clone());
+        }
+        let k = k.to_vec();
+        self.on(tx, move |c| async move {
+            let r = get_on(&c, t, k).await;
+            (c, r)
+        })
+    }
+
+    /// Locks the row at `k` for this transaction unless another holds it: `false` when it is
+    /// gone or another transaction is working on it (`FOR UPDATE SKIP LOCKED`).
+    pub(super) fn tx_claim(&self, tx: &PgTx, t: T, k: &[u8]) -> Result<bool, Failure> {
+        if let Some(v) = tx.pending.borrow()[t as usize].get(k) {
+            return Ok(v.is_some());
+        }
+        let k = k.to_vec();
+        self.on(tx, move |c| async move {
+            let sql = format!(
+                "SELECT 1 FROM {} WHERE key = $1 FOR UPDATE SKIP LOCKED",
+                table(t)
+            );
+            let r = async {
+                let stmt = c.prepare_cached(&sql).await?;
+                Ok(c.query_opt(&stmt, &[&k]).await?.is_some())
+            }
+            .await;
+            (c, r)
+        })
+    }
+
+    pub(super) fn tx_next_id(&self, tx: &PgTx) -> Result<u64, Failure> {
+        self.on(tx, |c| async move {
+            let r = next_id_on(&c).await;
+            (c, r)
+        })
+    }
+
+    /// Writes what the transaction holds, announces it, and commits.
+    pub(super) fn commit(&self, tx: &PgTx) -> Result<(), Failure> {
+        let pending = std::mem::take(&mut *tx.pending.borrow_mut());
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for (i, changes) in pending.into_iter().enumerate() {
+            let t = T::ALL[i];
+            let (mut keys, mut vs, mut values, mut gone) = (vec![], vec![], vec![], vec![]);
+            for (k, v) in changes {
+                match v {
+                    Some(v) => {
+                        let (ver, json) = columns(t, &k, &v).map_err(Failure::Store)?;
+                        keys.push(k);
+                        vs.push(ver);
+                        values.push(json);
+                    }
+                    None => gone.push(k),
+                }
+            }
+            if !keys.is_empty() {
+                upserts.push((t, keys, vs, values));
+            }
+            if !gone.is_empty() {
+                deletes.push((t, gone));
+            }
+        }
+        let notes = std::mem::take(&mut *tx.notes.borrow_mut());
+        self.on(tx, move |c| async move {
+            let r = async {
+                for (t, keys, vs, values) in &upserts {
+                    let sql = format!(
+                        "INSERT INTO {} (key, v, value) SELECT k, v, j::jsonb FROM unnest($1::bytea[], $2::int2[], $3::text[]) AS u(k, v, j) \
+                         ON CONFLICT (key) DO UPDATE SET v = EXCLUDED.v, value = EXCLUDED.value",
+                        table(*t)
+                    );
+                    let stmt = c.prepare_cached(&sql).await?;
+                    c.execute(&stmt, &[keys, vs, values]).await?;
+                }
+                for (t, gone) in &deletes {
+                    let sql = format!("DELETE FROM {} WHERE key = ANY($1::bytea[])", table(*t));
+                    let stmt = c.prepare_cached(&sql).await?;
+                    c.execute(&stmt, &[gone]).await?;
+                }
+                for note in &notes {
+                    c.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, note]).await?;
+                }
+                c.batch_execute("COMMIT").await
+            }
+            .await;
+            (c, r)
+        })
+    }
+
+    /// Ends a transaction that is not to commit.
+    pub(super) fn rollback(&self, tx: PgTx) {
+        if let Some(c) = tx.client.borrow_mut().take() {
+            // A failed rollback leaves a connection the pool's recycling check throws away.
+            let _ = self.run(async move { c.batch_execute("ROLLBACK").await });
+        }
+    }
+
+    /// How long to wait before attempt `n` (from 1): doubling from 2 ms to at most 200 ms, with
+    /// jitter so two retrying transactions do not meet again.
+    pub(super) fn backoff(n: u32) -> Option<Duration> {
+        if n >= ATTEMPTS {
+            return None;
+        }
+        let base = 2u64 << n.min(7);
+        let jitter = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::from(d.subsec_nanos()) % base.max(1))
+            .unwrap_or(0);
+        Some(Duration::from_millis(base.min(200) + jitter / 2))
+    }
+
+    pub(super) fn gave_up(&self) -> StoreError {
+        self.io(format!(
+            "the change met other transactions {ATTEMPTS} times and was not made: try again"
+        ))
+    }
+
+    /// Listens for changes other processes commit, calling `each` with every payload, on a
+    /// connection of its own (re-made if it drops) for as long as this store lives.
+    pub(super) fn listen(&self, each: Box<dyn Fn(String) + Send + Sync>) {
+        let config = self.config.clone();
+        let rt = self
+            .rt
+            .as_ref()
+            .expect("the runtime lives as long as the store");
+        rt.spawn(async move {
+            loop {
+                if let Ok((client, mut conn)) = config.connect(NoTls).await {
+                    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+                    let driver = tokio::spawn(async move {
+                        let mut messages =
+                            futures_util::stream::poll_fn(move |cx| conn.poll_message(cx));
+                        use futures_util::StreamExt;
+                        while let Some(Ok(m)) = messages.next().await {
+                            if let tokio_postgres::AsyncMessage::Notification(n) = m {
+                                let _ = tx.send(n.payload().to_owned());
+                            }
+                        }
+                    });
+                    if client
+                        .batch_execute(&format!("LISTEN {CHANNEL}"))
+                        .await
+                        .is_ok()
+                    {
+                        while let Some(payload) = rx.recv().await {
+                            each(payload);
+                        }
+                    }
+                    driver.abort();
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+    }
+}
+
+async fn get_on(c: &Object, t: T, k: Vec<u8>) -> Result<Option<IVec>, tokio_postgres::Error> {
+    let sql = format!("SELECT v, value::text FROM {} WHERE key = $1", table(t));
+    let stmt = c.prepare_cached(&sql).await?;
+    Ok(c.query_opt(&stmt, &[&k])
+        .await?
+        .map(|r| value(r.get(0), r.get(1))))
+}
+
+async fn next_id_on(c: &Object) -> Result<u64, tokio_postgres::Error> {
+    let stmt = c.prepare_cached("SELECT nextval('dwc_ids')").await?;
+    let id: i64 = c.query_one(&stmt, &[]).await?.get(0);
+    Ok(id as u64)
+}
+
+/// A transaction in progress: its connection, the writes it will make, the changes it will
+/// announce.
+pub(super) struct PgTx {
+    client: RefCell<Option<Object>>,
+    pub(super) pending: RefCell<Changes>,
+    pub(super) notes: RefCell<Vec<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            shown("postgres://dwc:s3cret@db.example:5432/tenant?sslmode=disable"),
+            "postgres://dwc:***@db.example:5432/tenant?sslmode=disable"
+        );
+        assert_eq!(shown("postgres://dwc@h/db"), "postgres://dwc@h/db");
+        assert_eq!(shown("postgresql://h/db"), "postgresql://h/db");
+        // An @ in the password stays hidden.
+        assert_eq!(shown("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
+    }
+
+    #[test]
+    fn prefix_bounds() {
+        assert_eq!(successor(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(successor(b"a\xff"), Some(b"b".to_vec()));
+        assert_eq!(successor(b"\xff\xff"), None);
+        assert_eq!(successor(b""), None);
+    }
+
+    #[test]
+    fn pgpass_lines() {
+        assert_eq!(
+            split_pgpass(r"h:5432:db:u:pa\:ss"),
+            vec!["h", "5432", "db", "u", "pa:ss"]
+        );
+    }
+}
