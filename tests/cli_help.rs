@@ -8,9 +8,7 @@ use cli::Dwc;
 
 #[test]
 fn completions_and_the_manual_need_no_store() {
-    let d = Dwc {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let d = Dwc::fresh();
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let o = d.run_as(None, "", &["completions", shell]);
         assert_eq!(o.code, 0, "{shell}: {}", o.stderr);

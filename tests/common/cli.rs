@@ -1,5 +1,10 @@
-//! Running the real `dwc` binary on a temporary store.
+//! Running the real `dwc` binary on a temporary store: a directory (sled), or — in a test
+//! binary whose name ends in `_postgres`, or with `DWC_TEST_STORE=postgres` — a new database
+//! on a PostgreSQL server the binary starts for itself.
 #![allow(dead_code)]
+
+#[path = "servers.rs"]
+pub mod servers;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -8,7 +13,21 @@ use tempfile::TempDir;
 pub const ACCOUNT_PW: &str = "acme-password-1";
 
 pub struct Dwc {
+    /// Files the test writes; the store itself when on sled.
     pub dir: TempDir,
+    /// `--store`: the directory, or the database's URL.
+    pub store: String,
+}
+
+/// Whether this binary's stores are PostgreSQL databases.
+pub fn on_postgres() -> bool {
+    if std::env::var("DWC_TEST_STORE").as_deref() == Ok("postgres") {
+        return true;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .is_some_and(|n| n.split('-').next().unwrap_or("").ends_with("_postgres"))
 }
 
 pub struct Out {
@@ -50,10 +69,57 @@ impl Out {
 
 impl Dwc {
     /// A store made by `dwc init` for account acme (Enterprise unless told).
-    pub fn init(edition: &str) -> Dwc {
-        let d = Dwc {
-            dir: tempfile::tempdir().unwrap(),
+    /// An empty place for a store: a new directory, or a new database.
+    pub fn fresh() -> Dwc {
+        let dir = tempfile::tempdir().unwrap();
+        let store = match on_postgres().then(servers::Postgres::shared) {
+            Some(Some(pg)) => pg.new_database(),
+            Some(None) => {
+                eprintln!("PostgreSQL is not installed: this test runs on a directory store");
+                dir.path().display().to_string()
+            }
+            None => dir.path().display().to_string(),
         };
+        Dwc { dir, store }
+    }
+
+    /// Whether this one's store is a database.
+    pub fn is_postgres(&self) -> bool {
+        self.store.starts_with("postgres://")
+    }
+
+    /// Everything the store holds as bytes: its files, or a dump of its database.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        if self.is_postgres() {
+            let bin = std::fs::read_dir("/usr/lib/postgresql")
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path().join("bin/pg_dump")))
+                .find(|p| p.exists())
+                .expect("pg_dump");
+            let o = std::process::Command::new(bin)
+                .arg(&self.store)
+                .output()
+                .expect("pg_dump");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            return o.stdout;
+        }
+        let mut out = Vec::new();
+        let mut walk = vec![self.dir.path().to_path_buf()];
+        while let Some(d) = walk.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk.push(p);
+                } else if let Ok(b) = std::fs::read(&p) {
+                    out.extend(b);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn init(edition: &str) -> Dwc {
+        let d = Dwc::fresh();
         let o = d.run_as(
             None,
             ACCOUNT_PW,
@@ -65,9 +131,7 @@ impl Dwc {
 
     /// An open demo store.
     pub fn demo() -> Dwc {
-        let d = Dwc {
-            dir: tempfile::tempdir().unwrap(),
-        };
+        let d = Dwc::fresh();
         let o = d.run_as(None, "", &["demo"]);
         assert_eq!(o.code, 0, "demo: {}", o.stderr);
         d
@@ -75,7 +139,8 @@ impl Dwc {
 
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("dwc").unwrap();
-        c.env("DWC_STORE", self.dir.path())
+        c.env("DWC_STORE", &self.store)
+            .env("DWC_STATE_DIR", self.dir.path().join("state"))
             .env_remove("DWC_USER")
             .env_remove("DWC_PASSWORD")
             .env_remove("DWC_NEW_PASSWORD")

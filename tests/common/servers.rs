@@ -26,7 +26,7 @@ impl Drop for Server {
 }
 
 /// Whether a missing server may skip the test (not under CI).
-pub fn missing(what: &str, install: &str) -> Option<Server> {
+pub fn missing<S>(what: &str, install: &str) -> Option<S> {
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
         "{what} is missing on CI: .ci/run must install {install}"
@@ -100,61 +100,219 @@ fn postgres_bin_dir() -> Option<PathBuf> {
 /// A PostgreSQL server with superuser `dwc` (password `PASSWORD`, scram-sha-256) and its
 /// `postgres` database.
 pub fn postgres() -> Option<Server> {
-    let Some(bin) = postgres_bin_dir() else {
-        return missing("PostgreSQL", "postgresql");
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let pwfile = dir.path().join("pw");
-    std::fs::write(&pwfile, format!("{PASSWORD}\n")).unwrap();
-    // PostgreSQL refuses to run as root: as root, it runs as the package's postgres user.
-    let as_user = |program: PathBuf| -> Command {
-        if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(program);
-            c
-        } else {
-            Command::new(program)
-        }
-    };
-    if is_root() {
-        let (uid, gid) = ids_of("postgres").expect("the postgres user of the postgresql package");
-        std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).unwrap();
-        std::os::unix::fs::chown(&pwfile, Some(uid), Some(gid)).unwrap();
-    }
-    let data = dir.path().join("data");
-    run(
-        as_user(bin.join("initdb"))
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-U",
-                USER,
-                "--auth=scram-sha-256",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ])
-            .arg(format!("--pwfile={}", pwfile.display())),
-        "initdb",
-    );
-    let port = free_port();
-    let log = dir.path().join("server.log");
-    let mut child = as_user(bin.join("postgres"))
-        .arg("-D")
-        .arg(&data)
-        .args(["-p", &port.to_string(), "-k"])
-        .arg(dir.path())
-        .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("start postgres");
-    wait_for_port(port, &mut child, &log);
+    let mut pg = Postgres::start(false)?;
+    let child = pg.child.take().expect("a started server");
+    let dir = std::mem::replace(&mut pg.dir, tempfile::tempdir().unwrap());
     Some(Server {
-        port,
+        port: pg.port,
         child,
         _dir: dir,
     })
+}
+
+/// PostgreSQL as a store's tests use it: its data directory kept, so it can be stopped as a
+/// crash would stop it and started again; databases made per test.
+pub struct Postgres {
+    pub port: u16,
+    child: Option<Child>,
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    data: PathBuf,
+    durable: bool,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.child {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Runs `program` as the `postgres` user when we are root (PostgreSQL refuses to run as root).
+fn as_postgres(program: PathBuf) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+impl Postgres {
+    /// Starts a new server; `durable` keeps fsync on (for the crash tests).
+    pub fn start(durable: bool) -> Option<Postgres> {
+        let Some(bin) = postgres_bin_dir() else {
+            return missing("PostgreSQL", "postgresql");
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let pwfile = dir.path().join("pw");
+        std::fs::write(&pwfile, format!("{PASSWORD}\n")).unwrap();
+        if is_root() {
+            let (uid, gid) =
+                ids_of("postgres").expect("the postgres user of the postgresql package");
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).unwrap();
+            std::os::unix::fs::chown(&pwfile, Some(uid), Some(gid)).unwrap();
+        }
+        let data = dir.path().join("data");
+        run(
+            as_postgres(bin.join("initdb"))
+                .arg("-D")
+                .arg(&data)
+                .args([
+                    "-U",
+                    USER,
+                    "--auth=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ])
+                .arg(format!("--pwfile={}", pwfile.display())),
+            "initdb",
+        );
+        let mut pg = Postgres {
+            port: free_port(),
+            child: None,
+            dir,
+            bin,
+            data,
+            durable,
+        };
+        pg.run_server(None);
+        Some(pg)
+    }
+
+    /// Starts the server on its data directory; with `watch`, it stops when that process
+    /// ends (a server shared by a whole test binary, which never drops it).
+    fn run_server(&mut self, watch: Option<u32>) {
+        let log = self.dir.path().join("server.log");
+        let mut cmd = as_postgres(self.bin.join("postgres"));
+        cmd.arg("-D")
+            .arg(&self.data)
+            .args(["-p", &self.port.to_string(), "-k"])
+            .arg(self.dir.path())
+            .args([
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "max_connections=300",
+            ]);
+        if !self.durable {
+            cmd.args(["-c", "fsync=off"]);
+        }
+        if let Some(parent) = watch {
+            // When the test binary is gone: stop the server, remove its files.
+            let line = format!("{cmd:?}");
+            let stop = format!(
+                "{:?}",
+                as_postgres(self.bin.join("pg_ctl"))
+                    .arg("-D")
+                    .arg(&self.data)
+                    .args(["stop", "-m", "immediate"])
+            );
+            cmd = Command::new("sh");
+            cmd.arg("-c").arg(format!(
+                "{line} & pg=$!; while kill -0 {parent} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 0.3; done; {stop} >/dev/null 2>&1; wait $pg; rm -rf '{}'",
+                self.dir.path().display()
+            ));
+        }
+        let mut child = cmd
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start postgres");
+        wait_for_port(self.port, &mut child, &log);
+        self.child = Some(child);
+    }
+
+    /// One server for the whole test binary, stopped when the binary exits.
+    pub fn shared() -> Option<&'static Postgres> {
+        static SHARED: std::sync::OnceLock<Option<Postgres>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| {
+                let mut pg = Postgres::start(false)?;
+                // Started again under a watchdog: this one is never dropped.
+                pg.stop_fast();
+                pg.run_server(Some(std::process::id()));
+                Some(pg)
+            })
+            .as_ref()
+    }
+
+    /// The URL of database `db` (password in it).
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// Makes a new, empty database and returns its URL.
+    pub fn new_database(&self) -> String {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let db = format!("t{}_{n}", std::process::id());
+        run(
+            Command::new(self.bin.join("createdb"))
+                .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", USER])
+                .arg(&db)
+                .env("PGPASSWORD", PASSWORD),
+            "createdb",
+        );
+        self.url(&db)
+    }
+
+    /// Runs SQL with psql on database `db`, returning what it printed (unaligned, tuples only).
+    pub fn psql(&self, db: &str, sql: &str) -> String {
+        let o = Command::new(self.bin.join("psql"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                USER,
+                "-d",
+                db,
+            ])
+            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
+            .env("PGPASSWORD", PASSWORD)
+            .output()
+            .expect("psql");
+        assert!(
+            o.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).trim().to_owned()
+    }
+
+    fn pg_ctl_stop(&mut self, mode: &str) {
+        run(
+            as_postgres(self.bin.join("pg_ctl"))
+                .arg("-D")
+                .arg(&self.data)
+                .args(["stop", "-m", mode, "-w"]),
+            "pg_ctl stop",
+        );
+        if let Some(mut c) = self.child.take() {
+            let _ = c.wait();
+        }
+    }
+
+    fn stop_fast(&mut self) {
+        self.pg_ctl_stop("fast");
+    }
+
+    /// Stops the server as a crash would (`pg_ctl stop -m immediate`: no checkpoint, recovery
+    /// from the WAL on the next start).
+    pub fn crash(&mut self) {
+        self.pg_ctl_stop("immediate");
+    }
+
+    /// Starts it again on the same data directory and port.
+    pub fn restart(&mut self) {
+        self.run_server(None);
+    }
 }
 
 /// A MariaDB server with user `dwc` (password `PASSWORD`) owning database `orders`.
