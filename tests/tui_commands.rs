@@ -14,6 +14,10 @@ const CLI_ONLY: &[(&str, &str)] = &[
     ("completions", "a shell's completion script"),
     ("man", "the manual page"),
     (
+        "store copy",
+        "moves a whole store between backends, below any tenant; not a console operation",
+    ),
+    (
         "export",
         "writes the tenant to a file, which a served console cannot",
     ),

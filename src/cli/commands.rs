@@ -1,6 +1,7 @@
 //! The commands and what each one prints.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::Value;
@@ -85,6 +86,9 @@ pub enum Command {
     /// Print the manual page (roff): `dwc man | man -l -`
     #[command(after_help = r#"Example: dwc man | man -l -"#)]
     Man,
+    /// Move a whole store between backends (sled directory ↔ PostgreSQL)
+    #[command(subcommand)]
+    Store(StoreCmd),
     /// Show or change the tenant's edition
     #[command(subcommand)]
     Edition(EditionCmd),
@@ -286,6 +290,24 @@ pub enum ModelCmd {
     Delete {
         /// The model deployment's name
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCmd {
+    /// Copy every record of a store into an empty one — a directory or a database
+    /// (postgres://USER@HOST:PORT/DB) — then check counts and a checksum per tree; the secret
+    /// key file goes along. Stop every dwc using the source first
+    #[command(
+        after_help = r#"Example: dwc store copy --from ~/.local/share/dwc --to postgres://dwc@db.internal:5432/dwc"#
+    )]
+    Copy {
+        /// The store to copy: a directory or a postgres:// URL
+        #[arg(long, value_name = "STORE")]
+        from: PathBuf,
+        /// Where to copy it: an empty or new directory, or a database holding no store
+        #[arg(long, value_name = "STORE")]
+        to: PathBuf,
     },
 }
 
@@ -1748,6 +1770,7 @@ pub fn dispatch(cli: &Cli) -> Out {
                 .map_err(|e| ConsoleError::Internal(e.to_string()))?;
             return Ok(String::from_utf8_lossy(&out).into_owned());
         }
+        Command::Store(StoreCmd::Copy { from, to }) => return store_copy(cli, from, to),
         Command::Serve { .. } => {
             return Err(ConsoleError::Internal(
                 "dwc serve runs from main, not as a command".into(),
@@ -1770,6 +1793,7 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
         Command::Init { .. }
         | Command::Demo { .. }
         | Command::Serve { .. }
+        | Command::Store(_)
         | Command::Completions { .. }
         | Command::Man => Err(ConsoleError::Internal("handled before log-on".into())),
         Command::Session(cmd) => session_cmd(cli, c, &s, cmd),
@@ -2004,6 +2028,103 @@ fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
         ),
         account,
     )
+}
+
+/// `dwc store copy`: the records through the store's own copy, the secret key beside them.
+fn store_copy(cli: &Cli, from: &Path, to: &Path) -> Out {
+    use crate::store::{Store, copy, local_dir, shown};
+    if shown(from) == shown(to) {
+        return Err(ConsoleError::invalid("to", "is the store being copied"));
+    }
+    let src = Store::open(from, false)?;
+    let key = secret_key_for(from, to)?;
+    let dst = Store::open(to, true)?;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(crate::store::T::ALL.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = indicatif::ProgressStyle::with_template("copying [{bar:33}] {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let report = copy::copy(&src, &dst, |t| {
+        bar.set_message(format!("{} ({} records)", t.tree, t.records));
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
+    let rows: Vec<Row> = report
+        .iter()
+        .map(|t| {
+            Row::new()
+                .with("name", t.tree)
+                .with("records", t.records)
+                .with("checksum", t.checksum.clone())
+        })
+        .collect();
+    let mut out = output::list(cli.output, &rows, "nothing to copy");
+    if cli.output == output::Format::Table {
+        let total: usize = report.iter().map(|t| t.records).sum();
+        let place = local_dir(to).join(crate::console::auth::KEY_FILE);
+        let shared = if crate::store::is_postgres(to) {
+            format!(
+                "; every machine that opens {} needs this file in the same place (or DWC_STATE_DIR naming its directory)",
+                shown(to)
+            )
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "\ncopied {total} records from {} to {}: every tree's count and checksum agree\nsecret key: {} ({key}){shared}\n",
+            shown(from),
+            shown(to),
+            place.display(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Puts the source's secret key where the destination's belongs (made 0600 in a 0700
+/// directory), before any record moves: without it the copied secrets could not be opened. A
+/// destination that has a different key already is refused.
+fn secret_key_for(from: &Path, to: &Path) -> Result<&'static str, ConsoleError> {
+    use crate::store::local_dir;
+    let name = crate::console::auth::KEY_FILE;
+    let (src, dst) = (local_dir(from).join(name), local_dir(to).join(name));
+    let key = std::fs::read(&src).map_err(|e| {
+        ConsoleError::Store(format!("reading the secret key {}: {e}", src.display()))
+    })?;
+    match std::fs::read(&dst) {
+        Ok(have) if have == key => return Ok("already there"),
+        Ok(_) => {
+            return Err(ConsoleError::invalid(
+                "to",
+                format!(
+                    "{} holds another secret key; the copied secrets need {}",
+                    dst.display(),
+                    src.display()
+                ),
+            ));
+        }
+        Err(_) => {}
+    }
+    let dir = local_dir(to);
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(&dir)
+        .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", dir.display())))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    use std::io::Write;
+    opts.open(&dst)
+        .and_then(|mut f| f.write_all(&key).and_then(|_| f.sync_all()))
+        .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", dst.display())))?;
+    Ok("copied")
 }
 
 fn demo(cli: &Cli, scale: Option<usize>) -> Out {

@@ -73,8 +73,10 @@ fn parse(command: &str) -> Result<Cli, (String, u32)> {
                 .into(),
             exit::USAGE as u32,
         )),
-        Some(Command::Init { .. } | Command::Demo { .. } | Command::Serve { .. }) => Err((
-            "init, demo and serve make or serve a store: run them where the store lives, not over SSH"
+        Some(
+            Command::Init { .. } | Command::Demo { .. } | Command::Serve { .. } | Command::Store(_),
+        ) => Err((
+            "init, demo, serve and store copy make, serve or move a store: run them where the store lives, not over SSH"
                 .into(),
             exit::USAGE as u32,
         )),

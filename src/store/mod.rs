@@ -3,6 +3,7 @@
 //! caller hears of success. Knows nothing of permissions or screens.
 
 mod codec;
+pub mod copy;
 mod pg;
 
 use std::cell::RefCell;
@@ -806,10 +807,22 @@ impl Store {
     }
 
     /// A new, increasing id outside any transaction.
-    fn generate_id(&self) -> Result<u64, StoreError> {
+    pub fn generate_id(&self) -> Result<u64, StoreError> {
         match &self.backend {
             Backend::Sled { db, .. } => db.generate_id().map_err(|e| io(&self.dir, e)),
             Backend::Pg(pg) => pg.next_id(),
+        }
+    }
+
+    /// Makes every id this store issues from now on greater than `floor` (a copied store goes
+    /// on from where its source was).
+    pub fn raise_ids(&self, floor: u64) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sled { db, .. } => {
+                while db.generate_id().map_err(|e| io(&self.dir, e))? < floor {}
+                Ok(())
+            }
+            Backend::Pg(pg) => pg.raise_ids(floor),
         }
     }
 

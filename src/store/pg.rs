@@ -78,6 +78,10 @@ fn is_retry(e: &tokio_postgres::Error) -> bool {
 }
 
 fn message(e: &tokio_postgres::Error) -> String {
+    if e.code() == Some(&SqlState::UNTRANSLATABLE_CHARACTER) {
+        return "a text holds a NUL character, which PostgreSQL cannot keep: nothing was changed"
+            .into();
+    }
     match e.as_db_error() {
         Some(db) => format!("PostgreSQL: {} ({})", db.message(), db.code().code()),
         None => e.to_string(),
@@ -260,8 +264,12 @@ impl Pg {
 
     fn client(&self) -> Result<Object, StoreError> {
         let pool = self.pool.clone();
-        self.run(async move { pool.get().await })
-            .map_err(|e| self.io(format!("connecting: {e}")))
+        self.run(async move { pool.get().await }).map_err(|e| {
+            self.io(match e {
+                deadpool_postgres::PoolError::Backend(e) => format!("connecting: {}", message(&e)),
+                e => format!("connecting: {e}"),
+            })
+        })
     }
 
     /// Makes or checks the tables under the migration lock.
@@ -396,6 +404,21 @@ impl Pg {
         let client = self.client()?;
         self.run(async move { next_id_on(&client).await })
             .map_err(|e| self.io(message(&e)))
+    }
+
+    pub(super) fn raise_ids(&self, floor: u64) -> Result<(), StoreError> {
+        let client = self.client()?;
+        let floor = floor as i64;
+        self.run(async move {
+            client
+                .execute(
+                    "SELECT setval('dwc_ids', GREATEST($1, (SELECT last_value FROM dwc_ids)))",
+                    &[&floor],
+                )
+                .await
+        })
+        .map(drop)
+        .map_err(|e| self.io(message(&e)))
     }
 
     /// Writes `changes` in one transaction (adopting a shadow, bulk loads), retried like any.

@@ -224,6 +224,19 @@ impl Postgres {
             .spawn()
             .expect("start postgres");
         wait_for_port(self.port, &mut child, &log);
+        // Listening is not accepting: after a crash it first recovers from the WAL.
+        let start = Instant::now();
+        while !Command::new(self.bin.join("pg_isready"))
+            .args(["-q", "-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "PostgreSQL did not accept connections within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         self.child = Some(child);
     }
 
