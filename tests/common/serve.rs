@@ -88,9 +88,17 @@ impl Drop for Served {
 impl Served {
     /// Starts `dwc serve` (or another serving command) on `dir` and waits until it listens.
     pub fn start(dir: &Path, args: &[&str]) -> Served {
+        Served::start_with(dir, args, &[])
+    }
+
+    /// `start`, with more environment for the server (`DWC_STATE_DIR` for a database).
+    pub fn start_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Served {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let mut cmd = dwc(dir);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.args(args)
             .arg("--listen")
             .arg(&listen)
