@@ -397,3 +397,30 @@ fn an_immediate_stop_of_the_database_mid_write_loses_no_acknowledged_change() {
         listed.len()
     );
 }
+
+#[test]
+fn sslmode_require_encrypts_the_connection_and_refuses_a_server_without_tls() {
+    let Some(pg) = Postgres::start_tls() else {
+        return;
+    };
+    let url = format!("{}?sslmode=require", pg.new_database());
+    let store = Store::open(Path::new(&url), true).unwrap();
+    store
+        .transact::<_, ()>(|tx| tx.put(T::Users, b"alice", &1u8))
+        .unwrap();
+    let encrypted = pg.psql(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+         WHERE s.ssl AND a.application_name = 'dwc'",
+    );
+    assert_ne!(encrypted, "0", "dwc's connections use TLS");
+    drop(store);
+    // A server without TLS: required, so refused.
+    let Some(plain) = shared() else { return };
+    let url = format!("{}?sslmode=require", plain.new_database());
+    let e = Store::open(Path::new(&url), true)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.to_lowercase().contains("tls") || e.contains("SSL"), "{e}");
+}

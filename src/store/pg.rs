@@ -15,8 +15,9 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use sled::IVec;
+use tokio_postgres::Config;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Config, NoTls};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{Kv, STORE_VERSION, Span, StoreError, T, VERSION_KEY, encode};
 
@@ -188,6 +189,77 @@ fn split_pgpass(line: &str) -> Vec<String> {
 
 type Changes = Vec<BTreeMap<Vec<u8>, Option<IVec>>>;
 
+/// TLS as libpq does it for `sslmode=prefer` (tried, plain if the server has none) and
+/// `require` (refused without it): the connection encrypted, the server's certificate not
+/// checked against a root (libpq checks it only for `verify-ca`/`verify-full`, which
+/// tokio-postgres does not offer).
+fn tls() -> MakeRustlsConnect {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map(|b| {
+            b.dangerous()
+                .with_custom_certificate_verifier(std::sync::Arc::new(Unverified(provider)))
+                .with_no_client_auth()
+        })
+        .unwrap_or_else(|_| {
+            rustls::ClientConfig::builder()
+                .with_root_certificates(rustls::RootCertStore::empty())
+                .with_no_client_auth()
+        });
+    MakeRustlsConnect::new(config)
+}
+
+/// Accepts the server's certificate as libpq's `sslmode=require` does; signatures are still
+/// checked, so the session is with whoever holds the certificate's key.
+#[derive(Debug)]
+struct Unverified(std::sync::Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for Unverified {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
 impl Pg {
     /// Connects to `url`; with `create`, makes the tables where there are none. Refuses a store
     /// a newer dwc wrote and, without `create`, a database that holds none.
@@ -206,12 +278,6 @@ impl Pg {
         if config.get_application_name().is_none() {
             config.application_name("dwc");
         }
-        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
-            return Err(fail(
-                "sslmode=require: this dwc connects without TLS; use sslmode=disable or prefer, over loopback or a tunnel"
-                    .into(),
-            ));
-        }
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("dwc-postgres")
@@ -220,7 +286,7 @@ impl Pg {
             .map_err(|e| fail(e.to_string()))?;
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            tls(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -607,7 +673,7 @@ impl Pg {
             .expect("the runtime lives as long as the store");
         rt.spawn(async move {
             loop {
-                if let Ok((client, mut conn)) = config.connect(NoTls).await {
+                if let Ok((client, mut conn)) = config.connect(tls()).await {
                     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
                     let driver = tokio::spawn(async move {
                         let mut messages =

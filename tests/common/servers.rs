@@ -119,6 +119,8 @@ pub struct Postgres {
     bin: PathBuf,
     data: PathBuf,
     durable: bool,
+    /// More `-c name=value` settings for the server.
+    settings: Vec<String>,
 }
 
 impl Drop for Postgres {
@@ -179,7 +181,43 @@ impl Postgres {
             bin,
             data,
             durable,
+            settings: Vec::new(),
         };
+        pg.run_server(None);
+        Some(pg)
+    }
+
+    /// A server that offers TLS, with a self-signed certificate made by `openssl`.
+    pub fn start_tls() -> Option<Postgres> {
+        if Command::new("openssl").arg("version").output().is_err() {
+            return missing("openssl", "openssl");
+        }
+        let mut pg = Postgres::start(false)?;
+        pg.stop_fast();
+        let (crt, key) = (pg.data.join("server.crt"), pg.data.join("server.key"));
+        run(
+            Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                ])
+                .args(["-subj", "/CN=127.0.0.1", "-keyout"])
+                .arg(&key)
+                .arg("-out")
+                .arg(&crt),
+            "openssl req",
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+            if is_root() {
+                let (uid, gid) = ids_of("postgres").unwrap();
+                for f in [&crt, &key] {
+                    std::os::unix::fs::chown(f, Some(uid), Some(gid)).unwrap();
+                }
+            }
+        }
+        pg.settings = vec!["ssl=on".into()];
         pg.run_server(None);
         Some(pg)
     }
@@ -201,6 +239,9 @@ impl Postgres {
             ]);
         if !self.durable {
             cmd.args(["-c", "fsync=off"]);
+        }
+        for setting in &self.settings {
+            cmd.args(["-c", setting]);
         }
         if let Some(parent) = watch {
             // When the test binary is gone: stop the server, remove its files.
