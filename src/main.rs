@@ -74,6 +74,7 @@ fn serve(
 ) -> i32 {
     let opts = dwc::serve::ServeOptions {
         dir: cli.store_dir(),
+        dir_given: cli.store.is_some(),
         listen,
         config,
         log_level,

@@ -424,3 +424,42 @@ fn sslmode_require_encrypts_the_connection_and_refuses_a_server_without_tls() {
         .to_string();
     assert!(e.to_lowercase().contains("tls") || e.contains("SSL"), "{e}");
 }
+
+#[test]
+fn a_server_config_names_the_database_to_serve() {
+    let Some(pg) = shared() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state");
+    let url = pg.new_database();
+    stdout_of({
+        let mut c = dwc_at(&url, &state);
+        c.arg("demo");
+        c
+    });
+    let config = tmp.path().join("serve.toml");
+    std::fs::write(
+        &config,
+        format!("listen = \"127.0.0.1:0\"\n\n[store]\nurl = \"{url}\"\n"),
+    )
+    .unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_dwc"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env_remove("DWC_STORE")
+        .env("DWC_STATE_DIR", &state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    use std::io::BufRead;
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        first.starts_with("dwc serve: acme on 127.0.0.1:"),
+        "{first}"
+    );
+}

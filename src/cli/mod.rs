@@ -23,7 +23,8 @@ use output::Format;
     about = "A terminal management console for a DataWorks-style data platform"
 )]
 pub struct Cli {
-    /// Store directory [default: $DWC_STORE, else the platform data directory]
+    /// Store: a directory, or a PostgreSQL database as postgres://USER@HOST:PORT/DB [default:
+    /// $DWC_STORE, else the platform data directory]
     #[arg(long, global = true, env = "DWC_STORE", value_name = "DIR")]
     pub store: Option<PathBuf>,
     /// Act as this user [default: $DWC_USER, else the account]; the password comes from

@@ -25,6 +25,14 @@ pub struct ServeConfig {
     pub lockout_minutes: u32,
     /// `error`, `warn`, `info`, `debug` or `trace`.
     pub log_level: String,
+    /// `[store] url = "postgres://…"`: the store to serve when the command line names none.
+    pub store: StoreEntry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreEntry {
+    pub url: Option<String>,
 }
 
 impl Default for ServeConfig {
@@ -37,6 +45,7 @@ impl Default for ServeConfig {
             lockout_window_minutes: 15,
             lockout_minutes: 15,
             log_level: "info".into(),
+            store: StoreEntry::default(),
         }
     }
 }

@@ -26,6 +26,8 @@ pub use config::ServeConfig;
 #[derive(Debug, Clone, Default)]
 pub struct ServeOptions {
     pub dir: PathBuf,
+    /// Whether `dir` was given (`--store`, `DWC_STORE`) rather than the default.
+    pub dir_given: bool,
     pub listen: Option<String>,
     pub config: Option<PathBuf>,
     pub log_level: Option<String>,
@@ -76,7 +78,14 @@ fn start_log(dir: &Path, level: &str) -> tracing_appender::non_blocking::WorkerG
 }
 
 /// Serves the store in `opts.dir` until SIGINT or SIGTERM.
-pub fn serve(opts: ServeOptions) -> Result<(), ConsoleError> {
+pub fn serve(mut opts: ServeOptions) -> Result<(), ConsoleError> {
+    // A `[store]` entry in a --config file names the store when the command line does not.
+    if !opts.dir_given
+        && let Some(file) = &opts.config
+        && let Some(url) = ServeConfig::load(file, true)?.store.url
+    {
+        opts.dir = PathBuf::from(url);
+    }
     // The server's own files: in the store directory, or for a database on this machine.
     let local = crate::store::local_dir(&opts.dir);
     let config_path = opts
