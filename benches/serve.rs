@@ -93,6 +93,10 @@ async fn settle(ch: &mut russh::Channel<client::Msg>, quiet: Duration) {
     }
 }
 
+#[path = "../tests/common/servers.rs"]
+#[allow(dead_code)]
+mod servers;
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -104,7 +108,16 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("scale");
+    // DWC_BENCH_STORE=postgres: the store in a database of a PostgreSQL server started here.
+    let pg = (std::env::var("DWC_BENCH_STORE").as_deref() == Ok("postgres"))
+        .then(|| servers::Postgres::start(true).expect("PostgreSQL for DWC_BENCH_STORE=postgres"));
+    let store = match &pg {
+        Some(pg) => std::path::PathBuf::from(pg.new_database()),
+        None => dir.path().join("scale"),
+    };
+    // SAFETY: set before any thread of this process starts.
+    unsafe { std::env::set_var("DWC_STATE_DIR", dir.path().join("state")) };
+    println!("store: {}", dwc::store::shown(&store));
     let built = Instant::now();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_dwc"))
         .arg("--store")

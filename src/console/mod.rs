@@ -391,12 +391,21 @@ impl Console {
 
     /// The roles of `user` in a workspace, resolved; `None` when not a member.
     fn roles_in(&self, workspace: &str, user: &str) -> Result<Option<Vec<WorkspaceRole>>> {
-        let Some(m) = self
+        match self
             .store
             .get::<crate::domain::workspace::Member>(T::Members, &key(&[workspace, user]))?
-        else {
-            return Ok(None);
-        };
+        {
+            Some(m) => self.roles_of(workspace, &m).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A member's roles, custom ones as the workspace defines them.
+    fn roles_of(
+        &self,
+        workspace: &str,
+        m: &crate::domain::workspace::Member,
+    ) -> Result<Vec<WorkspaceRole>> {
         let mut out = Vec::with_capacity(m.roles.len());
         for r in &m.roles {
             match r {
@@ -411,7 +420,7 @@ impl Console {
                 }
             }
         }
-        Ok(Some(out))
+        Ok(out)
     }
 
     fn decide(&self, s: &Session, caller: &Caller, op: Op, target: &Target) -> Verdict {

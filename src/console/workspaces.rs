@@ -7,7 +7,7 @@ use crate::domain::module::ModuleLevels;
 use crate::domain::role::{BuiltinRole, CustomRole};
 use crate::domain::workspace::{Member, NewWorkspace, WorkspacePatch};
 use crate::domain::{Env, RoleRef, Workspace, WorkspaceRole, WorkspaceStatus};
-use crate::store::{T, Tx, TxResult, key, last_part, prefix, prefix_parts};
+use crate::store::{T, Tx, TxResult, decode_set, key, last_part, prefix, prefix_parts};
 
 use super::error::{ConsoleError, Result};
 use super::records::WorkspaceUse;
@@ -186,6 +186,16 @@ impl Console {
             .store
             .get(T::WsStats, ws.name.as_bytes())?
             .unwrap_or_default();
+        Ok(self.row_with(s, ws, roles, stats))
+    }
+
+    fn row_with(
+        &self,
+        s: &Session,
+        ws: Workspace,
+        roles: Option<Vec<WorkspaceRole>>,
+        stats: WsStats,
+    ) -> WorkspaceRow {
         let mut administrators = vec![self.tenant().account];
         administrators.extend(stats.managers);
         let my_roles = if s.principal.is_account() {
@@ -197,12 +207,12 @@ impl Console {
                 .map(|r| r.name().to_owned())
                 .collect()
         };
-        Ok(WorkspaceRow {
+        WorkspaceRow {
             workspace: ws,
             administrators,
             member_count: stats.members + 1,
             my_roles,
-        })
+        }
     }
 
     /// The workspaces of the session's region that it may see: all for the account, a RAM user's
@@ -271,20 +281,38 @@ impl Console {
         let caller = self.caller(s)?;
         let mut out = Vec::with_capacity(names.len());
         let mut hidden_by_deny = None;
-        for name in names {
-            let Some(ws) = self
-                .store
-                .get::<Workspace>(T::Workspaces, name.as_bytes())?
-            else {
+        // Read together (one query each on PostgreSQL): the workspaces, the caller's
+        // memberships in them, their counts.
+        let keys: Vec<Vec<u8>> = names.iter().map(|n| n.as_bytes().to_vec()).collect();
+        let mk: Vec<Vec<u8>> = if s.principal.is_account() {
+            Vec::new()
+        } else {
+            names.iter().map(|n| key(&[n, s.who()])).collect()
+        };
+        let mut sets = self
+            .store
+            .get_sets(&[
+                (T::Workspaces, &keys),
+                (T::WsStats, &keys),
+                (T::Members, &mk),
+            ])?
+            .into_iter();
+        let mut next = || sets.next().unwrap_or_default();
+        let workspaces = decode_set::<Workspace>(T::Workspaces, &keys, next())?;
+        let stats = decode_set::<WsStats>(T::WsStats, &keys, next())?;
+        let mut members = decode_set::<crate::domain::workspace::Member>(T::Members, &mk, next())?;
+        members.resize(names.len(), None);
+        for ((ws, stats), member) in workspaces.into_iter().zip(stats).zip(members) {
+            let Some(ws) = ws else {
                 continue;
             };
             if ws.region != s.region || !ws.is_live() {
                 continue;
             }
-            let roles = if s.principal.is_account() {
-                None
-            } else {
-                self.roles_in(&name, s.who())?
+            let name = ws.name.clone();
+            let roles = match &member {
+                Some(m) => Some(self.roles_of(&name, m)?),
+                None => None,
             };
             let target = Target::Workspace(WorkspaceTarget {
                 name: &ws.name,
@@ -294,7 +322,7 @@ impl Console {
             });
             let v = self.decide(s, &caller, Op::ListProjects, &target);
             if v.allowed {
-                out.push(self.row(s, ws, roles)?);
+                out.push(self.row_with(s, ws, roles, stats.unwrap_or_default()));
             } else if v.basis == crate::authz::Basis::ExplicitDeny {
                 hidden_by_deny.get_or_insert(v.trace);
             }

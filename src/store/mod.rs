@@ -65,7 +65,7 @@ pub enum StoreError {
 }
 
 /// The trees. Entity trees hold records; index trees hold empty values under composite keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum T {
     Meta,
     Users,
@@ -361,6 +361,18 @@ fn lay_over(
             }
         }
     })
+}
+
+/// The records of one of [`Store::get_sets`]'s answers.
+pub fn decode_set<V: DeserializeOwned>(
+    t: T,
+    keys: &[Vec<u8>],
+    raw: Vec<Option<IVec>>,
+) -> Result<Vec<Option<V>>, StoreError> {
+    keys.iter()
+        .zip(raw)
+        .map(|(k, v)| v.map(|b| decode(t.name(), k, &b)).transpose())
+        .collect()
 }
 
 /// Whether two stored values are the same record: the same bytes, or — as PostgreSQL gives
@@ -904,6 +916,50 @@ impl Store {
             None => Ok(None),
             Some(bytes) => decode(t.name(), k, &bytes).map(Some),
         }
+    }
+
+    /// The records at `keys`, in their order (`None` where there is none): one query on
+    /// PostgreSQL, however many keys.
+    pub fn get_many<V: DeserializeOwned>(
+        &self,
+        t: T,
+        keys: &[Vec<u8>],
+    ) -> Result<Vec<Option<V>>, StoreError> {
+        let mut sets = self.get_sets(&[(t, keys)])?;
+        decode_set(t, keys, sets.pop().unwrap_or_default())
+    }
+
+    /// `get_many` of several trees at once: on PostgreSQL the queries go out together, so the
+    /// set costs one round trip. Decode each with [`decode_set`].
+    pub fn get_sets(
+        &self,
+        wants: &[(T, &[Vec<u8>])],
+    ) -> Result<Vec<Vec<Option<IVec>>>, StoreError> {
+        let Backend::Pg(pg) = &self.backend else {
+            return wants
+                .iter()
+                .map(|(t, keys)| keys.iter().map(|k| self.raw(*t, k)).collect())
+                .collect();
+        };
+        let found = pg.get_sets(wants)?;
+        Ok(wants
+            .iter()
+            .zip(found)
+            .map(|((t, keys), found)| {
+                keys.iter()
+                    .map(|k| {
+                        let over = self
+                            .overlay
+                            .as_ref()
+                            .and_then(|o| read(o)[*t as usize].get(k).cloned());
+                        match over {
+                            Some(v) => v,
+                            None => found.get(k.as_slice()).cloned(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect())
     }
 
     pub fn has(&self, t: T, k: &[u8]) -> Result<bool, StoreError> {

@@ -53,6 +53,47 @@ pub(super) struct Pg {
     pool: Pool,
     config: Config,
     pub(super) shown: String,
+    /// Reads outside transactions, kept briefly (see [`Cache`]).
+    cache: std::sync::Arc<std::sync::Mutex<Cache>>,
+}
+
+/// What was read outside a transaction, kept at most [`Cache::LIFE`] and dropped whole when
+/// this process commits or hears another's commit (NOTIFY): a console redrawing for many
+/// sessions asks the same things many times a second. Transactions never read it — what a
+/// change relies on is read by the change itself — so it only makes a view up to that long
+/// behind another server's change whose announcement was lost.
+struct Cache {
+    born: std::time::Instant,
+    gets: std::collections::HashMap<(T, Vec<u8>), Option<IVec>>,
+    ranges: std::collections::HashMap<(T, Vec<u8>, Option<Vec<u8>>, bool, Option<i64>), Vec<Kv>>,
+    counts: std::collections::HashMap<(T, Vec<u8>), usize>,
+}
+
+impl Cache {
+    const LIFE: Duration = Duration::from_secs(2);
+    const MOST: usize = 200_000;
+
+    fn new() -> Cache {
+        Cache {
+            born: std::time::Instant::now(),
+            gets: Default::default(),
+            ranges: Default::default(),
+            counts: Default::default(),
+        }
+    }
+
+    /// The cache, emptied first if it is too old or too big.
+    fn fresh(c: &std::sync::Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
+        let mut g = c.lock().unwrap_or_else(|e| e.into_inner());
+        if g.born.elapsed() > Cache::LIFE || g.gets.len() + g.ranges.len() > Cache::MOST {
+            *g = Cache::new();
+        }
+        g
+    }
+
+    fn clear(c: &std::sync::Mutex<Cache>) {
+        *c.lock().unwrap_or_else(|e| e.into_inner()) = Cache::new();
+    }
 }
 
 impl Drop for Pg {
@@ -303,6 +344,7 @@ impl Pg {
             pool,
             config,
             shown,
+            cache: std::sync::Arc::new(std::sync::Mutex::new(Cache::new())),
         };
         pg.prepare(create)?;
         Ok(pg)
@@ -411,10 +453,85 @@ impl Pg {
     }
 
     pub(super) fn get(&self, t: T, k: &[u8]) -> Result<Option<IVec>, StoreError> {
+        if let Some(v) = Cache::fresh(&self.cache).gets.get(&(t, k.to_vec())) {
+            return Ok(v.clone());
+        }
         let client = self.client()?;
-        let k = k.to_vec();
-        self.run(async move { get_on(&client, t, k).await })
-            .map_err(|e| self.io(message(&e)))
+        let key = k.to_vec();
+        let v = self
+            .run(async move { get_on(&client, t, key).await })
+            .map_err(|e| self.io(message(&e)))?;
+        Cache::fresh(&self.cache)
+            .gets
+            .insert((t, k.to_vec()), v.clone());
+        Ok(v)
+    }
+
+    /// For each tree and its keys, the records that exist, by key; the queries are sent
+    /// together on one connection (pipelined), so the whole costs one round trip.
+    pub(super) fn get_sets(
+        &self,
+        wants: &[(T, &[Vec<u8>])],
+    ) -> Result<Vec<std::collections::HashMap<Vec<u8>, IVec>>, StoreError> {
+        // Whole sets from the cache when every key is there.
+        {
+            let cache = Cache::fresh(&self.cache);
+            let hit: Option<Vec<_>> = wants
+                .iter()
+                .map(|(t, keys)| {
+                    keys.iter()
+                        .map(|k| {
+                            cache
+                                .gets
+                                .get(&(*t, k.clone()))
+                                .map(|v| v.clone().map(|v| (k.clone(), v)))
+                        })
+                        .collect::<Option<Vec<_>>>()
+                        .map(|found| found.into_iter().flatten().collect())
+                })
+                .collect();
+            if let Some(hit) = hit {
+                return Ok(hit);
+            }
+        }
+        let found = self.fetch_sets(wants)?;
+        let mut cache = Cache::fresh(&self.cache);
+        for ((t, keys), found) in wants.iter().zip(&found) {
+            for k in keys.iter() {
+                cache
+                    .gets
+                    .insert((*t, k.clone()), found.get(k.as_slice()).cloned());
+            }
+        }
+        Ok(found)
+    }
+
+    fn fetch_sets(
+        &self,
+        wants: &[(T, &[Vec<u8>])],
+    ) -> Result<Vec<std::collections::HashMap<Vec<u8>, IVec>>, StoreError> {
+        let client = self.client()?;
+        let wants: Vec<(T, Vec<Vec<u8>>)> = wants.iter().map(|(t, k)| (*t, k.to_vec())).collect();
+        self.run(async move {
+            let client = &client;
+            let queries = wants.into_iter().map(|(t, keys)| async move {
+                if keys.is_empty() {
+                    return Ok(std::collections::HashMap::new());
+                }
+                let sql = format!(
+                    "SELECT key, v, value::text FROM {} WHERE key = ANY($1::bytea[])",
+                    table(t)
+                );
+                let stmt = client.prepare_cached(&sql).await?;
+                let rows = client.query(&stmt, &[&keys]).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| (r.get::<_, Vec<u8>>(0), value(r.get(1), r.get(2))))
+                    .collect())
+            });
+            futures_util::future::try_join_all(queries).await
+        })
+        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
     }
 
     /// A span's entries in key order (or reversed), at most `limit` of them.
@@ -431,7 +548,11 @@ impl Pg {
             Span::Before(end) => (Vec::new(), Some(end.to_vec())),
         };
         let limit = limit.map(|n| n as i64);
-        self.run(async move {
+        let id = (t, lo.clone(), hi.clone(), rev, limit);
+        if let Some(rows) = Cache::fresh(&self.cache).ranges.get(&id) {
+            return Ok(rows.clone());
+        }
+        let rows = self.run(async move {
             let order = if rev { "DESC" } else { "ASC" };
             let upper = if hi.is_some() { "AND key < $2" } else { "AND $2::bytea IS NULL" };
             let sql = format!(
@@ -446,24 +567,32 @@ impl Pg {
                     let k: Vec<u8> = r.get(0);
                     (IVec::from(k), value(r.get(1), r.get(2)))
                 })
-                .collect())
+                .collect::<Vec<Kv>>())
         })
-        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))?;
+        Cache::fresh(&self.cache).ranges.insert(id, rows.clone());
+        Ok(rows)
     }
 
     pub(super) fn count(&self, t: T, p: &[u8]) -> Result<usize, StoreError> {
+        if let Some(n) = Cache::fresh(&self.cache).counts.get(&(t, p.to_vec())) {
+            return Ok(*n);
+        }
         let client = self.client()?;
         let (lo, hi) = (p.to_vec(), successor(p));
-        self.run(async move {
-            let sql = format!(
-                "SELECT count(*) FROM {} WHERE key >= $1 AND ($2::bytea IS NULL OR key < $2)",
-                table(t)
-            );
-            let stmt = client.prepare_cached(&sql).await?;
-            let n: i64 = client.query_one(&stmt, &[&lo, &hi]).await?.get(0);
-            Ok(n as usize)
-        })
-        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+        let n = self
+            .run(async move {
+                let sql = format!(
+                    "SELECT count(*) FROM {} WHERE key >= $1 AND ($2::bytea IS NULL OR key < $2)",
+                    table(t)
+                );
+                let stmt = client.prepare_cached(&sql).await?;
+                let n: i64 = client.query_one(&stmt, &[&lo, &hi]).await?.get(0);
+                Ok(n as usize)
+            })
+            .map_err(|e: tokio_postgres::Error| self.io(message(&e)))?;
+        Cache::fresh(&self.cache).counts.insert((t, p.to_vec()), n);
+        Ok(n)
     }
 
     pub(super) fn next_id(&self) -> Result<u64, StoreError> {
@@ -584,6 +713,8 @@ impl Pg {
 
     /// Writes what the transaction holds, announces it, and commits.
     pub(super) fn commit(&self, tx: &PgTx) -> Result<(), Failure> {
+        // Whatever comes of it, what was read before may be stale now.
+        let _clear = ClearOnDrop(&self.cache);
         let pending = std::mem::take(&mut *tx.pending.borrow_mut());
         let mut upserts = Vec::new();
         let mut deletes = Vec::new();
@@ -667,6 +798,7 @@ impl Pg {
     /// connection of its own (re-made if it drops) for as long as this store lives.
     pub(super) fn listen(&self, each: Box<dyn Fn(String) + Send + Sync>) {
         let config = self.config.clone();
+        let cache = self.cache.clone();
         let rt = self
             .rt
             .as_ref()
@@ -691,6 +823,7 @@ impl Pg {
                         .is_ok()
                     {
                         while let Some(payload) = rx.recv().await {
+                            Cache::clear(&cache);
                             each(payload);
                         }
                     }
@@ -699,6 +832,14 @@ impl Pg {
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         });
+    }
+}
+
+struct ClearOnDrop<'a>(&'a std::sync::Mutex<Cache>);
+
+impl Drop for ClearOnDrop<'_> {
+    fn drop(&mut self) {
+        Cache::clear(self.0);
     }
 }
 
