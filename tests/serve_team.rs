@@ -3,6 +3,8 @@
 //! once — afterwards no duplicate, no orphan, every acknowledged change present and audited
 //! exactly once, every job step run once.
 
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/serve.rs"]
 mod serve;
 #[path = "common/tmux.rs"]
@@ -14,6 +16,17 @@ use std::time::{Duration, Instant};
 
 use serve::{Served, have_ssh, text};
 use tmux::Tmux;
+
+/// A served demo tenant: in a directory, or in a new database when this binary runs the suite
+/// on PostgreSQL (tests/serve_team_postgres.rs).
+fn demo_served(tmp: &tempfile::TempDir) -> Served {
+    let place = match cli::on_postgres().then(cli::servers::Postgres::shared).flatten() {
+        Some(pg) => std::path::PathBuf::from(pg.new_database()),
+        None => tmp.path().join("s"),
+    };
+    let state = tmp.path().join("state");
+    Served::start_with(&place, &["demo", "--serve"], &[("DWC_STATE_DIR", &state)])
+}
 
 /// One console over `ssh -tt` in a tmux session of its own.
 fn console(t: &Tmux, name: &str, srv: &Served, user: &str) {
@@ -30,7 +43,7 @@ fn a_change_in_one_console_shows_in_the_other() {
         return;
     }
     let store = tempfile::tempdir().unwrap();
-    let srv = Served::start(&store.path().join("s"), &["demo", "--serve"]);
+    let srv = demo_served(&store);
     let t = Tmux::new("team");
     console(&t, "alice", &srv, "alice");
     console(&t, "wang", &srv, "wang_admin");
@@ -140,7 +153,7 @@ fn twenty_clients_making_conflicting_changes_leave_a_consistent_store() {
         return;
     }
     let store = tempfile::tempdir().unwrap();
-    let mut srv = Served::start(&store.path().join("s"), &["demo", "--serve"]);
+    let mut srv = demo_served(&store);
     for ws in ["victim_ws", "target_ws"] {
         assert_eq!(text(&as_acme(&srv, &["workspace", "create", ws])).2, 0);
     }

@@ -1352,8 +1352,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.keys(T::WsByRegion, &prefix("cn")).unwrap().len(), 1);
-        s.tree(T::Meta)
-            .insert(VERSION_KEY, encode(&(STORE_VERSION + 1)))
+        s.transact::<_, ()>(|tx| tx.put(T::Meta, VERSION_KEY, &(STORE_VERSION + 1)))
             .unwrap();
         drop(s);
         let e = Store::open(dir.path(), false).err().unwrap().to_string();
