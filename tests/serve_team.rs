@@ -20,7 +20,10 @@ use tmux::Tmux;
 /// A served demo tenant: in a directory, or in a new database when this binary runs the suite
 /// on PostgreSQL (tests/serve_team_postgres.rs).
 fn demo_served(tmp: &tempfile::TempDir) -> Served {
-    let place = match cli::on_postgres().then(cli::servers::Postgres::shared).flatten() {
+    let place = match cli::on_postgres()
+        .then(cli::servers::Postgres::shared)
+        .flatten()
+    {
         Some(pg) => std::path::PathBuf::from(pg.new_database()),
         None => tmp.path().join("s"),
     };

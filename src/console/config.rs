@@ -40,12 +40,78 @@ fn levels_map(levels: Vec<(String, String)>) -> serde_json::Map<String, Value> {
         .collect()
 }
 
+/// What hangs off the workspaces, read with one pass over each tree for a whole-tenant export
+/// (rather than a prefix scan per workspace per tree), by workspace.
+struct Children {
+    trees: std::collections::HashMap<
+        crate::store::T,
+        std::collections::HashMap<String, Vec<(Vec<u8>, Vec<u8>)>>,
+    >,
+}
+
+impl Children {
+    fn read(store: &crate::store::Store, trees: &[crate::store::T]) -> Result<Children> {
+        let mut out = std::collections::HashMap::new();
+        for &t in trees {
+            let mut by_ws: std::collections::HashMap<String, Vec<(Vec<u8>, Vec<u8>)>> =
+                std::collections::HashMap::new();
+            for (k, v) in store.raw_entries(t)? {
+                let ws = k.split(|b| *b == 0).next().unwrap_or_default();
+                by_ws
+                    .entry(String::from_utf8_lossy(ws).into_owned())
+                    .or_default()
+                    .push((k, v));
+            }
+            out.insert(t, by_ws);
+        }
+        Ok(Children { trees: out })
+    }
+}
+
 fn by_name(mut v: Vec<Value>) -> Vec<Value> {
     v.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     v
 }
 
 impl Console {
+    /// The records of tree `t` under workspace `ws`, from `pre` when it was read.
+    fn under<V: serde::de::DeserializeOwned>(
+        &self,
+        pre: Option<&Children>,
+        t: crate::store::T,
+        ws: &str,
+    ) -> Result<Vec<V>> {
+        match pre.and_then(|c| c.trees.get(&t)) {
+            Some(by_ws) => Ok(by_ws
+                .get(ws)
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .map(|(k, v)| crate::store::decode(t.name(), k, v))
+                        .collect::<std::result::Result<Vec<V>, _>>()
+                })
+                .transpose()?
+                .unwrap_or_default()),
+            None => Ok(self.store.scan(t, &crate::store::prefix(ws))?),
+        }
+    }
+
+    /// The keys of index `t` under workspace `ws`, from `pre` when it was read.
+    fn under_keys(
+        &self,
+        pre: Option<&Children>,
+        t: crate::store::T,
+        ws: &str,
+    ) -> Result<Vec<Vec<u8>>> {
+        match pre.and_then(|c| c.trees.get(&t)) {
+            Some(by_ws) => Ok(by_ws
+                .get(ws)
+                .map(|e| e.iter().map(|(k, _)| k.clone()).collect())
+                .unwrap_or_default()),
+            None => Ok(self.store.keys(t, &crate::store::prefix(ws))?),
+        }
+    }
+
     /// The tenant as a document, or with `workspace` only that workspace (in the session's
     /// region) and what hangs off it — under the key `workspace`, so applying it manages that
     /// workspace alone and never reads the absence of the others as their deletion.
@@ -61,13 +127,44 @@ impl Console {
         }
         let mut workspaces = Vec::new();
         let mut groups = Vec::new();
-        for region in REGIONS {
-            let rs = Session {
-                region: region.id.to_owned(),
-                ..s.clone()
-            };
-            for row in self.list_workspaces(&rs)? {
-                workspaces.push(self.export_workspace(&rs, &row.workspace.name)?);
+        let visible: Vec<(Session, Vec<super::WorkspaceRow>)> = REGIONS
+            .iter()
+            .map(|region| {
+                let rs = Session {
+                    region: region.id.to_owned(),
+                    ..s.clone()
+                };
+                let rows = self.list_workspaces(&rs)?;
+                Ok((rs, rows))
+            })
+            .collect::<Result<_>>()?;
+        // Many workspaces: one pass over each tree beats a prefix scan per workspace.
+        let many = visible.iter().map(|(_, rows)| rows.len()).sum::<usize>() > 256;
+        let pre = if many {
+            use crate::store::T;
+            Some(Children::read(
+                &self.store,
+                &[T::Members, T::Roles, T::Clusters, T::Compute, T::DsByWs],
+            )?)
+        } else {
+            None
+        };
+        for (rs, rows) in visible {
+            let region = crate::domain::region::region("region", &rs.region)?;
+            let caller = self.caller(&rs)?;
+            for row in rows {
+                let roles = if rs.principal.is_account() {
+                    None
+                } else {
+                    self.roles_in(&row.workspace.name, rs.who())?
+                };
+                workspaces.push(self.export_loaded(
+                    &rs,
+                    &caller,
+                    row.workspace,
+                    roles,
+                    pre.as_ref(),
+                )?);
             }
             let all = Target::named(ResourceKind::ResourceGroup, "*", region.id);
             if self.can(&rs, Op::ListResourceGroups, &all)?.allowed {
@@ -191,13 +288,38 @@ impl Console {
     }
 
     pub(super) fn export_workspace(&self, s: &Session, ws: &str) -> Result<Value> {
-        let row = self.get_workspace(s, ws)?;
-        let w = row.workspace;
-        let may = |op| {
-            self.can_workspace(s, op, ws)
-                .map(|v| v.allowed)
-                .unwrap_or(false)
-        };
+        let (w, roles) = self.load_ws(s, ws)?;
+        let caller = self.caller(s)?;
+        self.export_loaded(s, &caller, w, roles, None)
+    }
+
+    /// One workspace the caller may see, loaded already: every question about it is asked of
+    /// the one caller, and what hangs off it is read straight from its trees (a whole-tenant
+    /// export asks this for every workspace).
+    fn export_loaded(
+        &self,
+        s: &Session,
+        caller: &super::Caller,
+        w: crate::domain::Workspace,
+        roles: Option<Vec<crate::domain::WorkspaceRole>>,
+        pre: Option<&Children>,
+    ) -> Result<Value> {
+        use crate::store::{T, last_part};
+        let ws = w.name.as_str();
+        let label = format!("workspace {ws}");
+        {
+            let target = self.ws_target(s, &w, &roles);
+            let v = self.decide(s, caller, Op::GetProject, &target);
+            if !v.allowed {
+                // As `get_workspace` says it (audited, NotFound for a non-member).
+                return Err(self
+                    .get_workspace(s, ws)
+                    .err()
+                    .unwrap_or(ConsoleError::NotFound(label)));
+            }
+        }
+        let target = self.ws_target(s, &w, &roles);
+        let may = |op| self.decide(s, caller, op, &target).allowed;
         let mut out = json!({
             "name": w.name,
             "region": w.region,
@@ -209,10 +331,7 @@ impl Console {
         });
         if may(Op::ListProjectMembers) {
             let mut members: Vec<Value> = Vec::new();
-            for m in self.store.scan::<crate::domain::workspace::Member>(
-                crate::store::T::Members,
-                &crate::store::prefix(ws),
-            )? {
+            for m in self.under::<crate::domain::workspace::Member>(pre, T::Members, ws)? {
                 let mut roles: Vec<String> = m.roles.iter().map(role_slug).collect();
                 roles.sort();
                 members.push(json!({"name": m.user, "roles": roles}));
@@ -221,9 +340,9 @@ impl Console {
         }
         if may(Op::ListProjectRoles) {
             let roles: Vec<Value> = self
-                .list_roles(s, ws)?
+                .under::<crate::domain::role::CustomRole>(pre, T::Roles, ws)?
                 .into_iter()
-                .filter(|r| !r.builtin)
+                .map(super::workspaces::custom_role_view)
                 .map(|r| {
                     json!({
                         "name": r.name,
@@ -238,8 +357,9 @@ impl Console {
             out["legacy_data_studio"] = Value::Bool(true);
             if may(Op::ListClusters) {
                 let clusters: Vec<Value> = self
-                    .list_clusters(s, ws)?
+                    .under::<crate::domain::cluster::Cluster>(pre, T::Clusters, ws)?
                     .into_iter()
+                    .map(super::clusters::ClusterView::from)
                     .map(|c| {
                         json!({
                             "name": c.name,
@@ -259,7 +379,7 @@ impl Console {
         }
         if may(Op::ListComputeResources) {
             let compute: Vec<Value> = self
-                .list_compute(s, ws)?
+                .under::<crate::domain::compute::ComputeResource>(pre, T::Compute, ws)?
                 .into_iter()
                 .map(|c| {
                     json!({"name": c.name, "type": c.kind.slug(), "instance": c.instance, "env": c.env.slug()})
@@ -268,8 +388,17 @@ impl Console {
             out["compute"] = Value::Array(by_name(compute));
         }
         if may(Op::ListDataSources) {
-            let sources: Vec<Value> = self
-                .list_data_sources(s, ws)?
+            let full = may(Op::UpdateDataSource);
+            let mut found = Vec::new();
+            for k in self.under_keys(pre, T::DsByWs, ws)? {
+                if let Some(d) = self.store.get::<crate::domain::datasource::DataSource>(
+                    T::DataSources,
+                    last_part(&k).as_bytes(),
+                )? {
+                    found.push(super::resources::shown_to(d, full));
+                }
+            }
+            let sources: Vec<Value> = found
                 .into_iter()
                 .filter(|d| d.from_compute.is_none())
                 .map(|d| {

@@ -54,7 +54,7 @@ pub(super) fn compute_data_source(c: &ComputeResource) -> DataSource {
 
 /// A data source as its reader may see it: an AccessKey id in full only to those who may change
 /// the data source, its last four characters to the rest.
-fn shown_to(mut d: DataSource, full: bool) -> DataSource {
+pub(super) fn shown_to(mut d: DataSource, full: bool) -> DataSource {
     if !full && let Some(id) = d.fields.get_mut("access_key_id") {
         *id = crate::domain::alert::mask_key_id(id);
     }

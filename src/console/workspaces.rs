@@ -119,6 +119,11 @@ pub struct RoleView {
     pub holders: usize,
 }
 
+/// A custom role as its list shows it, without counting its holders.
+pub(super) fn custom_role_view(c: CustomRole) -> RoleView {
+    role_view(&WorkspaceRole::Custom(c), 0)
+}
+
 fn role_view(role: &WorkspaceRole, holders: usize) -> RoleView {
     let levels = role.levels();
     RoleView {
