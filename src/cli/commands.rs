@@ -1907,12 +1907,7 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
                 explanation: Vec::new(),
             })
         }
-        Command::Export { workspace } => {
-            let doc = c.export(&s, workspace.as_deref())?;
-            serde_json::to_string_pretty(&doc)
-                .map(|t| t + "\n")
-                .map_err(|e| ConsoleError::Internal(e.to_string()))
-        }
+        Command::Export { workspace } => c.export_text(&s, workspace.as_deref()),
         Command::Apply { file, dry_run } => {
             let source = file.display().to_string();
             let text = cli.io.read_file(file, &source, APPLY_LIMIT)?;

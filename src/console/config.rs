@@ -126,6 +126,58 @@ impl Console {
             }));
         }
         let mut workspaces = Vec::new();
+        let mut doc = self.export_with(s, &mut |w| {
+            workspaces.push(w);
+            Ok(())
+        })?;
+        doc["workspaces"] = Value::Array(workspaces);
+        Ok(doc)
+    }
+
+    /// `export` as the CLI prints it — pretty JSON and a newline — with each workspace written
+    /// out as it is made rather than the whole tenant held as one document.
+    pub fn export_text(&self, s: &Session, workspace: Option<&str>) -> Result<String> {
+        let pretty = |v: &Value| {
+            serde_json::to_string_pretty(v).map_err(|e| ConsoleError::Internal(e.to_string()))
+        };
+        if workspace.is_some() {
+            return Ok(pretty(&self.export(s, workspace)?)? + "\n");
+        }
+        let mut items = String::new();
+        let mut count = 0usize;
+        let doc = self.export_with(s, &mut |w| {
+            if count > 0 {
+                items.push_str(",\n");
+            }
+            count += 1;
+            // At the depth it sits in the document: two levels of two spaces.
+            for (i, line) in pretty(&w)?.lines().enumerate() {
+                if i > 0 {
+                    items.push('\n');
+                }
+                items.push_str("    ");
+                items.push_str(line);
+            }
+            Ok(())
+        })?;
+        // Keys are sorted and "workspaces" sorts after every other: it closes the document.
+        debug_assert!(
+            doc.as_object()
+                .is_some_and(|o| o.keys().all(|k| k.as_str() < "workspaces"))
+        );
+        let head = pretty(&doc)?;
+        let head = head.strip_suffix("\n}").unwrap_or(&head);
+        let list = if count == 0 {
+            "[]".to_owned()
+        } else {
+            format!("[\n{items}\n  ]")
+        };
+        Ok(format!("{head},\n  \"workspaces\": {list}\n}}\n"))
+    }
+
+    /// The tenant document without its workspaces, which go to `each` one by one in name order.
+    fn export_with(&self, s: &Session, each: &mut dyn FnMut(Value) -> Result<()>) -> Result<Value> {
+        let tenant = self.tenant();
         let mut groups = Vec::new();
         let visible: Vec<(Session, Vec<super::WorkspaceRow>)> = REGIONS
             .iter()
@@ -149,26 +201,28 @@ impl Console {
         } else {
             None
         };
-        for (rs, rows) in visible {
-            let region = crate::domain::region::region("region", &rs.region)?;
+        let mut ordered: Vec<(usize, super::WorkspaceRow)> = Vec::new();
+        let mut sessions = Vec::new();
+        for (i, (rs, rows)) in visible.into_iter().enumerate() {
+            ordered.extend(rows.into_iter().map(|r| (i, r)));
             let caller = self.caller(&rs)?;
-            for row in rows {
-                let roles = if rs.principal.is_account() {
-                    None
-                } else {
-                    self.roles_in(&row.workspace.name, rs.who())?
-                };
-                workspaces.push(self.export_loaded(
-                    &rs,
-                    &caller,
-                    row.workspace,
-                    roles,
-                    pre.as_ref(),
-                )?);
-            }
+            sessions.push((rs, caller));
+        }
+        ordered.sort_by(|a, b| a.1.workspace.name.cmp(&b.1.workspace.name));
+        for (i, row) in ordered {
+            let (rs, caller) = &sessions[i];
+            let roles = if rs.principal.is_account() {
+                None
+            } else {
+                self.roles_in(&row.workspace.name, rs.who())?
+            };
+            each(self.export_loaded(rs, caller, row.workspace, roles, pre.as_ref())?)?;
+        }
+        for (rs, _) in &sessions {
+            let region = crate::domain::region::region("region", &rs.region)?;
             let all = Target::named(ResourceKind::ResourceGroup, "*", region.id);
-            if self.can(&rs, Op::ListResourceGroups, &all)?.allowed {
-                for g in self.list_resource_groups(&rs)? {
+            if self.can(rs, Op::ListResourceGroups, &all)?.allowed {
+                for g in self.list_resource_groups(rs)? {
                     let payment = match g.payment {
                         Payment::PrePaid {
                             months, auto_renew, ..
@@ -191,7 +245,6 @@ impl Console {
             "dwc_export": EXPORT_VERSION,
             "account": tenant.account,
             "edition": tenant.edition.slug(),
-            "workspaces": by_name(workspaces),
             "resource_groups": by_name(groups),
         });
         if may(Op::ListUsers, &Target::RamUser("*"))? {
