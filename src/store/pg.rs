@@ -620,7 +620,9 @@ impl Pg {
     pub(super) fn write(&self, changes: Changes) -> Result<(), StoreError> {
         let tx = self.begin()?;
         *tx.pending.borrow_mut() = changes;
-        match self.commit(&tx) {
+        let r = self.commit(&tx);
+        self.rollback(tx);
+        match r {
             Ok(()) => Ok(()),
             Err(Failure::Store(e)) => Err(e),
             Err(Failure::Retry) => {
@@ -641,6 +643,7 @@ impl Pg {
             })
             .map_err(|e| self.io(message(&e)))?;
         Ok(PgTx {
+            rt: self.rt.as_ref().map(|rt| rt.handle().clone()),
             client: RefCell::new(Some(client)),
             pending: RefCell::new(vec![BTreeMap::new(); T::ALL.len()]),
             notes: RefCell::new(Vec::new()),
@@ -763,7 +766,10 @@ impl Pg {
             }
             .await;
             (c, r)
-        })
+        })?;
+        // Committed: the connection goes back to the pool with nothing open.
+        drop(tx.client.borrow_mut().take());
+        Ok(())
     }
 
     /// Ends a transaction that is not to commit.
@@ -860,9 +866,22 @@ async fn next_id_on(c: &Object) -> Result<u64, tokio_postgres::Error> {
 /// A transaction in progress: its connection, the writes it will make, the changes it will
 /// announce.
 pub(super) struct PgTx {
+    rt: Option<tokio::runtime::Handle>,
     client: RefCell<Option<Object>>,
     pub(super) pending: RefCell<Changes>,
     pub(super) notes: RefCell<Vec<String>>,
+}
+
+impl Drop for PgTx {
+    /// A transaction left neither committed nor rolled back (its caller panicked) must not
+    /// go back to the pool open: it is rolled back first, on the store's runtime.
+    fn drop(&mut self) {
+        if let (Some(c), Some(rt)) = (self.client.get_mut().take(), &self.rt) {
+            rt.spawn(async move {
+                let _ = c.batch_execute("ROLLBACK").await;
+            });
+        }
+    }
 }
 
 #[cfg(test)]
