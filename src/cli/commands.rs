@@ -2034,6 +2034,7 @@ fn store_copy(cli: &Cli, from: &Path, to: &Path) -> Out {
     let src = Store::open(from, false)?;
     let key = secret_key_for(from, to)?;
     let dst = Store::open(to, true)?;
+    let key = key.put()?;
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(crate::store::T::ALL.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),
@@ -2080,18 +2081,49 @@ fn store_copy(cli: &Cli, from: &Path, to: &Path) -> Out {
     Ok(out)
 }
 
-/// Puts the source's secret key where the destination's belongs (made 0600 in a 0700
-/// directory), before any record moves: without it the copied secrets could not be opened. A
-/// destination that has a different key already is refused.
-fn secret_key_for(from: &Path, to: &Path) -> Result<&'static str, ConsoleError> {
+/// The source's secret key, to put where the destination's belongs before any record moves:
+/// without it the copied secrets could not be opened. Checked before the destination is
+/// opened; a destination that has a different key already is refused.
+struct KeyCopy {
+    key: Vec<u8>,
+    dir: PathBuf,
+    dst: PathBuf,
+    there: bool,
+}
+
+impl KeyCopy {
+    /// Writes the key (0600 in a 0700 directory) unless it is there; says which.
+    fn put(self) -> Result<&'static str, ConsoleError> {
+        if self.there {
+            return Ok("already there");
+        }
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(&self.dir)
+            .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", self.dir.display())))?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        use std::io::Write;
+        opts.open(&self.dst)
+            .and_then(|mut f| f.write_all(&self.key).and_then(|_| f.sync_all()))
+            .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", self.dst.display())))?;
+        Ok("copied")
+    }
+}
+
+fn secret_key_for(from: &Path, to: &Path) -> Result<KeyCopy, ConsoleError> {
     use crate::store::local_dir;
     let name = crate::console::auth::KEY_FILE;
     let (src, dst) = (local_dir(from).join(name), local_dir(to).join(name));
     let key = std::fs::read(&src).map_err(|e| {
         ConsoleError::Store(format!("reading the secret key {}: {e}", src.display()))
     })?;
-    match std::fs::read(&dst) {
-        Ok(have) if have == key => return Ok("already there"),
+    let there = match std::fs::read(&dst) {
+        Ok(have) if have == key => true,
         Ok(_) => {
             return Err(ConsoleError::invalid(
                 "to",
@@ -2102,24 +2134,14 @@ fn secret_key_for(from: &Path, to: &Path) -> Result<&'static str, ConsoleError> 
                 ),
             ));
         }
-        Err(_) => {}
-    }
-    let dir = local_dir(to);
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(&dir)
-        .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", dir.display())))?;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    use std::io::Write;
-    opts.open(&dst)
-        .and_then(|mut f| f.write_all(&key).and_then(|_| f.sync_all()))
-        .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", dst.display())))?;
-    Ok("copied")
+        Err(_) => false,
+    };
+    Ok(KeyCopy {
+        key,
+        dir: local_dir(to),
+        dst,
+        there,
+    })
 }
 
 fn demo(cli: &Cli, scale: Option<usize>) -> Out {
