@@ -179,8 +179,9 @@ impl Console {
     /// Does everything that is due by now, oldest first; returns how many pieces of work ran.
     /// Called on open, after each command, and on the console's tick.
     pub fn advance(&self) -> Result<usize> {
-        // Callers in one process take turns; across processes the store lock (or, for a step,
-        // its due entry re-read inside the step's transaction) keeps each step to one run.
+        // Callers in one process take turns; across processes the store lock (sled) or each
+        // piece's claim on its due entry inside its own transaction (PostgreSQL) keeps it to
+        // one run.
         let _turn = self.advancing.lock().unwrap_or_else(|e| e.into_inner());
         let mut ran = 0;
         // A bound, so a store that keeps re-arming work in the past cannot spin forever.
