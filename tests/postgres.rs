@@ -300,6 +300,22 @@ fn store_copy_goes_sled_to_postgres_to_sled_with_an_identical_export() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // A copy that stopped half way (its mark still there) leaves a store that will not open.
+    let db = url.rsplit('/').next().unwrap();
+    pg.psql(
+        db,
+        "INSERT INTO dwc_meta (key, v, value) VALUES ('copy_unfinished'::bytea, 1, 'true')",
+    );
+    let o = dwc_at(&url, &state)
+        .args(["workspace", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(6));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is an unfinished copy"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

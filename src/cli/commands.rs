@@ -2027,7 +2027,7 @@ fn init(cli: &Cli, account: &str, edition: Edition, region: &str) -> Out {
 
 /// `dwc store copy`: the records through the store's own copy, the secret key beside them.
 fn store_copy(cli: &Cli, from: &Path, to: &Path) -> Out {
-    use crate::store::{Store, copy, local_dir, shown};
+    use crate::store::{Store, copy, shown};
     if shown(from) == shown(to) {
         return Err(ConsoleError::invalid("to", "is the store being copied"));
     }
@@ -2062,7 +2062,7 @@ fn store_copy(cli: &Cli, from: &Path, to: &Path) -> Out {
     let mut out = output::list(cli.output, &rows, "nothing to copy");
     if cli.output == output::Format::Table {
         let total: usize = report.iter().map(|t| t.records).sum();
-        let place = local_dir(to).join(crate::console::auth::KEY_FILE);
+        let place = crate::console::auth::key_path(to);
         let shared = if crate::store::is_postgres(to) {
             format!(
                 "; every machine that opens {} needs this file in the same place (or DWC_STATE_DIR naming its directory)",
@@ -2086,39 +2086,37 @@ fn store_copy(cli: &Cli, from: &Path, to: &Path) -> Out {
 /// opened; a destination that has a different key already is refused.
 struct KeyCopy {
     key: Vec<u8>,
-    dir: PathBuf,
-    dst: PathBuf,
+    to: PathBuf,
     there: bool,
 }
 
 impl KeyCopy {
-    /// Writes the key (0600 in a 0700 directory) unless it is there; says which.
+    /// Writes the key unless it is there; says which.
     fn put(self) -> Result<&'static str, ConsoleError> {
+        use crate::console::auth::{key_path, write_key};
         if self.there {
             return Ok("already there");
         }
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(&self.dir)
-            .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", self.dir.display())))?;
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        use std::io::Write;
-        opts.open(&self.dst)
-            .and_then(|mut f| f.write_all(&self.key).and_then(|_| f.sync_all()))
-            .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", self.dst.display())))?;
-        Ok("copied")
+        if write_key(&self.to, &self.key)? {
+            return Ok("copied");
+        }
+        // Made meanwhile by something else opening the destination.
+        match std::fs::read(key_path(&self.to)) {
+            Ok(k) if k == self.key => Ok("already there"),
+            _ => Err(ConsoleError::invalid(
+                "to",
+                format!(
+                    "{} was given another secret key meanwhile; nothing was copied",
+                    key_path(&self.to).display()
+                ),
+            )),
+        }
     }
 }
 
 fn secret_key_for(from: &Path, to: &Path) -> Result<KeyCopy, ConsoleError> {
-    use crate::store::local_dir;
-    let name = crate::console::auth::KEY_FILE;
-    let (src, dst) = (local_dir(from).join(name), local_dir(to).join(name));
+    use crate::console::auth::key_path;
+    let (src, dst) = (key_path(from), key_path(to));
     let key = std::fs::read(&src).map_err(|e| {
         ConsoleError::Store(format!("reading the secret key {}: {e}", src.display()))
     })?;
@@ -2138,8 +2136,7 @@ fn secret_key_for(from: &Path, to: &Path) -> Result<KeyCopy, ConsoleError> {
     };
     Ok(KeyCopy {
         key,
-        dir: local_dir(to),
-        dst,
+        to: to.to_path_buf(),
         there,
     })
 }

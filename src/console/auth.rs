@@ -146,6 +146,40 @@ pub fn one_time_password() -> String {
         .collect()
 }
 
+/// Where the secret key of the store at `location` lives.
+pub fn key_path(location: &Path) -> std::path::PathBuf {
+    crate::store::local_dir(location).join(KEY_FILE)
+}
+
+/// Writes `key` as the secret key of the store at `location`, 0600 in a 0700 directory;
+/// `false` when there is one already, which is left as it is.
+pub fn write_key(location: &Path, key: &[u8]) -> Result<bool> {
+    let dir = crate::store::local_dir(location);
+    let path = dir.join(KEY_FILE);
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(&dir)
+        .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", dir.display())))?;
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    match opts.open(&path) {
+        Ok(mut f) => f
+            .write_all(key)
+            .and_then(|_| f.sync_all())
+            .map(|_| true)
+            .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(ConsoleError::Store(format!(
+            "creating {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// Encrypts and decrypts secrets with the store's key.
 #[derive(Clone)]
 pub struct Vault {
@@ -156,43 +190,17 @@ impl Vault {
     /// Creates the key file (mode 0600) if it does not exist, then loads it. `location` is the
     /// store's; the key lives in its local directory (`store::local_dir`).
     pub fn create_or_load(location: &Path) -> Result<Vault> {
-        let dir = crate::store::local_dir(location);
-        let path = dir.join(KEY_FILE);
-        if !path.exists() {
-            if !dir.exists() {
-                let mut b = fs::DirBuilder::new();
-                b.recursive(true);
-                #[cfg(unix)]
-                std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-                b.create(&dir)
-                    .map_err(|e| ConsoleError::Store(format!("creating {}: {e}", dir.display())))?;
-            }
+        if !key_path(location).exists() {
             let mut key = [0u8; 32];
             OsRng.fill_bytes(&mut key);
-            let mut opts = fs::OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-            match opts.open(&path) {
-                Ok(mut f) => f
-                    .write_all(&key)
-                    .and_then(|_| f.sync_all())
-                    .map_err(|e| ConsoleError::Store(format!("writing {}: {e}", path.display())))?,
-                // Another process sharing the store made it first: that one is the key.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => {
-                    return Err(ConsoleError::Store(format!(
-                        "creating {}: {e}",
-                        path.display()
-                    )));
-                }
-            }
+            // Another process sharing the store may have made it first: that one is the key.
+            write_key(location, &key)?;
         }
         Vault::load(location)
     }
 
     pub fn load(location: &Path) -> Result<Vault> {
-        let path = crate::store::local_dir(location).join(KEY_FILE);
+        let path = key_path(location);
         let bytes = fs::read(&path).map_err(|e| {
             let hint = if crate::store::is_postgres(location) {
                 " (a store in PostgreSQL keeps its secret key on each machine that opens it: copy it there from the first, or set DWC_STATE_DIR to where it is)"

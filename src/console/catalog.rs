@@ -445,12 +445,7 @@ impl Console {
                         format!("{id} is already the {} Edition", want.title()),
                     ));
                 }
-                self.require_purchase(
-                    s,
-                    (Op::ModifyEdition, &Target::Tenant),
-                    Op::ModifyInstance,
-                    "the edition",
-                )?;
+                self.require_edition_change(s)?;
                 let mut tenant = self.tenant();
                 tenant.edition = want;
                 let (item, charge) = self.change(

@@ -21,12 +21,7 @@ impl Console {
             self.modify_purchase(s, &item, super::Modify::Edition(edition))?;
             return Ok(());
         }
-        self.require_purchase(
-            s,
-            (Op::ModifyEdition, &Target::Tenant),
-            Op::ModifyInstance,
-            "the edition",
-        )?;
+        self.require_edition_change(s)?;
         let mut tenant = self.tenant();
         tenant.edition = edition;
         self.change(
@@ -37,6 +32,16 @@ impl Console {
         )?;
         *self.tenant.write().unwrap_or_else(|e| e.into_inner()) = tenant;
         Ok(())
+    }
+
+    /// Changing the edition is a DataWorks operation and a purchase (bss).
+    pub(super) fn require_edition_change(&self, s: &Session) -> Result<()> {
+        self.require_purchase(
+            s,
+            (Op::ModifyEdition, &Target::Tenant),
+            Op::ModifyInstance,
+            "the edition",
+        )
     }
 
     /// The active edition subscription, if the tenant bought one.

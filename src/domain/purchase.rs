@@ -86,16 +86,10 @@ impl Bill {
         description: &str,
         amount_cents: i64,
     ) -> DomainResult<Self> {
-        names::year_month("month", month)?;
         if amount_cents < 0 {
             return Err(DomainError::invalid("amount", "must not be negative"));
         }
-        Ok(Bill {
-            month: month.into(),
-            item_id: item_id.into(),
-            description: description.into(),
-            amount_cents,
-        })
+        Bill::change(month, item_id, description, amount_cents)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{STORE_VERSION, Store, StoreError, T, VERSION_KEY};
+use super::{COPYING_KEY, STORE_VERSION, Store, StoreError, T, VERSION_KEY, encode};
 
 /// One tree as copied: how many records, and the checksum both stores agree on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub fn checksum(entries: &[(Vec<u8>, Vec<u8>)]) -> String {
 
 /// What a fresh store holds on its own: its layout version.
 fn only_the_version(t: T, k: &[u8]) -> bool {
-    t == T::Meta && k == VERSION_KEY
+    t == T::Meta && (k == VERSION_KEY || k == COPYING_KEY)
 }
 
 /// Copies every tree of `from` into `to`, which must hold nothing yet, calling `progress` with
@@ -82,6 +82,9 @@ pub fn copy(
             ),
         });
     }
+    // Until the copy is verified, the destination says it is unfinished (and will not open).
+    to.bulk(T::Meta, [(COPYING_KEY.to_vec(), encode(&true))])?;
+    to.flush()?;
     let mut report = Vec::new();
     for t in T::ALL {
         let entries: Vec<(Vec<u8>, Vec<u8>)> = from
@@ -119,6 +122,11 @@ pub fn copy(
             )));
         }
     }
+    to.transact::<_, ()>(|tx| tx.del(T::Meta, COPYING_KEY))
+        .map_err(|e| match e {
+            super::TxError::Store(e) => e,
+            super::TxError::Abort(()) => mismatch("could not finish".into()),
+        })?;
     Ok(report)
 }
 

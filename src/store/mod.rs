@@ -26,6 +26,9 @@ pub use codec::{SCHEMA_VERSION, decode, encode};
 /// The layout version this build writes and the newest it reads.
 pub const STORE_VERSION: u32 = 1;
 const VERSION_KEY: &[u8] = b"store_version";
+/// Set while `dwc store copy` fills a store and removed when the copy is verified: a store that
+/// has it was left half copied.
+const COPYING_KEY: &[u8] = b"copy_unfinished";
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Error)]
@@ -56,6 +59,10 @@ pub enum StoreError {
     Exposed { dir: String, mode: u32 },
     #[error("store {dir}: {message}")]
     Io { dir: String, message: String },
+    #[error(
+        "store {0} is an unfinished copy (dwc store copy stopped before it was done): empty it and copy again"
+    )]
+    Unfinished(String),
     #[error("store record {tree}/{key} is damaged: {message}")]
     Corrupt {
         tree: &'static str,
@@ -714,12 +721,13 @@ impl Store {
         if let Some(url) = dir.to_str().filter(|u| pg::is_url(u)) {
             // No lock: on PostgreSQL every process shares the tenant.
             let pg = pg::Pg::connect(url, create)?;
-            return Ok(Store {
+            let store = Store {
                 dir: dir.to_path_buf(),
                 backend: Backend::Pg(Arc::new(pg)),
                 overlay: None,
                 _lock: None,
-            });
+            };
+            return store.finished();
         }
         let shown = dir.display().to_string();
         if !dir.join("db").exists() && !create {
@@ -773,7 +781,7 @@ impl Store {
                     found: v,
                 });
             }
-            Some(_) => {}
+            Some(_) => return store.finished(),
             None => {
                 if let Backend::Sled { trees, .. } = &store.backend {
                     trees[T::Meta as usize]
@@ -788,6 +796,14 @@ impl Store {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// This store, unless a copy into it stopped half way.
+    fn finished(self) -> Result<Store, StoreError> {
+        if self.has(T::Meta, COPYING_KEY)? {
+            return Err(StoreError::Unfinished(shown(&self.dir)));
+        }
+        Ok(self)
     }
 
     /// Whether `location` holds a store with something in it (a first run offers to make one).
@@ -918,19 +934,9 @@ impl Store {
         }
     }
 
-    /// The records at `keys`, in their order (`None` where there is none): one query on
-    /// PostgreSQL, however many keys.
-    pub fn get_many<V: DeserializeOwned>(
-        &self,
-        t: T,
-        keys: &[Vec<u8>],
-    ) -> Result<Vec<Option<V>>, StoreError> {
-        let mut sets = self.get_sets(&[(t, keys)])?;
-        decode_set(t, keys, sets.pop().unwrap_or_default())
-    }
-
-    /// `get_many` of several trees at once: on PostgreSQL the queries go out together, so the
-    /// set costs one round trip. Decode each with [`decode_set`].
+    /// The records at each tree's keys, in their order (`None` where there is none): on
+    /// PostgreSQL one query per tree, sent together, so the whole costs one round trip. Decode
+    /// each with [`decode_set`].
     pub fn get_sets(
         &self,
         wants: &[(T, &[Vec<u8>])],
