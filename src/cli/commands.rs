@@ -1779,7 +1779,12 @@ pub fn dispatch(cli: &Cli) -> Out {
         _ => {}
     }
     let (console, s) = session(cli)?;
-    dispatch_on(cli, &console, &s)
+    let out = dispatch_on(cli, &console, &s);
+    // This process ends with the command, and its store is on disk already (every change is
+    // flushed as it commits): handing the store's cache back page by page, and syncing files
+    // nothing wrote, would only delay the exit.
+    std::mem::forget(console);
+    out
 }
 
 /// Runs a command as `s` on an open console.
@@ -1907,7 +1912,11 @@ pub fn dispatch_on(cli: &Cli, c: &Console, s: &Session) -> Out {
                 explanation: Vec::new(),
             })
         }
-        Command::Export { workspace } => c.export_text(&s, workspace.as_deref()),
+        Command::Export { workspace } => {
+            cli.io
+                .out_stream(|out| c.export_to(&s, workspace.as_deref(), out))?;
+            Ok(String::new())
+        }
         Command::Apply { file, dry_run } => {
             let source = file.display().to_string();
             let text = cli.io.read_file(file, &source, APPLY_LIMIT)?;

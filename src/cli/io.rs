@@ -150,6 +150,24 @@ impl Io {
         }
     }
 
+    /// Standard output for a command that writes as it goes (an export of any size): `f`
+    /// writes through a buffer. A reader that went away ends the output quietly, as with `out`.
+    pub fn out_stream(
+        &self,
+        f: impl FnOnce(&mut dyn Write) -> Result<(), ConsoleError>,
+    ) -> Result<(), ConsoleError> {
+        let mut w = lock(&self.inner.stdout);
+        let mut to = Watched {
+            to: std::io::BufWriter::with_capacity(1 << 16, &mut **w),
+            gone: false,
+        };
+        let result = f(&mut to).and_then(|()| {
+            to.flush()
+                .map_err(|e| ConsoleError::Internal(format!("writing the output failed: {e}")))
+        });
+        if to.gone { Ok(()) } else { result }
+    }
+
     pub fn err(&self, text: &str) {
         let mut w = lock(&self.inner.stderr);
         let _ = w.write_all(text.as_bytes()).and_then(|_| w.flush());
@@ -244,5 +262,34 @@ impl Io {
             Some(second) if second == first => Ok(Some(first)),
             _ => Err(ConsoleError::invalid("password", "the two entries differ")),
         }
+    }
+}
+
+/// A writer that remembers whether its reader went away (a broken pipe).
+struct Watched<W: Write> {
+    to: W,
+    gone: bool,
+}
+
+impl<W: Write> Watched<W> {
+    fn seen<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            self.gone = true;
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.to.write(buf);
+        self.seen(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.to.flush();
+        self.seen(r)
     }
 }

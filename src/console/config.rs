@@ -4,6 +4,8 @@
 //! never leave the store: a data source lists the names of its secret fields, not their values.
 //! Only what the session may see is exported.
 
+use std::cmp::Ordering;
+
 use serde_json::{Value, json};
 
 use crate::authz::{Op, ResourceKind, Target};
@@ -12,6 +14,7 @@ use crate::domain::resource_group::Payment;
 use crate::domain::role::RoleRef;
 use crate::domain::tenant_role::TenantRoleRef;
 
+use super::document as doc;
 use super::error::{ConsoleError, Result};
 use super::{Console, Session};
 
@@ -40,32 +43,125 @@ fn levels_map(levels: Vec<(String, String)>) -> serde_json::Map<String, Value> {
         .collect()
 }
 
-/// What hangs off the workspaces, read with one pass over each tree for a whole-tenant export
-/// (rather than a prefix scan per workspace per tree), by workspace.
-struct Children {
-    trees: std::collections::HashMap<
-        crate::store::T,
-        std::collections::HashMap<String, Vec<(Vec<u8>, Vec<u8>)>>,
+/// The trees that hold what hangs off a workspace, filed under its name.
+const HANGING: [crate::store::T; 5] = {
+    use crate::store::T;
+    [T::Members, T::Roles, T::Clusters, T::Compute, T::DsByWs]
+};
+
+/// What hangs off one workspace, as stored: one list per tree of [`HANGING`].
+type Hanging = [Vec<crate::store::Kv>; HANGING.len()];
+
+/// One tree walked in key order beside the workspaces of an export, which go in name order too
+/// (a key's first part is its workspace, and `\0` sorts before any name's next byte): each
+/// workspace takes the entries filed under it, those of workspaces not exported are passed
+/// over, and nothing is held beyond one workspace's.
+struct Beside<'s> {
+    rows: std::iter::Peekable<
+        Box<
+            dyn Iterator<Item = std::result::Result<crate::store::Kv, crate::store::StoreError>>
+                + 's,
+        >,
     >,
 }
 
-impl Children {
-    fn read(store: &crate::store::Store, trees: &[crate::store::T]) -> Result<Children> {
-        let mut out = std::collections::HashMap::new();
-        for &t in trees {
-            let mut by_ws: std::collections::HashMap<String, Vec<(Vec<u8>, Vec<u8>)>> =
-                std::collections::HashMap::new();
-            for (k, v) in store.raw_entries(t)? {
-                let ws = k.split(|b| *b == 0).next().unwrap_or_default();
-                by_ws
-                    .entry(String::from_utf8_lossy(ws).into_owned())
-                    .or_default()
-                    .push((k, v));
+impl Beside<'_> {
+    fn take(&mut self, ws: &str) -> Result<Vec<crate::store::Kv>> {
+        let mut out = Vec::new();
+        loop {
+            let order = match self.rows.peek() {
+                None => return Ok(out),
+                Some(Err(_)) => Ordering::Equal,
+                Some(Ok((k, _))) => {
+                    let first = k.split(|b| *b == 0).next().unwrap_or_default();
+                    first.cmp(ws.as_bytes())
+                }
+            };
+            match order {
+                Ordering::Less => {
+                    self.rows.next();
+                }
+                Ordering::Equal => out.push(self.rows.next().expect("peeked")?),
+                Ordering::Greater => return Ok(out),
             }
-            out.insert(t, by_ws);
         }
-        Ok(Children { trees: out })
     }
+}
+
+/// More workspaces than this in an export are read beside their trees, not scanned one by one.
+const MANY: usize = 256;
+
+/// Where an export reads what hangs off each workspace: a prefix scan per tree, or for a
+/// whole tenant of many workspaces one walk per tree beside them (10,000 workspaces are
+/// 50,000 scans otherwise).
+enum Hangers<'s> {
+    Scans(&'s crate::store::Store),
+    Walks(Vec<Beside<'s>>),
+}
+
+impl Hangers<'_> {
+    fn of(&mut self, ws: &str) -> Result<Hanging> {
+        let mut out: Hanging = Default::default();
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = match self {
+                Hangers::Scans(store) => store.scan_raw(HANGING[i], &crate::store::prefix(ws))?,
+                Hangers::Walks(walks) => walks[i].take(ws)?,
+            };
+        }
+        Ok(out)
+    }
+}
+
+/// The records of `entries` (read from tree `t`).
+fn records<V: serde::de::DeserializeOwned>(
+    t: crate::store::T,
+    entries: &[crate::store::Kv],
+) -> Result<Vec<V>> {
+    entries
+        .iter()
+        .map(|(k, v)| Ok(crate::store::decode(t.name(), k, v)?))
+        .collect()
+}
+
+/// A member as an export says it: who, and with which roles (the rest of the record is
+/// passed over unread).
+#[derive(serde::Deserialize)]
+struct MemberRoles {
+    user: String,
+    roles: Vec<RoleRef>,
+}
+
+/// A workspace's document as it sits in a whole-tenant export, two levels deep: printed into
+/// `buf`, then every line after the first indented into `out`. JSON strings never hold a raw
+/// newline, so every one is the printer's.
+fn nested_to(out: &mut Vec<u8>, buf: &mut Vec<u8>, w: &doc::Workspace) -> Result<()> {
+    buf.clear();
+    serde_json::to_writer_pretty(&mut *buf, w).map_err(written)?;
+    let mut from = 0;
+    for i in memchr::memchr_iter(b'\n', buf) {
+        out.extend_from_slice(&buf[from..=i]);
+        out.extend_from_slice(b"    ");
+        from = i + 1;
+    }
+    out.extend_from_slice(&buf[from..]);
+    Ok(())
+}
+
+fn as_value(v: &impl serde::Serialize) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| ConsoleError::Internal(e.to_string()))
+}
+
+fn written(e: impl std::fmt::Display) -> ConsoleError {
+    ConsoleError::Internal(format!("writing the export failed: {e}"))
+}
+
+/// Pretty JSON, as `serde_json::to_string_pretty` makes it, onto `out`.
+fn pretty_to(out: &mut dyn std::io::Write, v: &impl serde::Serialize) -> Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        out,
+        serde_json::ser::PrettyFormatter::with_indent(b"  "),
+    );
+    v.serialize(&mut ser).map_err(written)
 }
 
 fn by_name(mut v: Vec<Value>) -> Vec<Value> {
@@ -74,155 +170,160 @@ fn by_name(mut v: Vec<Value>) -> Vec<Value> {
 }
 
 impl Console {
-    /// The records of tree `t` under workspace `ws`, from `pre` when it was read.
-    fn under<V: serde::de::DeserializeOwned>(
-        &self,
-        pre: Option<&Children>,
-        t: crate::store::T,
-        ws: &str,
-    ) -> Result<Vec<V>> {
-        match pre.and_then(|c| c.trees.get(&t)) {
-            Some(by_ws) => Ok(by_ws
-                .get(ws)
-                .map(|entries| {
-                    entries
-                        .iter()
-                        .map(|(k, v)| crate::store::decode(t.name(), k, v))
-                        .collect::<std::result::Result<Vec<V>, _>>()
-                })
-                .transpose()?
-                .unwrap_or_default()),
-            None => Ok(self.store.scan(t, &crate::store::prefix(ws))?),
-        }
+    /// The workspace `ws` of the session's region as a document of its own — under the key
+    /// `workspace`, so applying it manages that workspace alone and never reads the absence of
+    /// the others as their deletion.
+    fn export_one(&self, s: &Session, ws: &str) -> Result<Value> {
+        let w = self.export_workspace(s, ws)?;
+        Ok(json!({
+            "dwc_export": EXPORT_VERSION,
+            "account": self.tenant().account,
+            "workspace": as_value(&w)?,
+        }))
     }
 
-    /// The keys of index `t` under workspace `ws`, from `pre` when it was read.
-    fn under_keys(
+    /// The tenant as a stable document — pretty JSON and a newline — or with `workspace` only
+    /// that workspace and what hangs off it, written to `out` as it is made: the tenant's own
+    /// sections, then each workspace, so however many workspaces there are, no more than one
+    /// is held at a time.
+    pub fn export_to(
         &self,
-        pre: Option<&Children>,
-        t: crate::store::T,
-        ws: &str,
-    ) -> Result<Vec<Vec<u8>>> {
-        match pre.and_then(|c| c.trees.get(&t)) {
-            Some(by_ws) => Ok(by_ws
-                .get(ws)
-                .map(|e| e.iter().map(|(k, _)| k.clone()).collect())
-                .unwrap_or_default()),
-            None => Ok(self.store.keys(t, &crate::store::prefix(ws))?),
-        }
-    }
-
-    /// The tenant as a document, or with `workspace` only that workspace (in the session's
-    /// region) and what hangs off it — under the key `workspace`, so applying it manages that
-    /// workspace alone and never reads the absence of the others as their deletion.
-    pub fn export(&self, s: &Session, workspace: Option<&str>) -> Result<Value> {
-        let tenant = self.tenant();
+        s: &Session,
+        workspace: Option<&str>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
         if let Some(ws) = workspace {
-            let w = self.export_workspace(s, ws)?;
-            return Ok(json!({
-                "dwc_export": EXPORT_VERSION,
-                "account": tenant.account,
-                "workspace": w,
-            }));
+            pretty_to(out, &self.export_one(s, ws)?)?;
+            return out.write_all(b"\n").map_err(written);
         }
-        let mut workspaces = Vec::new();
-        let mut doc = self.export_with(s, &mut |w| {
-            workspaces.push(w);
-            Ok(())
-        })?;
-        doc["workspaces"] = Value::Array(workspaces);
-        Ok(doc)
-    }
-
-    /// `export` as the CLI prints it — pretty JSON and a newline — with each workspace written
-    /// out as it is made rather than the whole tenant held as one document.
-    pub fn export_text(&self, s: &Session, workspace: Option<&str>) -> Result<String> {
-        let pretty = |v: &Value| {
-            serde_json::to_string_pretty(v).map_err(|e| ConsoleError::Internal(e.to_string()))
-        };
-        if workspace.is_some() {
-            return Ok(pretty(&self.export(s, workspace)?)? + "\n");
-        }
-        let mut items = String::new();
-        let mut count = 0usize;
-        let doc = self.export_with(s, &mut |w| {
-            if count > 0 {
-                items.push_str(",\n");
-            }
-            count += 1;
-            // At the depth it sits in the document: two levels of two spaces.
-            for (i, line) in pretty(&w)?.lines().enumerate() {
-                if i > 0 {
-                    items.push('\n');
-                }
-                items.push_str("    ");
-                items.push_str(line);
-            }
-            Ok(())
-        })?;
+        let doc = self.export_head(s)?;
         // Keys are sorted and "workspaces" sorts after every other: it closes the document.
         debug_assert!(
             doc.as_object()
                 .is_some_and(|o| o.keys().all(|k| k.as_str() < "workspaces"))
         );
-        let head = pretty(&doc)?;
-        let head = head.strip_suffix("\n}").unwrap_or(&head);
-        let list = if count == 0 {
-            "[]".to_owned()
-        } else {
-            format!("[\n{items}\n  ]")
-        };
-        Ok(format!("{head},\n  \"workspaces\": {list}\n}}\n"))
+        let mut head = Vec::new();
+        pretty_to(&mut head, &doc)?;
+        let head = head.strip_suffix(b"\n}").unwrap_or(&head);
+        out.write_all(head).map_err(written)?;
+        out.write_all(b",\n  \"workspaces\": [").map_err(written)?;
+        let mut count = 0usize;
+        let (mut text, mut buf) = (Vec::new(), Vec::new());
+        self.export_workspaces(s, &mut |w| {
+            text.clear();
+            text.extend_from_slice(if count == 0 { b"\n    " } else { b",\n    " });
+            count += 1;
+            nested_to(&mut text, &mut buf, &w)?;
+            out.write_all(&text).map_err(written)
+        })?;
+        let close: &[u8] = if count == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" };
+        out.write_all(close).map_err(written)
     }
 
-    /// The tenant document without its workspaces, which go to `each` one by one in name order.
-    fn export_with(&self, s: &Session, each: &mut dyn FnMut(Value) -> Result<()>) -> Result<Value> {
-        let tenant = self.tenant();
-        let mut groups = Vec::new();
-        let visible: Vec<(Session, Vec<super::WorkspaceRow>)> = REGIONS
-            .iter()
-            .map(|region| {
-                let rs = Session {
-                    region: region.id.to_owned(),
-                    ..s.clone()
-                };
-                let rows = self.list_workspaces(&rs)?;
-                Ok((rs, rows))
-            })
-            .collect::<Result<_>>()?;
-        // Many workspaces: one pass over each tree beats a prefix scan per workspace.
-        let many = visible.iter().map(|(_, rows)| rows.len()).sum::<usize>() > 256;
-        let pre = if many {
-            use crate::store::T;
-            Some(Children::read(
-                &self.store,
-                &[T::Members, T::Roles, T::Clusters, T::Compute, T::DsByWs],
-            )?)
-        } else {
-            None
-        };
-        let mut ordered: Vec<(usize, super::WorkspaceRow)> = Vec::new();
+    /// `export_to`, into a string.
+    pub fn export_text(&self, s: &Session, workspace: Option<&str>) -> Result<String> {
+        let mut out = Vec::new();
+        self.export_to(s, workspace, &mut out)?;
+        String::from_utf8(out).map_err(|e| ConsoleError::Internal(e.to_string()))
+    }
+
+    /// Every workspace the session sees, in every region, each with what hangs off it, to
+    /// `each` one by one in name order.
+    pub(super) fn export_workspaces(
+        &self,
+        s: &Session,
+        each: &mut dyn FnMut(doc::Workspace) -> Result<()>,
+    ) -> Result<()> {
+        // Each region's, asked of one caller per region.
         let mut sessions = Vec::new();
-        for (i, (rs, rows)) in visible.into_iter().enumerate() {
-            ordered.extend(rows.into_iter().map(|r| (i, r)));
+        let mut ordered = Vec::new();
+        for (i, region) in REGIONS.iter().enumerate() {
+            let rs = Session {
+                region: region.id.to_owned(),
+                ..s.clone()
+            };
             let caller = self.caller(&rs)?;
+            for (w, roles, _) in self.visible_workspaces(&rs, &caller, false)? {
+                ordered.push((i, w, roles));
+            }
             sessions.push((rs, caller));
         }
-        ordered.sort_by(|a, b| a.1.workspace.name.cmp(&b.1.workspace.name));
-        for (i, row) in ordered {
-            let (rs, caller) = &sessions[i];
-            let roles = if rs.principal.is_account() {
-                None
-            } else {
-                self.roles_in(&row.workspace.name, rs.who())?
-            };
-            each(self.export_loaded(rs, caller, row.workspace, roles, pre.as_ref())?)?;
+        ordered.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        let walk = ordered.len() > MANY;
+        self.export_part(&sessions, ordered, walk, each)
+    }
+
+    /// Workspaces (in name order, each with the index of its region's session and caller) to
+    /// `each`; with `walk`, what hangs off them is read by walking each tree beside them, on a
+    /// thread of its own that reads ahead while this one makes each workspace's document.
+    fn export_part(
+        &self,
+        sessions: &[(Session, super::Caller)],
+        part: Vec<(
+            usize,
+            crate::domain::Workspace,
+            Option<Vec<crate::domain::WorkspaceRole>>,
+        )>,
+        walk: bool,
+        each: &mut dyn FnMut(doc::Workspace) -> Result<()>,
+    ) -> Result<()> {
+        if !walk {
+            let mut hangers = Hangers::Scans(&self.store);
+            for (i, w, roles) in part {
+                let (rs, caller) = &sessions[i];
+                let hanging = hangers.of(&w.name)?;
+                each(self.export_loaded(rs, caller, w, roles, hanging)?)?;
+            }
+            return Ok(());
         }
-        for (rs, _) in &sessions {
-            let region = crate::domain::region::region("region", &rs.region)?;
+        let names: Vec<String> = part.iter().map(|(_, w, _)| w.name.clone()).collect();
+        let (send, read) = std::sync::mpsc::sync_channel::<Result<Hanging>>(64);
+        // `read` moves in, so a failure here drops it and the reader, blocked on a full
+        // channel, stops rather than keeping the scope from ending.
+        std::thread::scope(move |scope| {
+            scope.spawn(move || {
+                let Some(first) = names.first() else { return };
+                let from = crate::store::prefix(first);
+                let mut hangers = Hangers::Walks(
+                    HANGING
+                        .iter()
+                        .map(|&t| Beside {
+                            rows: self.store.walk(t, &from).peekable(),
+                        })
+                        .collect(),
+                );
+                for name in &names {
+                    let hanging = hangers.of(name);
+                    let failed = hanging.is_err();
+                    // Nobody reads on once making a document failed: stop.
+                    if send.send(hanging).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+            for (i, w, roles) in part {
+                let (rs, caller) = &sessions[i];
+                let hanging = read
+                    .recv()
+                    .map_err(|_| ConsoleError::Internal("the export's reader stopped".into()))??;
+                each(self.export_loaded(rs, caller, w, roles, hanging)?)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The tenant's own sections of the document (all but its workspaces).
+    pub(super) fn export_head(&self, s: &Session) -> Result<Value> {
+        let tenant = self.tenant();
+        let mut groups = Vec::new();
+        for region in REGIONS {
+            let rs = Session {
+                region: region.id.to_owned(),
+                ..s.clone()
+            };
             let all = Target::named(ResourceKind::ResourceGroup, "*", region.id);
-            if self.can(rs, Op::ListResourceGroups, &all)?.allowed {
-                for g in self.list_resource_groups(rs)? {
+            if self.can(&rs, Op::ListResourceGroups, &all)?.allowed {
+                for g in self.list_resource_groups(&rs)? {
                     let payment = match g.payment {
                         Payment::PrePaid {
                             months, auto_renew, ..
@@ -340,10 +441,11 @@ impl Console {
         Ok(doc)
     }
 
-    pub(super) fn export_workspace(&self, s: &Session, ws: &str) -> Result<Value> {
+    pub(super) fn export_workspace(&self, s: &Session, ws: &str) -> Result<doc::Workspace> {
         let (w, roles) = self.load_ws(s, ws)?;
         let caller = self.caller(s)?;
-        self.export_loaded(s, &caller, w, roles, None)
+        let hanging = Hangers::Scans(&self.store).of(ws)?;
+        self.export_loaded(s, &caller, w, roles, hanging)
     }
 
     /// One workspace the caller may see, loaded already: every question about it is asked of
@@ -355,118 +457,132 @@ impl Console {
         caller: &super::Caller,
         w: crate::domain::Workspace,
         roles: Option<Vec<crate::domain::WorkspaceRole>>,
-        pre: Option<&Children>,
-    ) -> Result<Value> {
+        hanging: Hanging,
+    ) -> Result<doc::Workspace> {
         use crate::store::{T, last_part};
-        let ws = w.name.as_str();
-        let label = format!("workspace {ws}");
-        {
-            let target = self.ws_target(s, &w, &roles);
-            let v = self.decide(s, caller, Op::GetProject, &target);
-            if !v.allowed {
-                // As `get_workspace` says it (audited, NotFound for a non-member).
-                return Err(self
-                    .get_workspace(s, ws)
-                    .err()
-                    .unwrap_or(ConsoleError::NotFound(label)));
-            }
-        }
+        let [in_members, in_roles, in_clusters, in_compute, in_sources] = hanging;
         let target = self.ws_target(s, &w, &roles);
-        let may = |op| self.decide(s, caller, op, &target).allowed;
-        let mut out = json!({
-            "name": w.name,
-            "region": w.region,
-            "display_name": w.display_name,
-            "description": w.description,
-            "mode": w.mode.title().to_ascii_lowercase(),
-            "status": w.status.title().to_ascii_lowercase(),
-            "default": w.is_default,
-        });
-        if may(Op::ListProjectMembers) {
-            let mut members: Vec<Value> = Vec::new();
-            for m in self.under::<crate::domain::workspace::Member>(pre, T::Members, ws)? {
-                let mut roles: Vec<String> = m.roles.iter().map(role_slug).collect();
-                roles.sort();
-                members.push(json!({"name": m.user, "roles": roles}));
-            }
-            out["members"] = Value::Array(by_name(members));
+        if !self.allows(s, caller, Op::GetProject, &target) {
+            // As `get_workspace` says it (audited, NotFound for a non-member).
+            return Err(self
+                .get_workspace(s, &w.name)
+                .err()
+                .unwrap_or_else(|| ConsoleError::NotFound(format!("workspace {}", w.name))));
         }
-        if may(Op::ListProjectRoles) {
-            let roles: Vec<Value> = self
-                .under::<crate::domain::role::CustomRole>(pre, T::Roles, ws)?
+        let may = |op| self.allows(s, caller, op, &target);
+        let members = if may(Op::ListProjectMembers) {
+            let mut members: Vec<doc::Member> = records::<MemberRoles>(T::Members, &in_members)?
                 .into_iter()
-                .map(super::workspaces::custom_role_view)
-                .map(|r| {
-                    json!({
-                        "name": r.name,
-                        "levels": levels_map(r.levels),
-                        "compute_role": r.compute_role_dev,
-                    })
+                .map(|m| {
+                    let mut roles: Vec<String> = m.roles.iter().map(role_slug).collect();
+                    roles.sort();
+                    doc::Member {
+                        name: m.user,
+                        roles,
+                    }
                 })
                 .collect();
-            out["custom_roles"] = Value::Array(by_name(roles));
-        }
-        if w.legacy_data_studio {
-            out["legacy_data_studio"] = Value::Bool(true);
-            if may(Op::ListClusters) {
-                let clusters: Vec<Value> = self
-                    .under::<crate::domain::cluster::Cluster>(pre, T::Clusters, ws)?
+            members.sort_by(|a, b| a.name.cmp(&b.name));
+            Some(members)
+        } else {
+            None
+        };
+        let custom_roles = if may(Op::ListProjectRoles) {
+            let mut roles: Vec<doc::Role> =
+                records::<crate::domain::role::CustomRole>(T::Roles, &in_roles)?
                     .into_iter()
-                    .map(super::clusters::ClusterView::from)
-                    .map(|c| {
-                        json!({
-                            "name": c.name,
-                            "type": c.kind.slug(),
-                            "version": c.version,
-                            "env": c.env.slug(),
-                            "endpoints": c.endpoints,
-                            // By name only: what they hold stays sealed in the store.
-                            "files": c.files.keys().collect::<Vec<_>>(),
-                            "default_account": c.default_account,
-                            "accounts": c.accounts,
-                        })
+                    .map(super::workspaces::custom_role_view)
+                    .map(|r| doc::Role {
+                        compute_role: r.compute_role_dev,
+                        levels: r.levels.into_iter().collect(),
+                        name: r.name,
                     })
                     .collect();
-                out["clusters"] = Value::Array(by_name(clusters));
-            }
-        }
-        if may(Op::ListComputeResources) {
-            let compute: Vec<Value> = self
-                .under::<crate::domain::compute::ComputeResource>(pre, T::Compute, ws)?
-                .into_iter()
-                .map(|c| {
-                    json!({"name": c.name, "type": c.kind.slug(), "instance": c.instance, "env": c.env.slug()})
-                })
-                .collect();
-            out["compute"] = Value::Array(by_name(compute));
-        }
-        if may(Op::ListDataSources) {
-            let full = may(Op::UpdateDataSource);
-            let mut found = Vec::new();
-            for k in self.under_keys(pre, T::DsByWs, ws)? {
-                if let Some(d) = self.store.get::<crate::domain::datasource::DataSource>(
-                    T::DataSources,
-                    last_part(&k).as_bytes(),
-                )? {
-                    found.push(super::resources::shown_to(d, full));
-                }
-            }
-            let sources: Vec<Value> = found
-                .into_iter()
-                .filter(|d| d.from_compute.is_none())
-                .map(|d| {
-                    json!({
-                        "name": d.name,
-                        "type": d.kind.slug(),
-                        "env": d.env.slug(),
-                        "description": d.description,
-                        "fields": d.fields,
-                        "secrets": d.secret_names(),
+            roles.sort_by(|a, b| a.name.cmp(&b.name));
+            Some(roles)
+        } else {
+            None
+        };
+        let clusters = if w.legacy_data_studio && may(Op::ListClusters) {
+            let mut clusters: Vec<doc::Cluster> =
+                records::<crate::domain::cluster::Cluster>(T::Clusters, &in_clusters)?
+                    .into_iter()
+                    .map(super::clusters::ClusterView::from)
+                    .map(|c| doc::Cluster {
+                        accounts: c.accounts,
+                        default_account: c.default_account,
+                        endpoints: c.endpoints,
+                        env: c.env.slug().to_owned(),
+                        files: c.files.into_keys().collect(),
+                        name: c.name,
+                        kind: c.kind.slug().to_owned(),
+                        version: c.version,
                     })
-                })
-                .collect();
-            out["data_sources"] = Value::Array(by_name(sources));
-        }
-        Ok(out)
+                    .collect();
+            clusters.sort_by(|a, b| a.name.cmp(&b.name));
+            Some(clusters)
+        } else {
+            None
+        };
+        let compute = if may(Op::ListComputeResources) {
+            let mut compute: Vec<doc::Compute> =
+                records::<crate::domain::compute::ComputeResource>(T::Compute, &in_compute)?
+                    .into_iter()
+                    .map(|c| doc::Compute {
+                        env: c.env.slug().to_owned(),
+                        instance: c.instance,
+                        name: c.name,
+                        kind: c.kind.slug().to_owned(),
+                    })
+                    .collect();
+            compute.sort_by(|a, b| a.name.cmp(&b.name));
+            Some(compute)
+        } else {
+            None
+        };
+        let data_sources = if may(Op::ListDataSources) {
+            let full = may(Op::UpdateDataSource);
+            let mut sources = Vec::new();
+            for (k, _) in &in_sources {
+                let Some(d) = self.store.get::<crate::domain::datasource::DataSource>(
+                    T::DataSources,
+                    last_part(k).as_bytes(),
+                )?
+                else {
+                    continue;
+                };
+                let d = super::resources::shown_to(d, full);
+                if d.from_compute.is_some() {
+                    continue;
+                }
+                sources.push(doc::DataSource {
+                    description: d.description.clone(),
+                    env: d.env.slug().to_owned(),
+                    secrets: d.secret_names().into_iter().map(str::to_owned).collect(),
+                    fields: d.fields,
+                    name: d.name,
+                    kind: d.kind.slug().to_owned(),
+                });
+            }
+            sources.sort_by(|a, b| a.name.cmp(&b.name));
+            Some(sources)
+        } else {
+            None
+        };
+        Ok(doc::Workspace {
+            clusters,
+            compute,
+            custom_roles,
+            data_sources,
+            default: Some(w.is_default),
+            description: Some(w.description),
+            display_name: Some(w.display_name),
+            legacy_data_studio: w.legacy_data_studio,
+            members,
+            mode: Some(w.mode.title().to_ascii_lowercase()),
+            name: w.name,
+            region: w.region,
+            status: Some(w.status.title().to_ascii_lowercase()),
+        })
     }
 }

@@ -11,6 +11,7 @@ pub mod clusters;
 mod config;
 mod connectivity;
 mod demo;
+mod document;
 pub mod error;
 pub mod groups;
 mod identity;
@@ -424,7 +425,26 @@ impl Console {
     }
 
     fn decide(&self, s: &Session, caller: &Caller, op: Op, target: &Target) -> Verdict {
-        let tenant = self.tenant();
+        self.judge(s, caller, op, target, |d| d.verdict())
+    }
+
+    /// Whether `caller` may: `decide` without writing out its reasons, for the many questions
+    /// of one listing or export.
+    fn allows(&self, s: &Session, caller: &Caller, op: Op, target: &Target) -> bool {
+        self.judge(s, caller, op, target, |d| d.allowed)
+    }
+
+    /// The decision on `op` for `caller`, read by `f`.
+    fn judge<R>(
+        &self,
+        s: &Session,
+        caller: &Caller,
+        op: Op,
+        target: &Target,
+        f: impl FnOnce(&authz::Decision) -> R,
+    ) -> R {
+        self.catch_up();
+        let tenant = self.tenant.read().unwrap_or_else(|e| e.into_inner());
         let attached: Vec<AttachedPolicy> = caller
             .policies
             .iter()
@@ -441,7 +461,7 @@ impl Console {
             tenant_roles: &caller.tenant_roles,
             origin: s.origin,
         };
-        authz::authorize(&ctx, op, target).verdict()
+        f(&authz::authorize(&ctx, op, target))
     }
 
     /// What this session may do, for key hints and `dwc can`: asks without auditing.

@@ -191,17 +191,18 @@ impl Console {
             .store
             .get(T::WsStats, ws.name.as_bytes())?
             .unwrap_or_default();
-        Ok(self.row_with(s, ws, roles, stats))
+        Ok(self.row_with(s, &self.tenant().account, ws, roles, stats))
     }
 
     fn row_with(
         &self,
         s: &Session,
+        account: &str,
         ws: Workspace,
         roles: Option<Vec<WorkspaceRole>>,
         stats: WsStats,
     ) -> WorkspaceRow {
-        let mut administrators = vec![self.tenant().account];
+        let mut administrators = vec![account.to_owned()];
         administrators.extend(stats.managers);
         let my_roles = if s.principal.is_account() {
             vec![BuiltinRole::ProjectOwner.title().to_owned()]
@@ -270,6 +271,24 @@ impl Console {
     }
 
     pub fn list_workspaces(&self, s: &Session) -> Result<Vec<WorkspaceRow>> {
+        let caller = self.caller(s)?;
+        let account = self.tenant().account;
+        Ok(self
+            .visible_workspaces(s, &caller, true)?
+            .into_iter()
+            .map(|(ws, roles, stats)| self.row_with(s, &account, ws, roles, stats))
+            .collect())
+    }
+
+    /// The workspaces of the session's region that `caller` may list, each with the caller's
+    /// roles there (`None` for the account) and, `with_stats`, its counts: what a listing and
+    /// an export are made of.
+    pub(super) fn visible_workspaces(
+        &self,
+        s: &Session,
+        caller: &super::Caller,
+        with_stats: bool,
+    ) -> Result<Vec<(Workspace, Option<Vec<WorkspaceRole>>, WsStats)>> {
         let names: Vec<String> = if s.principal.is_account() {
             self.store
                 .keys(T::WsByRegion, &prefix(&s.region))?
@@ -283,9 +302,6 @@ impl Console {
                 .map(|k| last_part(k))
                 .collect()
         };
-        let caller = self.caller(s)?;
-        let mut out = Vec::with_capacity(names.len());
-        let mut hidden_by_deny = None;
         // Read together (one query each on PostgreSQL): the workspaces, the caller's
         // memberships in them, their counts.
         let keys: Vec<Vec<u8>> = names.iter().map(|n| n.as_bytes().to_vec()).collect();
@@ -294,19 +310,19 @@ impl Console {
         } else {
             names.iter().map(|n| key(&[n, s.who()])).collect()
         };
+        let sk: &[Vec<u8>] = if with_stats { &keys } else { &[] };
         let mut sets = self
             .store
-            .get_sets(&[
-                (T::Workspaces, &keys),
-                (T::WsStats, &keys),
-                (T::Members, &mk),
-            ])?
+            .get_sets(&[(T::Workspaces, &keys), (T::WsStats, sk), (T::Members, &mk)])?
             .into_iter();
         let mut next = || sets.next().unwrap_or_default();
         let workspaces = decode_set::<Workspace>(T::Workspaces, &keys, next())?;
-        let stats = decode_set::<WsStats>(T::WsStats, &keys, next())?;
+        let mut stats = decode_set::<WsStats>(T::WsStats, sk, next())?;
+        stats.resize(names.len(), None);
         let mut members = decode_set::<crate::domain::workspace::Member>(T::Members, &mk, next())?;
         members.resize(names.len(), None);
+        let mut out = Vec::with_capacity(names.len());
+        let mut hidden_by_deny = None;
         for ((ws, stats), member) in workspaces.into_iter().zip(stats).zip(members) {
             let Some(ws) = ws else {
                 continue;
@@ -314,9 +330,8 @@ impl Console {
             if ws.region != s.region || !ws.is_live() {
                 continue;
             }
-            let name = ws.name.clone();
             let roles = match &member {
-                Some(m) => Some(self.roles_of(&name, m)?),
+                Some(m) => Some(self.roles_of(&ws.name, m)?),
                 None => None,
             };
             let target = Target::Workspace(WorkspaceTarget {
@@ -325,11 +340,17 @@ impl Console {
                 status: ws.status,
                 roles: roles.as_deref(),
             });
-            let v = self.decide(s, &caller, Op::ListProjects, &target);
-            if v.allowed {
-                out.push(self.row_with(s, ws, roles, stats.unwrap_or_default()));
-            } else if v.basis == crate::authz::Basis::ExplicitDeny {
-                hidden_by_deny.get_or_insert(v.trace);
+            // The reasons are written out only for the first a Deny hides.
+            let (allowed, denied) = self.judge(s, caller, Op::ListProjects, &target, |d| {
+                let denied = !d.allowed
+                    && d.basis == crate::authz::Basis::ExplicitDeny
+                    && hidden_by_deny.is_none();
+                (d.allowed, denied.then(|| d.trace()))
+            });
+            if allowed {
+                out.push((ws, roles, stats.unwrap_or_default()));
+            } else if let Some(trace) = denied {
+                hidden_by_deny = Some(trace);
             }
         }
         // An empty list because a Deny hides everything must say so, not look like no workspaces.

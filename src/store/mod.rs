@@ -318,13 +318,42 @@ fn write(c: &RwLock<Changes>) -> RwLockWriteGuard<'_, Changes> {
     c.write().unwrap_or_else(|e| e.into_inner())
 }
 
-type Kv = (IVec, IVec);
+pub type Kv = (IVec, IVec);
 
 /// Which keys a scan visits.
 #[derive(Clone, Copy)]
 enum Span<'a> {
     Prefix(&'a [u8]),
     Before(&'a [u8]),
+}
+
+/// A database tree's entries from `from` on, a page at a time.
+fn pages(pg: &pg::Pg, t: T, from: Vec<u8>) -> impl Iterator<Item = Result<Kv, StoreError>> + '_ {
+    const PAGE: usize = 2_000;
+    let mut page: std::vec::IntoIter<Kv> = Vec::new().into_iter();
+    let mut after: Option<Vec<u8>> = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        loop {
+            if let Some(kv) = page.next() {
+                after = Some(kv.0.to_vec());
+                return Some(Ok(kv));
+            }
+            if done {
+                return None;
+            }
+            match pg.page(t, &from, after.clone(), PAGE) {
+                Ok(rows) => {
+                    done = rows.len() < PAGE;
+                    page = rows.into_iter();
+                }
+                Err(e) => {
+                    done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    })
 }
 
 /// `base` in key order (or reversed, with `rev`) with `over`, in the same order, laid over it:
@@ -927,6 +956,32 @@ impl Store {
         Box::new(lay_over(base, over, rev))
     }
 
+    /// The entries of tree `t` from key `from` on, in key order, read as the walk goes (a page
+    /// at a time from a database), as a shadow sees them when this is one: for passes over a
+    /// large tree that should not hold it all at once.
+    pub fn walk<'s>(
+        &'s self,
+        t: T,
+        from: &[u8],
+    ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
+        let base: Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> = match &self.backend {
+            Backend::Sled { trees, .. } => Box::new(
+                trees[t as usize]
+                    .range(from.to_vec()..)
+                    .map(|r| r.map_err(|e| io(&self.dir, e))),
+            ),
+            Backend::Pg(pg) => Box::new(pages(pg, t, from.to_vec())),
+        };
+        let Some(over) = &self.overlay else {
+            return base;
+        };
+        let over: Vec<_> = read(over)[t as usize]
+            .range(from.to_vec()..)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Box::new(lay_over(base, over, false))
+    }
+
     pub fn get<V: DeserializeOwned>(&self, t: T, k: &[u8]) -> Result<Option<V>, StoreError> {
         match self.raw(t, k)? {
             None => Ok(None),
@@ -970,6 +1025,11 @@ impl Store {
 
     pub fn has(&self, t: T, k: &[u8]) -> Result<bool, StoreError> {
         Ok(self.raw(t, k)?.is_some())
+    }
+
+    /// Entries under a key prefix as stored, in key order (decode each with [`decode`]).
+    pub fn scan_raw(&self, t: T, p: &[u8]) -> Result<Vec<Kv>, StoreError> {
+        self.entries(t, Span::Prefix(p), false, None).collect()
     }
 
     /// Records under a key prefix, in key order.

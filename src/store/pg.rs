@@ -574,6 +574,37 @@ impl Pg {
         Ok(rows)
     }
 
+    /// Up to `n` entries of tree `t` from key `from` on and after key `after` (the last of the
+    /// page before; `None` for the first), in key order: one page of a walk. Not cached: a walk
+    /// reads each page once.
+    pub(super) fn page(
+        &self,
+        t: T,
+        from: &[u8],
+        after: Option<Vec<u8>>,
+        n: usize,
+    ) -> Result<Vec<Kv>, StoreError> {
+        let client = self.client()?;
+        let n = n as i64;
+        let from = from.to_vec();
+        self.run(async move {
+            let sql = format!(
+                "SELECT key, v, value::text FROM {} WHERE key >= $1 AND ($2::bytea IS NULL OR key > $2) ORDER BY key LIMIT $3",
+                table(t)
+            );
+            let stmt = client.prepare_cached(&sql).await?;
+            let rows = client.query(&stmt, &[&from, &after, &n]).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    let k: Vec<u8> = r.get(0);
+                    (IVec::from(k), value(r.get(1), r.get(2)))
+                })
+                .collect::<Vec<Kv>>())
+        })
+        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+    }
+
     pub(super) fn count(&self, t: T, p: &[u8]) -> Result<usize, StoreError> {
         if let Some(n) = Cache::fresh(&self.cache).counts.get(&(t, p.to_vec())) {
             return Ok(*n);

@@ -20,6 +20,7 @@ use crate::domain::tenant_role::TenantRoleRef;
 use crate::domain::workspace::{Env, WorkspaceMode};
 
 use super::super::config::{EXPORT_VERSION, role_slug, tenant_role_slug};
+use super::super::document as doc;
 use super::super::error::{ConsoleError, Result};
 
 #[derive(Deserialize)]
@@ -31,8 +32,8 @@ struct DocumentIn {
     users: Option<Vec<UserIn>>,
     policies: Option<Vec<PolicyIn>>,
     tenant_roles: Option<Vec<LevelsIn>>,
-    workspaces: Option<Vec<WorkspaceIn>>,
-    workspace: Option<WorkspaceIn>,
+    workspaces: Option<Vec<doc::Workspace>>,
+    workspace: Option<doc::Workspace>,
     resource_groups: Option<Vec<GroupIn>>,
     alerts: Option<AlertsIn>,
     extensions: Option<Vec<ExtensionIn>>,
@@ -74,85 +75,6 @@ struct PolicyIn {
 struct LevelsIn {
     name: String,
     levels: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WorkspaceIn {
-    name: String,
-    region: String,
-    display_name: Option<String>,
-    description: Option<String>,
-    mode: Option<String>,
-    status: Option<String>,
-    default: Option<bool>,
-    members: Option<Vec<MemberIn>>,
-    custom_roles: Option<Vec<RoleIn>>,
-    compute: Option<Vec<ComputeIn>>,
-    data_sources: Option<Vec<DataSourceIn>>,
-    /// Said by an export of a workspace on the old Data Studio; a workspace keeps its own.
-    #[serde(default)]
-    legacy_data_studio: bool,
-    clusters: Option<Vec<ClusterIn>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClusterIn {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    version: String,
-    env: String,
-    #[serde(default)]
-    endpoints: BTreeMap<String, String>,
-    /// Authentication files, by name: their contents never leave the store.
-    #[serde(default)]
-    #[allow(dead_code)]
-    files: Vec<String>,
-    default_account: Option<String>,
-    #[serde(default)]
-    accounts: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MemberIn {
-    name: String,
-    roles: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RoleIn {
-    name: String,
-    levels: BTreeMap<String, String>,
-    compute_role: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ComputeIn {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    instance: String,
-    env: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DataSourceIn {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    env: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    fields: BTreeMap<String, String>,
-    #[serde(default)]
-    secrets: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +145,9 @@ pub(in crate::console) struct Desired {
     pub workspaces: Option<BTreeMap<String, Workspace>>,
     /// One workspace (`export --workspace`): the others are left alone.
     pub workspace: Option<(String, Workspace)>,
+    /// Of the store's workspaces, read against a file: those exactly as the file has them,
+    /// which are not in `workspaces` (planning passes them by).
+    pub unchanged: BTreeSet<String>,
     pub groups: Option<BTreeMap<String, Group>>,
     pub limits: Option<BTreeMap<Channel, Option<u32>>>,
     pub contacts: Option<BTreeMap<String, Contact>>,
@@ -382,13 +307,6 @@ pub(in crate::console) fn parse_value(v: Value) -> Result<Desired> {
     Ok(normalize(doc)?.desired)
 }
 
-/// One workspace of an export, in normal form.
-pub(in crate::console) fn parse_workspace(v: Value) -> Result<Workspace> {
-    let w: WorkspaceIn = serde_json::from_value(v)
-        .map_err(|e| ConsoleError::Internal(format!("export does not read back: {e}")))?;
-    workspace(w).map(|(_, w)| w)
-}
-
 fn at(path: String) -> impl Fn(DomainError) -> ConsoleError {
     move |e| match e {
         DomainError::Invalid { field, rule } => {
@@ -401,7 +319,7 @@ fn at(path: String) -> impl Fn(DomainError) -> ConsoleError {
 /// A section's items by name (`None` when the document leaves the section out); the same name
 /// twice is an error rather than a silent last-one-wins.
 fn by_name<I, T>(
-    section: &str,
+    section: impl std::fmt::Display,
     items: Option<Vec<I>>,
     f: impl Fn(I) -> Result<(String, T)>,
 ) -> Result<Option<BTreeMap<String, T>>> {
@@ -413,7 +331,7 @@ fn by_name<I, T>(
         let (name, value) = f(item)?;
         if out.contains_key(&name) {
             return Err(ConsoleError::invalid(
-                section,
+                &section.to_string(),
                 format!("{name} is listed twice; names must be unique"),
             ));
         }
@@ -422,14 +340,15 @@ fn by_name<I, T>(
     Ok(Some(out))
 }
 
+/// `items` through `f` as a set; `path` (made only for an error) says where they are.
 fn set_of(
-    path: &str,
+    path: impl Fn() -> String,
     items: Vec<String>,
     f: impl Fn(&str) -> std::result::Result<String, DomainError>,
 ) -> Result<BTreeSet<String>> {
     items
         .iter()
-        .map(|i| f(i).map_err(at(path.to_owned())))
+        .map(|i| f(i).map_err(|e| at(path())(e)))
         .collect()
 }
 
@@ -488,9 +407,11 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
             tenant_roles: u
                 .tenant_roles
                 .map(|r| {
-                    set_of(&path, r, |x| {
-                        TenantRoleRef::parse(x).map(|r| tenant_role_slug(&r))
-                    })
+                    set_of(
+                        || path.clone(),
+                        r,
+                        |x| TenantRoleRef::parse(x).map(|r| tenant_role_slug(&r)),
+                    )
                 })
                 .transpose()?,
         };
@@ -569,7 +490,8 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
     })
 }
 
-fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
+/// One workspace of a document, in normal form, with its name.
+pub(in crate::console) fn workspace(w: doc::Workspace) -> Result<(String, Workspace)> {
     let path = format!("workspaces.{}", w.name);
     let disabled = match w.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => None,
@@ -582,13 +504,15 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
             ));
         }
     };
-    let members = by_name(&format!("{path}.members"), w.members, |m| {
-        let roles = set_of(&format!("{path}.members.{}", m.name), m.roles, |r| {
-            RoleRef::parse(r).map(|r| role_slug(&r))
-        })?;
+    let members = by_name(format_args!("{path}.members"), w.members, |m| {
+        let roles = set_of(
+            || format!("{path}.members.{}", m.name),
+            m.roles,
+            |r| RoleRef::parse(r).map(|r| role_slug(&r)),
+        )?;
         Ok((m.name, roles))
     })?;
-    let custom_roles = by_name(&format!("{path}.custom_roles"), w.custom_roles, |r| {
+    let custom_roles = by_name(format_args!("{path}.custom_roles"), w.custom_roles, |r| {
         let p = format!("{path}.custom_roles.{}", r.name);
         let role = CustomRole {
             levels: module_levels(&p, &r.levels)?,
@@ -596,7 +520,7 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         };
         Ok((r.name, role))
     })?;
-    let compute = by_name(&format!("{path}.compute"), w.compute, |c| {
+    let compute = by_name(format_args!("{path}.compute"), w.compute, |c| {
         let p = format!("{path}.compute.{}", c.name);
         let compute = Compute {
             kind: ComputeType::parse("type", &c.kind).map_err(at(p.clone()))?,
@@ -605,7 +529,7 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         };
         Ok((c.name, compute))
     })?;
-    let data_sources = by_name(&format!("{path}.data_sources"), w.data_sources, |d| {
+    let data_sources = by_name(format_args!("{path}.data_sources"), w.data_sources, |d| {
         let p = format!("{path}.data_sources.{}", d.name);
         let source = DataSourceDoc {
             kind: DataSourceType::parse("type", &d.kind).map_err(at(p.clone()))?,
@@ -616,7 +540,7 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         };
         Ok((d.name, source))
     })?;
-    let clusters = by_name(&format!("{path}.clusters"), w.clusters, |c| {
+    let clusters = by_name(format_args!("{path}.clusters"), w.clusters, |c| {
         let p = format!("{path}.clusters.{}", c.name);
         let doc = ClusterDoc {
             kind: crate::domain::cluster::ClusterType::parse("type", &c.kind)
@@ -629,14 +553,14 @@ fn workspace(w: WorkspaceIn) -> Result<(String, Workspace)> {
         };
         Ok((c.name, doc))
     })?;
-    crate::domain::region::region("region", &w.region).map_err(at(path.clone()))?;
+    crate::domain::region::region("region", &w.region).map_err(|e| at(path.clone())(e))?;
     let ws = Workspace {
         region: w.region,
         display_name: w.display_name,
         description: w.description,
         mode: w
             .mode
-            .map(|m| WorkspaceMode::parse("mode", &m).map_err(at(path.clone())))
+            .map(|m| WorkspaceMode::parse("mode", &m).map_err(|e| at(path.clone())(e)))
             .transpose()?,
         disabled,
         default: w.default,

@@ -369,7 +369,24 @@ impl<'a> Applier<'a> {
             || want.user_groups.is_some();
         // A one-workspace document never needs the whole tenant read.
         if tenant_wide {
-            desired::parse_value(self.c.export(self.s, None)?)
+            // Section by section as the export makes them, never the whole document at once.
+            let mut have = desired::parse_value(self.c.export_head(self.s)?)?;
+            // A workspace exactly as the file has it needs no step: only its name is kept.
+            let mut workspaces = BTreeMap::new();
+            self.c.export_workspaces(self.s, &mut |w| {
+                let (name, w) = desired::workspace(w)?;
+                match &want.workspaces {
+                    Some(all) if all.get(&name) == Some(&w) => {
+                        have.unchanged.insert(name);
+                    }
+                    _ => {
+                        workspaces.insert(name, w);
+                    }
+                }
+                Ok(())
+            })?;
+            have.workspaces = Some(workspaces);
+            Ok(have)
         } else {
             Ok(Desired::default())
         }
@@ -624,9 +641,9 @@ impl<'a> Applier<'a> {
     fn current_ws(&self, region: &str, name: &str) -> Result<Option<Workspace>> {
         let rs = self.at(region);
         match self.c.get_workspace(&rs, name) {
-            Ok(_) => Ok(Some(desired::parse_workspace(
-                self.c.export_workspace(&rs, name)?,
-            )?)),
+            Ok(_) => Ok(Some(
+                desired::workspace(self.c.export_workspace(&rs, name)?)?.1,
+            )),
             Err(ConsoleError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }
@@ -639,6 +656,9 @@ impl<'a> Applier<'a> {
             (None, None) => return Ok(()),
         };
         for (name, w) in listed {
+            if have.unchanged.contains(name) {
+                continue;
+            }
             // A whole-tenant plan already read every workspace the session sees; a
             // one-workspace plan reads just its own.
             let known = match &have.workspaces {
