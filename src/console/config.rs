@@ -220,13 +220,6 @@ impl Console {
         out.write_all(close).map_err(written)
     }
 
-    /// `export_to`, into a string.
-    pub fn export_text(&self, s: &Session, workspace: Option<&str>) -> Result<String> {
-        let mut out = Vec::new();
-        self.export_to(s, workspace, &mut out)?;
-        String::from_utf8(out).map_err(|e| ConsoleError::Internal(e.to_string()))
-    }
-
     /// Every workspace the session sees, in every region, each with what hangs off it, to
     /// `each` one by one in name order.
     pub(super) fn export_workspaces(
@@ -277,7 +270,10 @@ impl Console {
             return Ok(());
         }
         let names: Vec<String> = part.iter().map(|(_, w, _)| w.name.clone()).collect();
-        let (send, read) = std::sync::mpsc::sync_channel::<Result<Hanging>>(64);
+        // Handed over a few hundred at a time: a hand-over per workspace costs the two
+        // threads more in waking each other than the reading saves.
+        const BATCH: usize = 200;
+        let (send, read) = std::sync::mpsc::sync_channel::<Result<Vec<Hanging>>>(4);
         // `read` moves in, so a failure here drops it and the reader, blocked on a full
         // channel, stops rather than keeping the scope from ending.
         std::thread::scope(move |scope| {
@@ -292,21 +288,34 @@ impl Console {
                         })
                         .collect(),
                 );
-                for name in &names {
-                    let hanging = hangers.of(name);
-                    let failed = hanging.is_err();
+                for names in names.chunks(BATCH) {
+                    let batch: Result<Vec<Hanging>> =
+                        names.iter().map(|name| hangers.of(name)).collect();
+                    let failed = batch.is_err();
                     // Nobody reads on once making a document failed: stop.
-                    if send.send(hanging).is_err() || failed {
+                    if send.send(batch).is_err() || failed {
                         return;
                     }
                 }
             });
+            let mut hanging = Vec::new().into_iter();
             for (i, w, roles) in part {
                 let (rs, caller) = &sessions[i];
-                let hanging = read
-                    .recv()
-                    .map_err(|_| ConsoleError::Internal("the export's reader stopped".into()))??;
-                each(self.export_loaded(rs, caller, w, roles, hanging)?)?;
+                let of_this = match hanging.next() {
+                    Some(h) => h,
+                    None => {
+                        hanging = read
+                            .recv()
+                            .map_err(|_| {
+                                ConsoleError::Internal("the export's reader stopped".into())
+                            })??
+                            .into_iter();
+                        hanging.next().ok_or_else(|| {
+                            ConsoleError::Internal("the export's reader fell short".into())
+                        })?
+                    }
+                };
+                each(self.export_loaded(rs, caller, w, roles, of_this)?)?;
             }
             Ok(())
         })

@@ -1231,15 +1231,18 @@ impl Store {
             }
             return Ok(());
         }
-        // Chunks with a flush between keep sled's write buffers from growing with the load.
-        const CHUNK: usize = 5_000;
+        // Small batches: sled keeps every node a batch replaces until the batch ends, so one
+        // batch of many thousands holds hundreds of megabytes; a flush every few thousand
+        // records keeps its write buffers from growing with the load.
+        const BATCH: usize = 500;
+        const FLUSH_EVERY: usize = 5_000;
         let tree = match &self.backend {
             Backend::Sled { trees, .. } => &trees[t as usize],
             Backend::Pg(pg) => {
                 let mut items = items.into_iter().peekable();
                 while items.peek().is_some() {
                     let mut batch = no_changes();
-                    for (k, v) in items.by_ref().take(CHUNK) {
+                    for (k, v) in items.by_ref().take(FLUSH_EVERY) {
                         batch[t as usize].insert(k, Some(IVec::from(v)));
                     }
                     pg.write(batch)?;
@@ -1250,9 +1253,11 @@ impl Store {
         let mut batch = sled::Batch::default();
         for (n, (k, v)) in items.into_iter().enumerate() {
             batch.insert(k, v);
-            if (n + 1) % CHUNK == 0 {
+            if (n + 1) % BATCH == 0 {
                 tree.apply_batch(std::mem::take(&mut batch))
                     .map_err(|e| io(&self.dir, e))?;
+            }
+            if (n + 1) % FLUSH_EVERY == 0 {
                 self.flush()?;
             }
         }

@@ -141,8 +141,11 @@ pub(in crate::console) struct Desired {
     pub users: Option<BTreeMap<String, User>>,
     pub policies: Option<BTreeMap<String, PolicyDoc>>,
     pub tenant_roles: Option<BTreeMap<String, GlobalLevels>>,
-    /// Every workspace of the tenant (a full export): those missing are deleted.
-    pub workspaces: Option<BTreeMap<String, Workspace>>,
+    /// Every workspace of the tenant (a full export): those missing are deleted. Kept as the
+    /// document has them (checked when read): most workspaces of a file read against the
+    /// store are exactly as it has them, which takes no more than `==` to see, and only the
+    /// others are brought to normal form ([`workspace`]) to be planned.
+    pub workspaces: Option<BTreeMap<String, doc::Workspace>>,
     /// One workspace (`export --workspace`): the others are left alone.
     pub workspace: Option<(String, Workspace)>,
     /// Of the store's workspaces, read against a file: those exactly as the file has them,
@@ -320,7 +323,7 @@ fn at(path: String) -> impl Fn(DomainError) -> ConsoleError {
 /// twice is an error rather than a silent last-one-wins.
 fn by_name<I, T>(
     section: impl std::fmt::Display,
-    items: Option<Vec<I>>,
+    items: Option<impl IntoIterator<Item = I>>,
     f: impl Fn(I) -> Result<(String, T)>,
 ) -> Result<Option<BTreeMap<String, T>>> {
     let Some(items) = items else {
@@ -343,7 +346,7 @@ fn by_name<I, T>(
 /// `items` through `f` as a set; `path` (made only for an error) says where they are.
 fn set_of(
     path: impl Fn() -> String,
-    items: Vec<String>,
+    items: &[String],
     f: impl Fn(&str) -> std::result::Result<String, DomainError>,
 ) -> Result<BTreeSet<String>> {
     items
@@ -409,7 +412,7 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
                 .map(|r| {
                     set_of(
                         || path.clone(),
-                        r,
+                        &r,
                         |x| TenantRoleRef::parse(x).map(|r| tenant_role_slug(&r)),
                     )
                 })
@@ -436,8 +439,14 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
         let levels = global_levels(&format!("tenant_roles.{}", r.name), &r.levels)?;
         Ok((r.name, levels))
     })?;
-    d.workspaces = by_name("workspaces", doc.workspaces, workspace)?;
-    d.workspace = doc.workspace.map(workspace).transpose()?;
+    d.workspaces = by_name("workspaces", doc.workspaces, |w| {
+        workspace(&w)?;
+        Ok((w.name.clone(), w))
+    })?;
+    d.workspace = doc
+        .workspace
+        .map(|w| Ok::<_, ConsoleError>((w.name.clone(), workspace(&w)?)))
+        .transpose()?;
     d.groups = by_name("resource_groups", doc.resource_groups, |g| {
         let group = Group {
             region: g.region,
@@ -491,7 +500,7 @@ fn normalize(doc: DocumentIn) -> Result<Parsed> {
 }
 
 /// One workspace of a document, in normal form, with its name.
-pub(in crate::console) fn workspace(w: doc::Workspace) -> Result<(String, Workspace)> {
+pub(in crate::console) fn workspace(w: &doc::Workspace) -> Result<Workspace> {
     let path = format!("workspaces.{}", w.name);
     let disabled = match w.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => None,
@@ -504,63 +513,72 @@ pub(in crate::console) fn workspace(w: doc::Workspace) -> Result<(String, Worksp
             ));
         }
     };
-    let members = by_name(format_args!("{path}.members"), w.members, |m| {
+    let members = by_name(format_args!("{path}.members"), w.members.as_ref(), |m| {
         let roles = set_of(
             || format!("{path}.members.{}", m.name),
-            m.roles,
+            &m.roles,
             |r| RoleRef::parse(r).map(|r| role_slug(&r)),
         )?;
-        Ok((m.name, roles))
+        Ok((m.name.clone(), roles))
     })?;
-    let custom_roles = by_name(format_args!("{path}.custom_roles"), w.custom_roles, |r| {
-        let p = format!("{path}.custom_roles.{}", r.name);
-        let role = CustomRole {
-            levels: module_levels(&p, &r.levels)?,
-            compute_role: r.compute_role,
-        };
-        Ok((r.name, role))
-    })?;
-    let compute = by_name(format_args!("{path}.compute"), w.compute, |c| {
+    let custom_roles = by_name(
+        format_args!("{path}.custom_roles"),
+        w.custom_roles.as_ref(),
+        |r| {
+            let p = format!("{path}.custom_roles.{}", r.name);
+            let role = CustomRole {
+                levels: module_levels(&p, &r.levels)?,
+                compute_role: r.compute_role.clone(),
+            };
+            Ok((r.name.clone(), role))
+        },
+    )?;
+    let compute = by_name(format_args!("{path}.compute"), w.compute.as_ref(), |c| {
         let p = format!("{path}.compute.{}", c.name);
         let compute = Compute {
             kind: ComputeType::parse("type", &c.kind).map_err(at(p.clone()))?,
-            instance: c.instance,
+            instance: c.instance.clone(),
             env: Env::parse("env", &c.env).map_err(at(p))?,
         };
-        Ok((c.name, compute))
+        Ok((c.name.clone(), compute))
     })?;
-    let data_sources = by_name(format_args!("{path}.data_sources"), w.data_sources, |d| {
-        let p = format!("{path}.data_sources.{}", d.name);
-        let source = DataSourceDoc {
-            kind: DataSourceType::parse("type", &d.kind).map_err(at(p.clone()))?,
-            env: Env::parse("env", &d.env).map_err(at(p))?,
-            description: d.description,
-            fields: d.fields,
-            secrets: d.secrets.into_iter().collect(),
-        };
-        Ok((d.name, source))
-    })?;
-    let clusters = by_name(format_args!("{path}.clusters"), w.clusters, |c| {
+    let data_sources = by_name(
+        format_args!("{path}.data_sources"),
+        w.data_sources.as_ref(),
+        |d| {
+            let p = format!("{path}.data_sources.{}", d.name);
+            let source = DataSourceDoc {
+                kind: DataSourceType::parse("type", &d.kind).map_err(at(p.clone()))?,
+                env: Env::parse("env", &d.env).map_err(at(p))?,
+                description: d.description.clone(),
+                fields: d.fields.clone(),
+                secrets: d.secrets.iter().cloned().collect(),
+            };
+            Ok((d.name.clone(), source))
+        },
+    )?;
+    let clusters = by_name(format_args!("{path}.clusters"), w.clusters.as_ref(), |c| {
         let p = format!("{path}.clusters.{}", c.name);
         let doc = ClusterDoc {
             kind: crate::domain::cluster::ClusterType::parse("type", &c.kind)
                 .map_err(at(p.clone()))?,
-            version: c.version,
+            version: c.version.clone(),
             env: Env::parse("env", &c.env).map_err(at(p))?,
-            endpoints: c.endpoints,
-            default_account: c.default_account,
-            accounts: c.accounts,
+            endpoints: c.endpoints.clone(),
+            default_account: c.default_account.clone(),
+            accounts: c.accounts.clone(),
         };
-        Ok((c.name, doc))
+        Ok((c.name.clone(), doc))
     })?;
     crate::domain::region::region("region", &w.region).map_err(|e| at(path.clone())(e))?;
-    let ws = Workspace {
-        region: w.region,
-        display_name: w.display_name,
-        description: w.description,
+    Ok(Workspace {
+        region: w.region.clone(),
+        display_name: w.display_name.clone(),
+        description: w.description.clone(),
         mode: w
             .mode
-            .map(|m| WorkspaceMode::parse("mode", &m).map_err(|e| at(path.clone())(e)))
+            .as_deref()
+            .map(|m| WorkspaceMode::parse("mode", m).map_err(|e| at(path.clone())(e)))
             .transpose()?,
         disabled,
         default: w.default,
@@ -570,6 +588,5 @@ pub(in crate::console) fn workspace(w: doc::Workspace) -> Result<(String, Worksp
         data_sources,
         clusters,
         legacy_data_studio: w.legacy_data_studio,
-    };
-    Ok((w.name, ws))
+    })
 }

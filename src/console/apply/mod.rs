@@ -374,13 +374,12 @@ impl<'a> Applier<'a> {
             // A workspace exactly as the file has it needs no step: only its name is kept.
             let mut workspaces = BTreeMap::new();
             self.c.export_workspaces(self.s, &mut |w| {
-                let (name, w) = desired::workspace(w)?;
                 match &want.workspaces {
-                    Some(all) if all.get(&name) == Some(&w) => {
-                        have.unchanged.insert(name);
+                    Some(all) if all.get(&w.name) == Some(&w) => {
+                        have.unchanged.insert(w.name);
                     }
                     _ => {
-                        workspaces.insert(name, w);
+                        workspaces.insert(w.name.clone(), w);
                     }
                 }
                 Ok(())
@@ -641,31 +640,37 @@ impl<'a> Applier<'a> {
     fn current_ws(&self, region: &str, name: &str) -> Result<Option<Workspace>> {
         let rs = self.at(region);
         match self.c.get_workspace(&rs, name) {
-            Ok(_) => Ok(Some(
-                desired::workspace(self.c.export_workspace(&rs, name)?)?.1,
-            )),
+            Ok(_) => Ok(Some(desired::workspace(
+                &self.c.export_workspace(&rs, name)?,
+            )?)),
             Err(ConsoleError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
     fn workspaces(&mut self, want: &Desired, have: &Desired) -> Result<()> {
-        let listed: Vec<(&String, &Workspace)> = match (&want.workspaces, &want.workspace) {
-            (Some(all), _) => all.iter().collect(),
-            (None, Some((name, one))) => vec![(name, one)],
-            (None, None) => return Ok(()),
-        };
-        for (name, w) in listed {
-            if have.unchanged.contains(name) {
-                continue;
+        match (&want.workspaces, &want.workspace) {
+            (Some(all), _) => {
+                for (name, w) in all {
+                    if have.unchanged.contains(name) {
+                        continue;
+                    }
+                    let w = desired::workspace(w)?;
+                    // A whole-tenant plan already read every workspace the session sees.
+                    let known = match have.workspaces.as_ref().map(|h| h.get(name)) {
+                        Some(Some(h)) => Some(desired::workspace(h)?),
+                        Some(None) => None,
+                        None => self.current_ws(&w.region, name)?,
+                    };
+                    self.workspace(name, &w, known)?;
+                }
             }
-            // A whole-tenant plan already read every workspace the session sees; a
-            // one-workspace plan reads just its own.
-            let known = match &have.workspaces {
-                Some(all) => all.get(name.as_str()).cloned(),
-                None => self.current_ws(&w.region, name)?,
-            };
-            self.workspace(name, w, known)?;
+            // A one-workspace plan reads just its own.
+            (None, Some((name, w))) => {
+                let known = self.current_ws(&w.region, name)?;
+                self.workspace(name, w, known)?;
+            }
+            (None, None) => return Ok(()),
         }
         if let (Some(want_all), Some(have_all)) = (&want.workspaces, &have.workspaces) {
             for (name, h) in have_all {
