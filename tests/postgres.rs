@@ -40,6 +40,18 @@ fn view(s: &Store, t: T) -> Vec<String> {
         s.last::<serde_json::Value>(t, 4).unwrap()
     ));
     out.push(format!("first {:?}", s.first_key(t).unwrap()));
+    // A walk from any key sees what a scan of the whole tree sees from there on.
+    let all = s.keys(t, b"").unwrap();
+    for from in [&b""[..], b"ab", b"b\0", b"zzz"] {
+        let walked: Vec<Vec<u8>> = s.walk(t, from).map(|r| r.unwrap().0.to_vec()).collect();
+        let expected: Vec<Vec<u8>> = all
+            .iter()
+            .filter(|k| k.as_slice() >= from)
+            .cloned()
+            .collect();
+        assert_eq!(walked, expected, "walk of {} from {from:?}", t.name());
+        out.push(format!("walk {from:?} {}", walked.len()));
+    }
     out
 }
 
@@ -104,6 +116,20 @@ fn exercise(s: &Store) -> Vec<String> {
     .unwrap();
     seen.extend(view(s, T::Users));
     seen.push(format!("audit {:?}", s.last::<u64>(T::Audit, 3).unwrap()));
+    // More than a database's page of a walk, and a shadow's writes laid over it.
+    s.bulk(
+        T::Members,
+        (0u32..4_500).map(|i| (format!("m{i:05}").into_bytes(), dwc::store::encode(&i))),
+    )
+    .unwrap();
+    seen.extend(view(s, T::Members));
+    let over = s.shadow().unwrap();
+    over.transact::<_, ()>(|tx| {
+        tx.del(T::Members, b"m02000")?;
+        tx.put(T::Members, b"m02000x", &1u8)
+    })
+    .unwrap();
+    seen.extend(view(&over, T::Members));
     seen
 }
 

@@ -106,16 +106,24 @@ impl Console {
             },
             "resource groups",
         )?;
-        let mut out = Vec::new();
-        for k in self.store.keys(T::RgByRegion, &prefix(&s.region))? {
-            if let Some(g) = self
-                .store
-                .get(T::ResourceGroups, last_part(&k).as_bytes())?
-            {
-                out.push(g);
-            }
-        }
-        Ok(out)
+        let keys: Vec<Vec<u8>> = self
+            .store
+            .keys(T::RgByRegion, &prefix(&s.region))?
+            .iter()
+            .map(|k| last_part(k).into_bytes())
+            .collect();
+        // Read together: one query on PostgreSQL.
+        let found = self
+            .store
+            .get_sets(&[(T::ResourceGroups, &keys)])?
+            .pop()
+            .unwrap_or_default();
+        Ok(
+            crate::store::decode_set::<ResourceGroup>(T::ResourceGroups, &keys, found)?
+                .into_iter()
+                .flatten()
+                .collect(),
+        )
     }
 
     /// CU each of these groups (already read through the console) lends to model

@@ -87,6 +87,20 @@ pub type Term<W> = ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>;
 
 /// Runs one console until the person quits, their input ends, or `stop` gives a reason to end
 /// (returned). Input arrives on `rx`; changes other sessions commit arrive on the console's feed.
+/// Runs `f`, which asks the console, without holding up the other consoles a served runtime
+/// drives when the store is a database: each question may wait on a round trip, so on a
+/// multi-threaded runtime the others move to another thread meanwhile. On sled the answers
+/// are in-process work that ends as soon (handing the others over would only cost threads
+/// and memory), and the local console's single-threaded runtime has no one else to hold up.
+fn off_the_runtime<R>(waits: bool, f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if waits && h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 pub async fn event_loop<W: Write>(
     terminal: &mut Term<W>,
     mut app: App,
@@ -96,6 +110,7 @@ pub async fn event_loop<W: Write>(
     let (done_tx, mut done) = mpsc::unbounded_channel();
     app.set_background(done_tx);
     let mut feed = app.console.subscribe();
+    let waits = app.console.store().is_shared();
     if let Ok(size) = terminal.size() {
         app.size = (size.width, size.height);
     }
@@ -117,37 +132,42 @@ pub async fn event_loop<W: Write>(
                     }
                     app.handle_event(ev);
                 };
-                handle(&mut app, &ev);
-                // Coalesce: everything already waiting is handled before the next frame.
-                while let Ok(ev) = rx.try_recv() {
+                off_the_runtime(waits, || {
                     handle(&mut app, &ev);
-                }
+                    // Coalesce: everything already waiting is handled before the next frame.
+                    while let Ok(ev) = rx.try_recv() {
+                        handle(&mut app, &ev);
+                    }
+                });
                 if app.quit {
                     break;
                 }
                 draw(terminal, &app)?;
             }
             Some(d) = done.recv() => {
-                app.finished(d);
+                off_the_runtime(waits, || app.finished(d));
                 draw(terminal, &app)?;
             }
             change = feed.recv(), if feed_open => {
-                let mut redraw = match change {
-                    Ok(c) => app.changed_elsewhere(&c),
-                    // Missed some: reload whatever is shown.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        app.refresh_in_place();
-                        true
+                let redraw = off_the_runtime(waits, || {
+                    let mut redraw = match change {
+                        Ok(c) => app.changed_elsewhere(&c),
+                        // Missed some: reload whatever is shown.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            app.refresh_in_place();
+                            true
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                            feed_open = false;
+                            false
+                        }
+                    };
+                    // A burst of changes costs one reload and one frame.
+                    while let Ok(c) = feed.try_recv() {
+                        redraw |= app.changed_elsewhere(&c);
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                        feed_open = false;
-                        false
-                    }
-                };
-                // A burst of changes costs one reload and one frame.
-                while let Ok(c) = feed.try_recv() {
-                    redraw |= app.changed_elsewhere(&c);
-                }
+                    redraw
+                });
                 if redraw {
                     draw(terminal, &app)?;
                 }
@@ -164,7 +184,7 @@ pub async fn event_loop<W: Write>(
                 }
             }
             _ = clock.tick() => {
-                if app.tick() {
+                if off_the_runtime(waits, || app.tick()) {
                     draw(terminal, &app)?;
                 }
             }
