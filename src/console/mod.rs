@@ -24,6 +24,7 @@ pub mod policy_versions;
 pub mod records;
 mod resources;
 pub mod sessions;
+mod shelf;
 mod tenant;
 mod updates;
 mod workspaces;
@@ -128,6 +129,8 @@ pub struct Console {
     sessions: Arc<sessions::Sessions>,
     /// What other processes sharing the store (PostgreSQL) have committed.
     others: Arc<sessions::Others>,
+    /// What every session reads alike, kept until the next write.
+    shelf: Mutex<shelf::Shelf>,
 }
 
 const TENANT_KEY: &[u8] = b"tenant";
@@ -177,6 +180,7 @@ impl Console {
             advancing: Mutex::default(),
             sessions: Arc::default(),
             others: Arc::default(),
+            shelf: Mutex::default(),
         };
         c.hear_others();
         c.arm_timers(false)?;
@@ -209,6 +213,7 @@ impl Console {
             advancing: Mutex::default(),
             sessions: Arc::default(),
             others: Arc::default(),
+            shelf: Mutex::default(),
         };
         c.hear_others();
         c.arm_timers(false)?;
@@ -247,6 +252,7 @@ impl Console {
             // A shadow's changes are nobody's news until they are adopted.
             sessions: Arc::default(),
             others: Arc::default(),
+            shelf: Mutex::default(),
         })
     }
 

@@ -175,6 +175,11 @@ struct Note {
 }
 
 impl Others {
+    /// How many commits of other processes have been heard.
+    pub(super) fn heard(&self) -> u64 {
+        self.heard.load(Ordering::SeqCst)
+    }
+
     /// What a commit announces.
     pub(super) fn note(&self, change: &Change) -> String {
         serde_json::to_string(&Note {

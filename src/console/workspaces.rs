@@ -289,44 +289,23 @@ impl Console {
         caller: &super::Caller,
         with_stats: bool,
     ) -> Result<Vec<(Workspace, Option<Vec<WorkspaceRole>>, WsStats)>> {
-        let names: Vec<String> = if s.principal.is_account() {
-            self.store
-                .keys(T::WsByRegion, &prefix(&s.region))?
-                .iter()
-                .map(|k| last_part(k))
-                .collect()
-        } else {
-            self.store
-                .keys(T::MemberWs, &prefix_parts(&[s.who(), &s.region]))?
-                .iter()
-                .map(|k| last_part(k))
-                .collect()
-        };
-        // Read together (one query each on PostgreSQL): the workspaces, the caller's
-        // memberships in them, their counts.
-        let keys: Vec<Vec<u8>> = names.iter().map(|n| n.as_bytes().to_vec()).collect();
-        let mk: Vec<Vec<u8>> = if s.principal.is_account() {
-            Vec::new()
-        } else {
-            names.iter().map(|n| key(&[n, s.who()])).collect()
-        };
-        let sk: &[Vec<u8>] = if with_stats { &keys } else { &[] };
-        let mut sets = self
-            .store
-            .get_sets(&[(T::Workspaces, &keys), (T::WsStats, sk), (T::Members, &mk)])?
-            .into_iter();
-        let mut next = || sets.next().unwrap_or_default();
-        let workspaces = decode_set::<Workspace>(T::Workspaces, &keys, next())?;
-        let mut stats = decode_set::<WsStats>(T::WsStats, sk, next())?;
-        stats.resize(names.len(), None);
-        let mut members = decode_set::<crate::domain::workspace::Member>(T::Members, &mk, next())?;
-        members.resize(names.len(), None);
-        let mut out = Vec::with_capacity(names.len());
-        let mut hidden_by_deny = None;
-        for ((ws, stats), member) in workspaces.into_iter().zip(stats).zip(members) {
-            let Some(ws) = ws else {
-                continue;
+        // The account's list is the whole region: off the shelf every session shares. A RAM
+        // user's is their memberships, read with the memberships themselves (one query each on
+        // PostgreSQL), and an export, which needs no counts and runs once, reads its own.
+        let candidates: Vec<(Workspace, Option<WsStats>, Option<Member>)> =
+            if s.principal.is_account() && with_stats {
+                self.region_workspaces(&s.region)?
+                    .list
+                    .iter()
+                    .filter(|(ws, _)| ws.is_live())
+                    .map(|(w, st)| (w.clone(), Some(st.clone()), None))
+                    .collect()
+            } else {
+                self.read_visible(s, with_stats)?
             };
+        let mut out = Vec::with_capacity(candidates.len());
+        let mut hidden_by_deny = None;
+        for (ws, stats, member) in candidates {
             if ws.region != s.region || !ws.is_live() {
                 continue;
             }
@@ -373,17 +352,51 @@ impl Console {
         Ok(out)
     }
 
+    /// The session's candidate workspaces read from the store: the region's for the account, a
+    /// RAM user's memberships otherwise (through the member index, so it costs what they see),
+    /// with their counts when `with_stats` and the user's membership in each.
+    fn read_visible(
+        &self,
+        s: &Session,
+        with_stats: bool,
+    ) -> Result<Vec<(Workspace, Option<WsStats>, Option<Member>)>> {
+        let index = if s.principal.is_account() {
+            self.store.keys(T::WsByRegion, &prefix(&s.region))?
+        } else {
+            self.store
+                .keys(T::MemberWs, &prefix_parts(&[s.who(), &s.region]))?
+        };
+        let names: Vec<String> = index.iter().map(|k| last_part(k)).collect();
+        let keys: Vec<Vec<u8>> = names.iter().map(|n| n.as_bytes().to_vec()).collect();
+        let mk: Vec<Vec<u8>> = if s.principal.is_account() {
+            Vec::new()
+        } else {
+            names.iter().map(|n| key(&[n, s.who()])).collect()
+        };
+        let sk: &[Vec<u8>] = if with_stats { &keys } else { &[] };
+        let mut sets = self
+            .store
+            .get_sets(&[(T::Workspaces, &keys), (T::WsStats, sk), (T::Members, &mk)])?
+            .into_iter();
+        let mut next = || sets.next().unwrap_or_default();
+        let workspaces = decode_set::<Workspace>(T::Workspaces, &keys, next())?;
+        let mut stats = decode_set::<WsStats>(T::WsStats, sk, next())?;
+        stats.resize(names.len(), None);
+        let mut members = decode_set::<Member>(T::Members, &mk, next())?;
+        members.resize(names.len(), None);
+        Ok(workspaces
+            .into_iter()
+            .zip(stats)
+            .zip(members)
+            .filter_map(|((w, st), m)| Some((w?, st, m)))
+            .collect())
+    }
+
     /// Workspaces in the recycle bin of this region, for those who may restore them.
     pub fn list_recycle_bin(&self, s: &Session) -> Result<Vec<Workspace>> {
         let caller = self.caller(s)?;
         let mut out = Vec::new();
-        for k in self.store.keys(T::WsByRegion, &prefix(&s.region))? {
-            let Some(ws) = self
-                .store
-                .get::<Workspace>(T::Workspaces, &last_part(&k).into_bytes())?
-            else {
-                continue;
-            };
+        for (ws, _) in &self.region_workspaces(&s.region)?.list {
             if ws.is_live() {
                 continue;
             }
@@ -394,7 +407,7 @@ impl Console {
                 roles: None,
             });
             if self.decide(s, &caller, Op::RestoreProject, &target).allowed {
-                out.push(ws);
+                out.push(ws.clone());
             }
         }
         Ok(out)

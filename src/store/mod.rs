@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::Serialize;
@@ -237,6 +238,17 @@ pub struct Store {
     /// Held for the life of the store: a second process gets `InUse` instead of a sled error.
     /// A shadow has none: it lives in this process only.
     _lock: Option<File>,
+    /// How many writes through this store have ended (see [`Store::writes`]).
+    writes: AtomicU64,
+}
+
+/// Counts a write when it ends, however it ends: what it changed is in the store by then.
+struct Written<'a>(&'a AtomicU64);
+
+impl Drop for Written<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, SeqCst);
+    }
 }
 
 /// Where the records are: sled's trees in a directory, or PostgreSQL's tables.
@@ -755,6 +767,7 @@ impl Store {
                 backend: Backend::Pg(Arc::new(pg)),
                 overlay: None,
                 _lock: None,
+                writes: AtomicU64::new(0),
             };
             return store.finished();
         }
@@ -802,6 +815,7 @@ impl Store {
             backend: Backend::Sled { db, trees },
             overlay: None,
             _lock: Some(lock),
+            writes: AtomicU64::new(0),
         };
         match store.get::<u32>(T::Meta, VERSION_KEY)? {
             Some(v) if v > STORE_VERSION => {
@@ -881,6 +895,13 @@ impl Store {
             }
             Backend::Pg(pg) => pg.raise_ids(floor),
         }
+    }
+
+    /// How many writes (transactions, adoptions, bulk loads) through this store have ended: a
+    /// reader that saw the same number before and after reading saw no write of this process
+    /// land in between. Another process's writes are not counted (PostgreSQL announces them).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(SeqCst)
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
@@ -1093,6 +1114,7 @@ impl Store {
     /// Runs `f` as one serializable transaction over every tree, then flushes, so a change
     /// reported as done survives a kill -9.
     pub fn transact<R, E>(&self, f: impl Fn(&Tx) -> TxResult<R, E>) -> Result<R, TxError<E>> {
+        let _written = Written(&self.writes);
         if let Some(over) = &self.overlay {
             return self.transact_shadow(over, f);
         }
@@ -1163,6 +1185,7 @@ impl Store {
             backend: self.backend.clone(),
             overlay: Some(RwLock::new(changes)),
             _lock: None,
+            writes: AtomicU64::new(0),
         })
     }
 
@@ -1170,6 +1193,7 @@ impl Store {
     /// here, all in one transaction, flushed. Returns how many records changed. The shadow is
     /// left with nothing more to adopt.
     pub fn adopt(&self, shadow: &Store) -> Result<usize, StoreError> {
+        let _written = Written(&self.writes);
         let dir = &self.dir;
         let Some(theirs) = &shadow.overlay else {
             return Ok(0);
@@ -1224,6 +1248,7 @@ impl Store {
         t: T,
         items: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
     ) -> Result<(), StoreError> {
+        let _written = Written(&self.writes);
         if let Some(over) = &self.overlay {
             let mut over = write(over);
             for (k, v) in items {

@@ -4,9 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, Clear, Paragraph, Row, Table as TableWidget, Tabs, Wrap,
-};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 
 use super::app::{App, Gate, Popup};
 use super::keymap::BINDINGS;
@@ -432,6 +430,9 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> (bool, usiz
         return (false, 0);
     }
     let visible = t.visible(filter);
+    if area.is_empty() {
+        return (false, visible.len());
+    }
     if visible.is_empty() {
         let msg = if filter.is_empty() {
             "nothing here yet".to_owned()
@@ -441,61 +442,65 @@ fn draw_table(f: &mut Frame, t: &Table, filter: &str, area: Rect) -> (bool, usiz
         f.render_widget(Paragraph::new(msg).dim(), area);
         return (false, 0);
     }
-    // Only the rows that fit are built: a frame costs the same for 10 rows or 100,000.
+    // Only the rows that fit are drawn: a frame costs the same for 10 rows or 100,000.
     let height = area.height.saturating_sub(1) as usize;
     let offset = t.selected.saturating_sub(height.saturating_sub(1));
     let shown = visible.window(offset, height);
     let layout = column_layout(t, &shown, area.width);
-    let rows: Vec<Row> = shown
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let here = offset + k == t.selected;
-            let row = Row::new(layout.cols.iter().map(|&(j, _)| {
-                let cell = Cell::from(t.rows.cell(i, j));
-                if here && t.selected_col == Some(j) {
-                    cell.style(Style::new().fg(ACCENT).bg(Color::Black).bold().underlined())
-                } else {
-                    cell
-                }
-            }));
-            if here {
-                row.style(Style::new().fg(Color::Black).bg(ACCENT))
-            } else {
-                row
+    let buf = f.buffer_mut();
+    let header = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+    buf.set_style(Rect { height: 1, ..area }, header);
+    let mut name = String::new();
+    let mut x = area.x;
+    for &(j, w) in &layout.cols {
+        name.clear();
+        name.push_str(t.columns[j].name);
+        if let Some((c, desc)) = t.sort
+            && c == j
+        {
+            name.push_str(if desc { " ▼" } else { " ▲" });
+        }
+        put_cell(buf, area, x, area.y, &name, w);
+        x = x.saturating_add(w).saturating_add(COLUMN_GAP);
+    }
+    for (k, &i) in shown.iter().enumerate() {
+        let y = area.y + 1 + k as u16;
+        let here = offset + k == t.selected;
+        if here {
+            let row = Rect {
+                y,
+                height: 1,
+                ..area
+            };
+            buf.set_style(row, Style::new().fg(Color::Black).bg(ACCENT));
+        }
+        let mut x = area.x;
+        for &(j, w) in &layout.cols {
+            if here && t.selected_col == Some(j) {
+                let cell = Rect::new(x, y, w, 1).intersection(area);
+                let style = Style::new().fg(ACCENT).bg(Color::Black).bold().underlined();
+                buf.set_style(cell, style);
             }
-        })
-        .collect();
-    let names: Vec<String> = layout
-        .cols
-        .iter()
-        .map(|&(j, _)| {
-            let mut name = t.columns[j].name.to_owned();
-            if let Some((c, desc)) = t.sort
-                && c == j
-            {
-                name.push_str(if desc { " ▼" } else { " ▲" });
-            }
-            name
-        })
-        .collect();
-    let header = Row::new(names.into_iter().map(Cell::from))
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
-    let widths: Vec<Constraint> = layout
-        .cols
-        .iter()
-        .map(|&(_, w)| Constraint::Length(w))
-        .collect();
-    f.render_widget(
-        TableWidget::new(rows, widths)
-            .header(header)
-            .column_spacing(COLUMN_GAP),
-        area,
-    );
+            put_cell(buf, area, x, y, t.rows.cell(i, j), w);
+            x = x.saturating_add(w).saturating_add(COLUMN_GAP);
+        }
+    }
     (layout.more_left || layout.more_right, visible.len())
 }
 
 const COLUMN_GAP: u16 = 2;
+
+/// One cell's text at `x`, cut to `width` and to the table's right edge, in the style already
+/// laid on the row. Written straight into the buffer: ratatui's `Table` lays a style over each
+/// cell's area five times (table, row, cell, text, line) before writing it, which made the table
+/// a third of a served frame.
+fn put_cell(buf: &mut ratatui::buffer::Buffer, area: Rect, x: u16, y: u16, text: &str, width: u16) {
+    if x >= area.right() {
+        return;
+    }
+    let width = width.min(area.right() - x);
+    buf.set_stringn(x, y, text, width as usize, Style::new());
+}
 
 /// The columns drawn, each with its width, and whether some are left off either side.
 #[derive(Debug, PartialEq, Eq)]
