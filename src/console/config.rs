@@ -196,54 +196,110 @@ impl Console {
             pretty_to(out, &self.export_one(s, ws)?)?;
             return out.write_all(b"\n").map_err(written);
         }
-        let doc = self.export_head(s)?;
-        // Keys are sorted and "workspaces" sorts after every other: it closes the document.
-        debug_assert!(
-            doc.as_object()
-                .is_some_and(|o| o.keys().all(|k| k.as_str() < "workspaces"))
-        );
-        let mut head = Vec::new();
-        pretty_to(&mut head, &doc)?;
-        let head = head.strip_suffix(b"\n}").unwrap_or(&head);
-        out.write_all(head).map_err(written)?;
-        out.write_all(b",\n  \"workspaces\": [").map_err(written)?;
         let mut count = 0usize;
         let (mut text, mut buf) = (Vec::new(), Vec::new());
-        self.export_workspaces(s, &mut |w| {
-            text.clear();
-            text.extend_from_slice(if count == 0 { b"\n    " } else { b",\n    " });
-            count += 1;
-            nested_to(&mut text, &mut buf, &w)?;
-            out.write_all(&text).map_err(written)
-        })?;
+        // Both the head and each workspace write to it, one after the other.
+        let out = std::cell::RefCell::new(out);
+        self.export_sections(
+            s,
+            &mut |doc| {
+                // Keys are sorted and "workspaces" sorts after every other: it closes the
+                // document.
+                debug_assert!(
+                    doc.as_object()
+                        .is_some_and(|o| o.keys().all(|k| k.as_str() < "workspaces"))
+                );
+                let mut head = Vec::new();
+                pretty_to(&mut head, &doc)?;
+                let head = head.strip_suffix(b"\n}").unwrap_or(&head);
+                let mut out = out.borrow_mut();
+                out.write_all(head).map_err(written)?;
+                out.write_all(b",\n  \"workspaces\": [").map_err(written)
+            },
+            &mut |w| {
+                text.clear();
+                text.extend_from_slice(if count == 0 { b"\n    " } else { b",\n    " });
+                count += 1;
+                nested_to(&mut text, &mut buf, &w)?;
+                out.borrow_mut().write_all(&text).map_err(written)
+            },
+        )?;
+        let out = out.into_inner();
         let close: &[u8] = if count == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" };
         out.write_all(close).map_err(written)
     }
 
-    /// Every workspace the session sees, in every region, each with what hangs off it, to
-    /// `each` one by one in name order.
-    pub(super) fn export_workspaces(
+    /// The tenant's own sections to `head`, then every workspace the session sees, in every
+    /// region, each with what hangs off it, to `each` one by one in name order. The regions'
+    /// workspaces are listed (each region on a thread of its own) while the tenant's sections
+    /// are made: on a database, their round trips overlap.
+    pub(super) fn export_sections(
         &self,
         s: &Session,
+        head: &mut dyn FnMut(Value) -> Result<()>,
         each: &mut dyn FnMut(doc::Workspace) -> Result<()>,
     ) -> Result<()> {
-        // Each region's, asked of one caller per region.
+        let (sessions, ordered) = std::thread::scope(|scope| {
+            let listed = scope.spawn(|| self.listed_by_region(s));
+            let written = self.export_head(s).and_then(|doc| head(doc));
+            let listed = listed.join().unwrap_or_else(|_| {
+                Err(ConsoleError::Internal("listing workspaces failed".into()))
+            });
+            written.and(listed)
+        })?;
+        let walk = ordered.len() > MANY;
+        self.export_part(&sessions, ordered, walk, each)
+    }
+
+    /// Each region's session and caller, and the workspaces it sees in every region (each
+    /// with the index of its region), in name order.
+    #[allow(clippy::type_complexity)]
+    fn listed_by_region(
+        &self,
+        s: &Session,
+    ) -> Result<(
+        Vec<(Session, super::Caller)>,
+        Vec<(
+            usize,
+            crate::domain::Workspace,
+            Option<Vec<crate::domain::WorkspaceRole>>,
+        )>,
+    )> {
+        let per_region: Vec<Result<_>> = std::thread::scope(|scope| {
+            let lists: Vec<_> = REGIONS
+                .iter()
+                .map(|region| {
+                    scope.spawn(move || {
+                        let rs = Session {
+                            region: region.id.to_owned(),
+                            ..s.clone()
+                        };
+                        let caller = self.caller(&rs)?;
+                        let seen = self.visible_workspaces(&rs, &caller, false)?;
+                        Ok((rs, caller, seen))
+                    })
+                })
+                .collect();
+            lists
+                .into_iter()
+                .map(|l| {
+                    l.join().unwrap_or_else(|_| {
+                        Err(ConsoleError::Internal(
+                            "listing a region's workspaces failed".into(),
+                        ))
+                    })
+                })
+                .collect()
+        });
         let mut sessions = Vec::new();
         let mut ordered = Vec::new();
-        for (i, region) in REGIONS.iter().enumerate() {
-            let rs = Session {
-                region: region.id.to_owned(),
-                ..s.clone()
-            };
-            let caller = self.caller(&rs)?;
-            for (w, roles, _) in self.visible_workspaces(&rs, &caller, false)? {
-                ordered.push((i, w, roles));
-            }
+        for (i, listed) in per_region.into_iter().enumerate() {
+            let (rs, caller, seen) = listed?;
+            ordered.extend(seen.into_iter().map(|(w, roles, _)| (i, w, roles)));
             sessions.push((rs, caller));
         }
         ordered.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-        let walk = ordered.len() > MANY;
-        self.export_part(&sessions, ordered, walk, each)
+        Ok((sessions, ordered))
     }
 
     /// Workspaces (in name order, each with the index of its region's session and caller) to

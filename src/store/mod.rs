@@ -339,35 +339,6 @@ enum Span<'a> {
     Before(&'a [u8]),
 }
 
-/// A database tree's entries from `from` on, a page at a time.
-fn pages(pg: &pg::Pg, t: T, from: Vec<u8>) -> impl Iterator<Item = Result<Kv, StoreError>> + '_ {
-    const PAGE: usize = 2_000;
-    let mut page: std::vec::IntoIter<Kv> = Vec::new().into_iter();
-    let mut after: Option<Vec<u8>> = None;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        loop {
-            if let Some(kv) = page.next() {
-                after = Some(kv.0.to_vec());
-                return Some(Ok(kv));
-            }
-            if done {
-                return None;
-            }
-            match pg.page(t, &from, after.clone(), PAGE) {
-                Ok(rows) => {
-                    done = rows.len() < PAGE;
-                    page = rows.into_iter();
-                }
-                Err(e) => {
-                    done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-    })
-}
-
 /// `base` in key order (or reversed, with `rev`) with `over`, in the same order, laid over it:
 /// an overlaid key replaces the base's, a removed one hides it.
 fn lay_over(
@@ -991,7 +962,7 @@ impl Store {
                     .range(from.to_vec()..)
                     .map(|r| r.map_err(|e| io(&self.dir, e))),
             ),
-            Backend::Pg(pg) => Box::new(pages(pg, t, from.to_vec())),
+            Backend::Pg(pg) => Box::new(pg.walk(t, from)),
         };
         let Some(over) = &self.overlay else {
             return base;

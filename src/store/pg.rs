@@ -161,7 +161,7 @@ fn columns(t: T, k: &[u8], v: &[u8]) -> Result<(Option<i16>, Option<String>), St
     }
 }
 
-fn value(v: Option<i16>, json: Option<String>) -> IVec {
+fn value(v: Option<i16>, json: Option<&str>) -> IVec {
     match (v, json) {
         (Some(v), Some(json)) => {
             let mut out = Vec::with_capacity(json.len() + 1);
@@ -170,6 +170,49 @@ fn value(v: Option<i16>, json: Option<String>) -> IVec {
             IVec::from(out)
         }
         _ => IVec::default(),
+    }
+}
+
+/// The entries of a walk ([`Pg::walk`]) as they arrive.
+pub(super) struct Walk {
+    rows: mpsc::Receiver<Result<Vec<Kv>, StoreError>>,
+    /// How many more batches may wait unread.
+    room: std::sync::Arc<tokio::sync::Semaphore>,
+    batch: std::vec::IntoIter<Kv>,
+    done: bool,
+}
+
+impl Iterator for Walk {
+    type Item = Result<Kv, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(kv) = self.batch.next() {
+                return Some(Ok(kv));
+            }
+            if self.done {
+                return None;
+            }
+            match self.rows.recv() {
+                Ok(Ok(batch)) => {
+                    self.room.add_permits(1);
+                    self.batch = batch.into_iter();
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                // The query has sent everything.
+                Err(_) => self.done = true,
+            }
+        }
+    }
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        // A query waiting for room ends instead of waiting for ever.
+        self.room.close();
     }
 }
 
@@ -574,35 +617,83 @@ impl Pg {
         Ok(rows)
     }
 
-    /// Up to `n` entries of tree `t` from key `from` on and after key `after` (the last of the
-    /// page before; `None` for the first), in key order: one page of a walk. Not cached: a walk
-    /// reads each page once.
-    pub(super) fn page(
-        &self,
-        t: T,
-        from: &[u8],
-        after: Option<Vec<u8>>,
-        n: usize,
-    ) -> Result<Vec<Kv>, StoreError> {
-        let client = self.client()?;
-        let n = n as i64;
+    /// Every entry of `t` from `from` on, in key order, read by one query whose rows stream in
+    /// while the reader works through those already here: no round trip per page, and one
+    /// snapshot for the whole walk. At most a few batches wait unread; a reader that stops
+    /// early stops the query. Not cached: a walk reads more than the cache should keep.
+    pub(super) fn walk(&self, t: T, from: &[u8]) -> Walk {
+        const BATCH: usize = 1_000;
+        const AHEAD: usize = 4;
+        let (send, rows) = mpsc::channel();
+        let room = std::sync::Arc::new(tokio::sync::Semaphore::new(AHEAD));
+        let walk = Walk {
+            rows,
+            room: room.clone(),
+            batch: Vec::new().into_iter(),
+            done: false,
+        };
+        let pool = self.pool.clone();
+        let shown = self.shown.clone();
+        let sql = format!(
+            "SELECT key, v, value::text FROM {} WHERE key >= $1 ORDER BY key",
+            table(t)
+        );
         let from = from.to_vec();
-        self.run(async move {
-            let sql = format!(
-                "SELECT key, v, value::text FROM {} WHERE key >= $1 AND ($2::bytea IS NULL OR key > $2) ORDER BY key LIMIT $3",
-                table(t)
-            );
-            let stmt = client.prepare_cached(&sql).await?;
-            let rows = client.query(&stmt, &[&from, &after, &n]).await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| {
-                    let k: Vec<u8> = r.get(0);
-                    (IVec::from(k), value(r.get(1), r.get(2)))
-                })
-                .collect::<Vec<Kv>>())
-        })
-        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+        let Some(rt) = self.rt.as_ref() else {
+            return walk;
+        };
+        rt.spawn(async move {
+            let failed = |m: String| StoreError::Io {
+                dir: shown.clone(),
+                message: m,
+            };
+            let streamed: Result<(), StoreError> = async {
+                let client = pool
+                    .get()
+                    .await
+                    .map_err(|e| failed(format!("connecting: {e}")))?;
+                let stmt = client
+                    .prepare_cached(&sql)
+                    .await
+                    .map_err(|e| failed(message(&e)))?;
+                let params: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&from];
+                let stream = client
+                    .query_raw(&stmt, params)
+                    .await
+                    .map_err(|e| failed(message(&e)))?;
+                let mut stream = std::pin::pin!(stream);
+                let mut batch = Vec::with_capacity(BATCH);
+                loop {
+                    let row = futures_util::TryStreamExt::try_next(&mut stream)
+                        .await
+                        .map_err(|e| failed(message(&e)))?;
+                    let last = row.is_none();
+                    if let Some(r) = row {
+                        let k: Vec<u8> = r.get(0);
+                        batch.push((IVec::from(k), value(r.get(1), r.get(2))));
+                    }
+                    if batch.len() == BATCH || (last && !batch.is_empty()) {
+                        // The reader has gone (or stopped reading): so does the query.
+                        let Ok(permit) = room.acquire().await else {
+                            return Ok(());
+                        };
+                        permit.forget();
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if send.send(Ok(full)).is_err() {
+                            return Ok(());
+                        }
+                    }
+                    if last {
+                        return Ok(());
+                    }
+                }
+            }
+            .await;
+            if let Err(e) = streamed {
+                let _ = send.send(Err(e));
+            }
+        });
+        walk
     }
 
     pub(super) fn count(&self, t: T, p: &[u8]) -> Result<usize, StoreError> {

@@ -370,20 +370,29 @@ impl<'a> Applier<'a> {
         // A one-workspace document never needs the whole tenant read.
         if tenant_wide {
             // Section by section as the export makes them, never the whole document at once.
-            let mut have = desired::parse_value(self.c.export_head(self.s)?)?;
+            let mut have = Desired::default();
             // A workspace exactly as the file has it needs no step: only its name is kept.
+            let mut unchanged = std::collections::BTreeSet::new();
             let mut workspaces = BTreeMap::new();
-            self.c.export_workspaces(self.s, &mut |w| {
-                match &want.workspaces {
-                    Some(all) if all.get(&w.name) == Some(&w) => {
-                        have.unchanged.insert(w.name);
+            self.c.export_sections(
+                self.s,
+                &mut |head| {
+                    have = desired::parse_value(head)?;
+                    Ok(())
+                },
+                &mut |w| {
+                    match &want.workspaces {
+                        Some(all) if all.get(&w.name) == Some(&w) => {
+                            unchanged.insert(w.name);
+                        }
+                        _ => {
+                            workspaces.insert(w.name.clone(), w);
+                        }
                     }
-                    _ => {
-                        workspaces.insert(w.name.clone(), w);
-                    }
-                }
-                Ok(())
-            })?;
+                    Ok(())
+                },
+            )?;
+            have.unchanged.extend(unchanged);
             have.workspaces = Some(workspaces);
             Ok(have)
         } else {
