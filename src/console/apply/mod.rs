@@ -148,7 +148,8 @@ impl Console {
                 ),
             ));
         }
-        let want = parsed.desired;
+        let want = FreedAside(Some(parsed.desired));
+        let want: &Desired = &want;
         // Planning alone reads the store and changes nothing: when it finds nothing to do, no
         // shadow is needed.
         let mut plan = Applier::new(self, s, false);
@@ -213,6 +214,29 @@ impl Console {
             region: s.region.clone(),
         });
         Ok(report)
+    }
+}
+
+/// Holds a parsed document and frees it on a thread of its own when done: freeing a whole
+/// tenant's document takes tens of milliseconds nobody needs to wait for.
+struct FreedAside<T: Send + 'static>(Option<T>);
+
+impl<T: Send + 'static> std::ops::Deref for FreedAside<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.0.as_ref().expect("held until dropped")
+    }
+}
+
+impl<T: Send + 'static> Drop for FreedAside<T> {
+    fn drop(&mut self) {
+        if let Some(v) = self.0.take() {
+            // Without a thread to spare, it is freed here.
+            let _ = std::thread::Builder::new()
+                .name("dwc-free".into())
+                .spawn(move || drop(v));
+        }
     }
 }
 
