@@ -72,6 +72,14 @@ fn serve(
     config: Option<std::path::PathBuf>,
     log_level: Option<String>,
 ) -> i32 {
+    // A server's sessions run their console calls on many threads (on a database each call is
+    // moved off the async workers), and glibc gives threads arenas of their own, up to eight per
+    // core, each keeping what it freed: a few shared arenas keep the server to what it uses.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only tunes the allocator; it is called before the server's threads start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 4);
+    }
     let opts = dwc::serve::ServeOptions {
         dir: cli.store_dir(),
         dir_given: cli.store.is_some(),
