@@ -322,6 +322,12 @@ impl Console {
     }
 
     fn caller(&self, s: &Session) -> Result<Caller> {
+        self.caller_and(s, &[])
+    }
+
+    /// The caller, with `also` (prefixes of trees the call reads next) asked for in the same
+    /// round trip as the caller's own records on a database.
+    fn caller_and(&self, s: &Session, also: &[(T, &[u8])]) -> Result<Caller> {
         self.catch_up();
         if s.principal.is_account() {
             return Ok(Caller {
@@ -330,6 +336,14 @@ impl Console {
             });
         }
         let who = s.who();
+        let mine = prefix(who);
+        let mut ranges = vec![
+            (T::Attachments, mine.as_slice()),
+            (T::UserGroups, mine.as_slice()),
+        ];
+        ranges.extend_from_slice(also);
+        self.store
+            .prefetch(&ranges, &[(T::TenantMembers, who.as_bytes())]);
         let mut policies = Vec::new();
         for k in self.store.keys(T::Attachments, &prefix(who))? {
             let name = crate::store::last_part(&k);

@@ -271,7 +271,8 @@ impl Console {
     }
 
     pub fn list_workspaces(&self, s: &Session) -> Result<Vec<WorkspaceRow>> {
-        let caller = self.caller(s)?;
+        let memberships = prefix_parts(&[s.who(), &s.region]);
+        let caller = self.caller_and(s, &[(T::MemberWs, &memberships)])?;
         let account = self.tenant().account;
         Ok(self
             .visible_workspaces(s, &caller, true)?

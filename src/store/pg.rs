@@ -585,7 +585,6 @@ impl Pg {
         rev: bool,
         limit: Option<usize>,
     ) -> Result<Vec<Kv>, StoreError> {
-        let client = self.client()?;
         let (lo, hi) = match span {
             Span::Prefix(p) => (p.to_vec(), successor(p)),
             Span::Before(end) => (Vec::new(), Some(end.to_vec())),
@@ -595,6 +594,7 @@ impl Pg {
         if let Some(rows) = Cache::fresh(&self.cache).ranges.get(&id) {
             return Ok(rows.clone());
         }
+        let client = self.client()?;
         let rows = self.run(async move {
             let order = if rev { "DESC" } else { "ASC" };
             let upper = if hi.is_some() { "AND key < $2" } else { "AND $2::bytea IS NULL" };
@@ -694,6 +694,73 @@ impl Pg {
             }
         });
         walk
+    }
+
+    /// Reads the entries under each prefix of `ranges` and the records of `gets` into the read
+    /// cache, all sent together on one connection: what a view is about to ask one by one then
+    /// costs one round trip. A hint only: what fails here is asked again, and reported, then.
+    pub(super) fn prefetch(&self, ranges: &[(T, &[u8])], gets: &[(T, &[u8])]) {
+        let ranges: Vec<(T, Vec<u8>, Option<Vec<u8>>)> = {
+            let cache = Cache::fresh(&self.cache);
+            ranges
+                .iter()
+                .map(|(t, p)| (*t, p.to_vec(), successor(p)))
+                .filter(|(t, lo, hi)| {
+                    !cache
+                        .ranges
+                        .contains_key(&(*t, lo.clone(), hi.clone(), false, None))
+                })
+                .collect()
+        };
+        let gets: Vec<(T, Vec<u8>)> = {
+            let cache = Cache::fresh(&self.cache);
+            gets.iter()
+                .map(|(t, k)| (*t, k.to_vec()))
+                .filter(|id| !cache.gets.contains_key(id))
+                .collect()
+        };
+        if ranges.is_empty() && gets.is_empty() {
+            return;
+        }
+        let Ok(client) = self.client() else { return };
+        let fetched = self.run(async move {
+            let spans = ranges.iter().map(|(t, lo, hi)| {
+                let client = &client;
+                async move {
+                    let upper = if hi.is_some() { "AND key < $2" } else { "AND $2::bytea IS NULL" };
+                    let sql = format!(
+                        "SELECT key, v, value::text FROM {} WHERE key >= $1 {upper} ORDER BY key ASC LIMIT $3",
+                        table(*t)
+                    );
+                    let stmt = client.prepare_cached(&sql).await?;
+                    let none: Option<i64> = None;
+                    let rows = client.query(&stmt, &[lo, hi, &none]).await?;
+                    let rows: Vec<Kv> = rows
+                        .into_iter()
+                        .map(|r| {
+                            let k: Vec<u8> = r.get(0);
+                            (IVec::from(k), value(r.get(1), r.get(2)))
+                        })
+                        .collect();
+                    Ok::<_, tokio_postgres::Error>(((*t, lo.clone(), hi.clone(), false, None), rows))
+                }
+            });
+            let records = gets.iter().map(|(t, k)| {
+                let client = &client;
+                async move { Ok::<_, tokio_postgres::Error>(((*t, k.clone()), get_on(client, *t, k.clone()).await?)) }
+            });
+            let (spans, records) = futures_util::future::join(
+                futures_util::future::try_join_all(spans),
+                futures_util::future::try_join_all(records),
+            )
+            .await;
+            Some((spans.ok()?, records.ok()?))
+        });
+        if let Some((spans, records)) = fetched {
+            let mut cache = Cache::fresh(&self.cache);
+            cache.ranges.extend(spans);
+            cache.gets.extend(records);
+        }
     }
 
     pub(super) fn count(&self, t: T, p: &[u8]) -> Result<usize, StoreError> {
