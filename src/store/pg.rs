@@ -607,7 +607,7 @@ impl Pg {
             Ok(rows
                 .into_iter()
                 .map(|r| {
-                    let k: Vec<u8> = r.get(0);
+                    let k: &[u8] = r.get(0);
                     (IVec::from(k), value(r.get(1), r.get(2)))
                 })
                 .collect::<Vec<Kv>>())
@@ -669,7 +669,7 @@ impl Pg {
                         .map_err(|e| failed(message(&e)))?;
                     let last = row.is_none();
                     if let Some(r) = row {
-                        let k: Vec<u8> = r.get(0);
+                        let k: &[u8] = r.get(0);
                         batch.push((IVec::from(k), value(r.get(1), r.get(2))));
                     }
                     if batch.len() == BATCH || (last && !batch.is_empty()) {
@@ -738,7 +738,7 @@ impl Pg {
                     let rows: Vec<Kv> = rows
                         .into_iter()
                         .map(|r| {
-                            let k: Vec<u8> = r.get(0);
+                            let k: &[u8] = r.get(0);
                             (IVec::from(k), value(r.get(1), r.get(2)))
                         })
                         .collect();
