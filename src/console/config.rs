@@ -241,7 +241,7 @@ impl Console {
     ) -> Result<()> {
         let (sessions, ordered) = std::thread::scope(|scope| {
             let listed = scope.spawn(|| self.listed_by_region(s));
-            let written = self.export_head(s).and_then(|doc| head(doc));
+            let written = self.export_head(s).and_then(&mut *head);
             let listed = listed.join().unwrap_or_else(|_| {
                 Err(ConsoleError::Internal("listing workspaces failed".into()))
             });

@@ -88,6 +88,10 @@ fn stats_put(
     tx.put(T::WsStats, ws.as_bytes(), &st)
 }
 
+/// A workspace a session may be shown, with its counts (when read) and the session's own
+/// membership (a RAM user's).
+type Candidate = (Workspace, Option<WsStats>, Option<Member>);
+
 /// A workspace as a list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkspaceRow {
@@ -293,17 +297,16 @@ impl Console {
         // The account's list is the whole region: off the shelf every session shares. A RAM
         // user's is their memberships, read with the memberships themselves (one query each on
         // PostgreSQL), and an export, which needs no counts and runs once, reads its own.
-        let candidates: Vec<(Workspace, Option<WsStats>, Option<Member>)> =
-            if s.principal.is_account() && with_stats {
-                self.region_workspaces(&s.region)?
-                    .list
-                    .iter()
-                    .filter(|(ws, _)| ws.is_live())
-                    .map(|(w, st)| (w.clone(), Some(st.clone()), None))
-                    .collect()
-            } else {
-                self.read_visible(s, with_stats)?
-            };
+        let candidates: Vec<Candidate> = if s.principal.is_account() && with_stats {
+            self.region_workspaces(&s.region)?
+                .list
+                .iter()
+                .filter(|(ws, _)| ws.is_live())
+                .map(|(w, st)| (w.clone(), Some(st.clone()), None))
+                .collect()
+        } else {
+            self.read_visible(s, with_stats)?
+        };
         let mut out = Vec::with_capacity(candidates.len());
         let mut hidden_by_deny = None;
         for (ws, stats, member) in candidates {
@@ -356,11 +359,7 @@ impl Console {
     /// The session's candidate workspaces read from the store: the region's for the account, a
     /// RAM user's memberships otherwise (through the member index, so it costs what they see),
     /// with their counts when `with_stats` and the user's membership in each.
-    fn read_visible(
-        &self,
-        s: &Session,
-        with_stats: bool,
-    ) -> Result<Vec<(Workspace, Option<WsStats>, Option<Member>)>> {
+    fn read_visible(&self, s: &Session, with_stats: bool) -> Result<Vec<Candidate>> {
         let index = if s.principal.is_account() {
             self.store.keys(T::WsByRegion, &prefix(&s.region))?
         } else {

@@ -153,8 +153,8 @@ impl Console {
         // Planning alone reads the store and changes nothing: when it finds nothing to do, no
         // shadow is needed.
         let mut plan = Applier::new(self, s, false);
-        let have = plan.read(&want)?;
-        plan.all_from(&want, &have)?;
+        let have = plan.read(want)?;
+        plan.all_from(want, &have)?;
         if plan.plan.iter().all(|l| l.action == Verb::Wait) {
             return Ok(ApplyReport {
                 plan: plan.plan,
@@ -168,9 +168,9 @@ impl Console {
         let shadow = self.shadow()?;
         let mut run = Applier::new(&shadow, s, true);
         run.new_password = new_password.map(str::to_owned);
-        run.all_from(&want, &have)?;
+        run.all_from(want, &have)?;
         let mut check = Applier::new(&shadow, s, false);
-        check.all(&want)?;
+        check.all(want)?;
         if let Some(left) = check.plan.iter().find(|l| l.action != Verb::Wait) {
             return Err(ConsoleError::Internal(format!(
                 "apply does not converge: after applying, it would still {} {} ({})",
