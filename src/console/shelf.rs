@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::domain::Workspace;
-use crate::store::{T, decode_set, last_part, prefix};
 
 use super::Console;
 use super::error::Result;
@@ -44,24 +43,11 @@ impl Console {
         if let Some(r) = shelf.regions.get(region) {
             return Ok(r.clone());
         }
-        let names: Vec<Vec<u8>> = self
-            .store
-            .keys(T::WsByRegion, &prefix(region))?
-            .iter()
-            .map(|k| last_part(k).into_bytes())
-            .collect();
-        let mut sets = self
-            .store
-            .get_sets(&[(T::Workspaces, &names), (T::WsStats, &names)])?
-            .into_iter();
-        let mut next = || sets.next().unwrap_or_default();
-        let workspaces = decode_set::<Workspace>(T::Workspaces, &names, next())?;
-        let stats = decode_set::<WsStats>(T::WsStats, &names, next())?;
-        let list: Vec<(Workspace, WsStats)> = workspaces
+        let list: Vec<(Workspace, WsStats)> = self
+            .read_candidates(region, None, true)?
             .into_iter()
-            .zip(stats.into_iter().chain(std::iter::repeat(None)))
-            .filter_map(|(w, st)| Some((w?, st.unwrap_or_default())))
-            .filter(|(w, _)| w.region == region)
+            .filter(|(w, _, _)| w.region == region)
+            .map(|(w, st, _)| (w, st.unwrap_or_default()))
             .collect();
         let r = Arc::new(RegionWorkspaces { list });
         shelf.regions.insert(region.to_owned(), r.clone());

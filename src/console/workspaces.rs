@@ -305,7 +305,8 @@ impl Console {
                 .map(|(w, st)| (w.clone(), Some(st.clone()), None))
                 .collect()
         } else {
-            self.read_visible(s, with_stats)?
+            let user = (!s.principal.is_account()).then(|| s.who());
+            self.read_candidates(&s.region, user, with_stats)?
         };
         let mut out = Vec::with_capacity(candidates.len());
         let mut hidden_by_deny = None;
@@ -356,22 +357,24 @@ impl Console {
         Ok(out)
     }
 
-    /// The session's candidate workspaces read from the store: the region's for the account, a
-    /// RAM user's memberships otherwise (through the member index, so it costs what they see),
-    /// with their counts when `with_stats` and the user's membership in each.
-    fn read_visible(&self, s: &Session, with_stats: bool) -> Result<Vec<Candidate>> {
-        let index = if s.principal.is_account() {
-            self.store.keys(T::WsByRegion, &prefix(&s.region))?
-        } else {
-            self.store
-                .keys(T::MemberWs, &prefix_parts(&[s.who(), &s.region]))?
+    /// Candidate workspaces of `region` read from the store: all of them, or with `user` that
+    /// user's memberships (through the member index, so it costs what they see) with the
+    /// membership in each; with their counts when `with_stats`.
+    pub(super) fn read_candidates(
+        &self,
+        region: &str,
+        user: Option<&str>,
+        with_stats: bool,
+    ) -> Result<Vec<Candidate>> {
+        let index = match user {
+            None => self.store.keys(T::WsByRegion, &prefix(region))?,
+            Some(u) => self.store.keys(T::MemberWs, &prefix_parts(&[u, region]))?,
         };
         let names: Vec<String> = index.iter().map(|k| last_part(k)).collect();
         let keys: Vec<Vec<u8>> = names.iter().map(|n| n.as_bytes().to_vec()).collect();
-        let mk: Vec<Vec<u8>> = if s.principal.is_account() {
-            Vec::new()
-        } else {
-            names.iter().map(|n| key(&[n, s.who()])).collect()
+        let mk: Vec<Vec<u8>> = match user {
+            None => Vec::new(),
+            Some(u) => names.iter().map(|n| key(&[n, u])).collect(),
         };
         let sk: &[Vec<u8>] = if with_stats { &keys } else { &[] };
         let mut sets = self

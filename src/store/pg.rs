@@ -595,24 +595,9 @@ impl Pg {
             return Ok(rows.clone());
         }
         let client = self.client()?;
-        let rows = self.run(async move {
-            let order = if rev { "DESC" } else { "ASC" };
-            let upper = if hi.is_some() { "AND key < $2" } else { "AND $2::bytea IS NULL" };
-            let sql = format!(
-                "SELECT key, v, value::text FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
-                table(t)
-            );
-            let stmt = client.prepare_cached(&sql).await?;
-            let rows = client.query(&stmt, &[&lo, &hi, &limit]).await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| {
-                    let k: &[u8] = r.get(0);
-                    (IVec::from(k), value(r.get(1), r.get(2)))
-                })
-                .collect::<Vec<Kv>>())
-        })
-        .map_err(|e: tokio_postgres::Error| self.io(message(&e)))?;
+        let rows = self
+            .run(async move { range_on(&client, t, &lo, &hi, rev, limit).await })
+            .map_err(|e| self.io(message(&e)))?;
         Cache::fresh(&self.cache).ranges.insert(id, rows.clone());
         Ok(rows)
     }
@@ -727,27 +712,21 @@ impl Pg {
             let spans = ranges.iter().map(|(t, lo, hi)| {
                 let client = &client;
                 async move {
-                    let upper = if hi.is_some() { "AND key < $2" } else { "AND $2::bytea IS NULL" };
-                    let sql = format!(
-                        "SELECT key, v, value::text FROM {} WHERE key >= $1 {upper} ORDER BY key ASC LIMIT $3",
-                        table(*t)
-                    );
-                    let stmt = client.prepare_cached(&sql).await?;
-                    let none: Option<i64> = None;
-                    let rows = client.query(&stmt, &[lo, hi, &none]).await?;
-                    let rows: Vec<Kv> = rows
-                        .into_iter()
-                        .map(|r| {
-                            let k: &[u8] = r.get(0);
-                            (IVec::from(k), value(r.get(1), r.get(2)))
-                        })
-                        .collect();
-                    Ok::<_, tokio_postgres::Error>(((*t, lo.clone(), hi.clone(), false, None), rows))
+                    let rows = range_on(client, *t, lo, hi, false, None).await?;
+                    Ok::<_, tokio_postgres::Error>((
+                        (*t, lo.clone(), hi.clone(), false, None),
+                        rows,
+                    ))
                 }
             });
             let records = gets.iter().map(|(t, k)| {
                 let client = &client;
-                async move { Ok::<_, tokio_postgres::Error>(((*t, k.clone()), get_on(client, *t, k.clone()).await?)) }
+                async move {
+                    Ok::<_, tokio_postgres::Error>((
+                        (*t, k.clone()),
+                        get_on(client, *t, k.clone()).await?,
+                    ))
+                }
             });
             let (spans, records) = futures_util::future::join(
                 futures_util::future::try_join_all(spans),
@@ -1036,6 +1015,37 @@ impl Drop for ClearOnDrop<'_> {
     fn drop(&mut self) {
         Cache::clear(self.0);
     }
+}
+
+/// The entries of `t` from `lo` up to (not including) `hi`, in key order or reversed, at most
+/// `limit` of them.
+async fn range_on(
+    c: &Object,
+    t: T,
+    lo: &Vec<u8>,
+    hi: &Option<Vec<u8>>,
+    rev: bool,
+    limit: Option<i64>,
+) -> Result<Vec<Kv>, tokio_postgres::Error> {
+    let order = if rev { "DESC" } else { "ASC" };
+    let upper = if hi.is_some() {
+        "AND key < $2"
+    } else {
+        "AND $2::bytea IS NULL"
+    };
+    let sql = format!(
+        "SELECT key, v, value::text FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
+        table(t)
+    );
+    let stmt = c.prepare_cached(&sql).await?;
+    let rows = c.query(&stmt, &[lo, hi, &limit]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let k: &[u8] = r.get(0);
+            (IVec::from(k), value(r.get(1), r.get(2)))
+        })
+        .collect())
 }
 
 async fn get_on(c: &Object, t: T, k: Vec<u8>) -> Result<Option<IVec>, tokio_postgres::Error> {
