@@ -161,12 +161,33 @@ fn columns(t: T, k: &[u8], v: &[u8]) -> Result<(Option<i16>, Option<String>), St
     }
 }
 
-fn value(v: Option<i16>, json: Option<&str>) -> IVec {
+/// A `jsonb` column as PostgreSQL sends it in binary: a format byte, then the JSON as text —
+/// the text `value::text` would give, without the server's cast through text or a UTF-8 check
+/// here (decoding the JSON checks it).
+struct Jsonb<'a>(&'a [u8]);
+
+impl<'a> tokio_postgres::types::FromSql<'a> for Jsonb<'a> {
+    fn from_sql(
+        _: &tokio_postgres::types::Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        match raw.split_first() {
+            Some((1, json)) => Ok(Jsonb(json)),
+            _ => Err("a jsonb value in a format this dwc does not know".into()),
+        }
+    }
+
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        *ty == tokio_postgres::types::Type::JSONB
+    }
+}
+
+fn value(v: Option<i16>, json: Option<Jsonb<'_>>) -> IVec {
     match (v, json) {
-        (Some(v), Some(json)) => {
+        (Some(v), Some(Jsonb(json))) => {
             let mut out = Vec::with_capacity(json.len() + 1);
             out.push(v as u8);
-            out.extend_from_slice(json.as_bytes());
+            out.extend_from_slice(json);
             IVec::from(out)
         }
         _ => IVec::default(),
@@ -562,7 +583,7 @@ impl Pg {
                     return Ok(std::collections::HashMap::new());
                 }
                 let sql = format!(
-                    "SELECT key, v, value::text FROM {} WHERE key = ANY($1::bytea[])",
+                    "SELECT key, v, value FROM {} WHERE key = ANY($1::bytea[])",
                     table(t)
                 );
                 let stmt = client.prepare_cached(&sql).await?;
@@ -620,7 +641,7 @@ impl Pg {
         let pool = self.pool.clone();
         let shown = self.shown.clone();
         let sql = format!(
-            "SELECT key, v, value::text FROM {} WHERE key >= $1 ORDER BY key",
+            "SELECT key, v, value FROM {} WHERE key >= $1 ORDER BY key",
             table(t)
         );
         let from = from.to_vec();
@@ -1034,7 +1055,7 @@ async fn range_on(
         "AND $2::bytea IS NULL"
     };
     let sql = format!(
-        "SELECT key, v, value::text FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
+        "SELECT key, v, value FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
         table(t)
     );
     let stmt = c.prepare_cached(&sql).await?;
@@ -1049,7 +1070,7 @@ async fn range_on(
 }
 
 async fn get_on(c: &Object, t: T, k: Vec<u8>) -> Result<Option<IVec>, tokio_postgres::Error> {
-    let sql = format!("SELECT v, value::text FROM {} WHERE key = $1", table(t));
+    let sql = format!("SELECT v, value FROM {} WHERE key = $1", table(t));
     let stmt = c.prepare_cached(&sql).await?;
     Ok(c.query_opt(&stmt, &[&k])
         .await?
