@@ -43,10 +43,18 @@ fn levels_map(levels: Vec<(String, String)>) -> serde_json::Map<String, Value> {
         .collect()
 }
 
-/// The trees that hold what hangs off a workspace, filed under its name.
-const HANGING: [crate::store::T; 5] = {
+/// The trees that hold what hangs off a workspace, filed under its name, each with the fields
+/// of its records an export reads when it walks the tree (all when none are named): of a
+/// member, only its roles — who it is is the key's last part.
+const HANGING: [(crate::store::T, &[&str]); 5] = {
     use crate::store::T;
-    [T::Members, T::Roles, T::Clusters, T::Compute, T::DsByWs]
+    [
+        (T::Members, &["roles"]),
+        (T::Roles, &[]),
+        (T::Clusters, &[]),
+        (T::Compute, &[]),
+        (T::DsByWs, &[]),
+    ]
 };
 
 /// What hangs off one workspace, as stored: one list per tree of [`HANGING`].
@@ -104,7 +112,7 @@ impl Hangers<'_> {
         let mut out: Hanging = Default::default();
         for (i, slot) in out.iter_mut().enumerate() {
             *slot = match self {
-                Hangers::Scans(store) => store.scan_raw(HANGING[i], &crate::store::prefix(ws))?,
+                Hangers::Scans(store) => store.scan_raw(HANGING[i].0, &crate::store::prefix(ws))?,
                 Hangers::Walks(walks) => walks[i].take(ws)?,
             };
         }
@@ -123,11 +131,10 @@ fn records<V: serde::de::DeserializeOwned>(
         .collect()
 }
 
-/// A member as an export says it: who, and with which roles (the rest of the record is
-/// passed over unread).
+/// A member's roles, all an export says of a member besides who it is (the rest of the
+/// record is passed over unread, or not even sent: see [`HANGING`]).
 #[derive(serde::Deserialize)]
 struct MemberRoles {
-    user: String,
     roles: Vec<RoleRef>,
 }
 
@@ -252,7 +259,10 @@ impl Console {
     }
 
     /// Each region's session and caller, and the workspaces it sees in every region (each
-    /// with the index of its region), in name order.
+    /// with the index of its region), in name order. The account sees every workspace: they
+    /// are read in one pass over them all rather than region by region through the index. A
+    /// RAM user's are their memberships, a few reads each region; one after the other, as a
+    /// read on a thread of its own would cost a database connection of its own.
     #[allow(clippy::type_complexity)]
     fn listed_by_region(
         &self,
@@ -265,38 +275,36 @@ impl Console {
             Option<Vec<crate::domain::WorkspaceRole>>,
         )>,
     )> {
-        let per_region: Vec<Result<_>> = std::thread::scope(|scope| {
-            let lists: Vec<_> = REGIONS
-                .iter()
-                .map(|region| {
-                    scope.spawn(move || {
-                        let rs = Session {
-                            region: region.id.to_owned(),
-                            ..s.clone()
-                        };
-                        let caller = self.caller(&rs)?;
-                        let seen = self.visible_workspaces(&rs, &caller, false)?;
-                        Ok((rs, caller, seen))
-                    })
-                })
-                .collect();
-            lists
-                .into_iter()
-                .map(|l| {
-                    l.join().unwrap_or_else(|_| {
-                        Err(ConsoleError::Internal(
-                            "listing a region's workspaces failed".into(),
-                        ))
-                    })
-                })
-                .collect()
-        });
-        let mut sessions = Vec::new();
-        let mut ordered = Vec::new();
-        for (i, listed) in per_region.into_iter().enumerate() {
-            let (rs, caller, seen) = listed?;
-            ordered.extend(seen.into_iter().map(|(w, roles, _)| (i, w, roles)));
+        use crate::store::T;
+        let mut sessions = Vec::with_capacity(REGIONS.len());
+        for region in REGIONS {
+            let rs = Session {
+                region: region.id.to_owned(),
+                ..s.clone()
+            };
+            let caller = self.caller(&rs)?;
             sessions.push((rs, caller));
+        }
+        let mut candidates: Vec<Vec<super::workspaces::Candidate>> =
+            REGIONS.iter().map(|_| Vec::new()).collect();
+        if s.principal.is_account() {
+            for entry in self.store.walk(T::Workspaces, b"") {
+                let (k, v) = entry?;
+                let w: crate::domain::Workspace =
+                    crate::store::decode(T::Workspaces.name(), &k, &v)?;
+                if let Some(i) = REGIONS.iter().position(|r| r.id == w.region) {
+                    candidates[i].push((w, None, None));
+                }
+            }
+        } else {
+            for (i, (rs, _)) in sessions.iter().enumerate() {
+                candidates[i] = self.read_candidates(&rs.region, Some(s.who()), false)?;
+            }
+        }
+        let mut ordered = Vec::new();
+        for (i, ((rs, caller), candidates)) in sessions.iter().zip(candidates).enumerate() {
+            let seen = self.visible_among(rs, caller, candidates)?;
+            ordered.extend(seen.into_iter().map(|(w, roles, _)| (i, w, roles)));
         }
         ordered.sort_by(|a, b| a.1.name.cmp(&b.1.name));
         Ok((sessions, ordered))
@@ -339,8 +347,8 @@ impl Console {
                 let mut hangers = Hangers::Walks(
                     HANGING
                         .iter()
-                        .map(|&t| Beside {
-                            rows: self.store.walk(t, &from).peekable(),
+                        .map(|&(t, fields)| Beside {
+                            rows: self.store.walk_fields(t, &from, fields).peekable(),
                         })
                         .collect(),
                 );
@@ -559,11 +567,12 @@ impl Console {
         let members = if may(Op::ListProjectMembers) {
             let mut members: Vec<doc::Member> = records::<MemberRoles>(T::Members, &in_members)?
                 .into_iter()
-                .map(|m| {
+                .zip(&in_members)
+                .map(|(m, (k, _))| {
                     let mut roles: Vec<String> = m.roles.iter().map(role_slug).collect();
                     roles.sort();
                     doc::Member {
-                        name: m.user,
+                        name: last_part(k),
                         roles,
                     }
                 })

@@ -90,7 +90,7 @@ fn stats_put(
 
 /// A workspace a session may be shown, with its counts (when read) and the session's own
 /// membership (a RAM user's).
-type Candidate = (Workspace, Option<WsStats>, Option<Member>);
+pub(super) type Candidate = (Workspace, Option<WsStats>, Option<Member>);
 
 /// A workspace as a list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -308,6 +308,17 @@ impl Console {
             let user = (!s.principal.is_account()).then(|| s.who());
             self.read_candidates(&s.region, user, with_stats)?
         };
+        self.visible_among(s, caller, candidates)
+    }
+
+    /// Of `candidates`, the live workspaces of the session's region that `caller` may list,
+    /// each with the caller's roles there (`None` for the account) and its counts if read.
+    pub(super) fn visible_among(
+        &self,
+        s: &Session,
+        caller: &super::Caller,
+        candidates: Vec<Candidate>,
+    ) -> Result<Vec<(Workspace, Option<Vec<WorkspaceRole>>, WsStats)>> {
         let mut out = Vec::with_capacity(candidates.len());
         let mut hidden_by_deny = None;
         for (ws, stats, member) in candidates {

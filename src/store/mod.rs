@@ -956,13 +956,26 @@ impl Store {
         t: T,
         from: &[u8],
     ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
+        self.walk_fields(t, from, &[])
+    }
+
+    /// As [`Store::walk`], for a pass that needs only `fields` of each record (all of them
+    /// when empty): a value holds at least those — only those from a database, which then
+    /// reads and sends a fraction of each record; whole from sled, where reading it costs the
+    /// same. Decode such a value into a type with just those fields.
+    pub fn walk_fields<'s>(
+        &'s self,
+        t: T,
+        from: &[u8],
+        fields: &'static [&'static str],
+    ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
         let base: Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> = match &self.backend {
             Backend::Sled { trees, .. } => Box::new(
                 trees[t as usize]
                     .range(from.to_vec()..)
                     .map(|r| r.map_err(|e| io(&self.dir, e))),
             ),
-            Backend::Pg(pg) => Box::new(pg.walk(t, from)),
+            Backend::Pg(pg) => Box::new(pg.walk(t, from, fields)),
         };
         let Some(over) = &self.overlay else {
             return base;

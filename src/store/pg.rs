@@ -194,6 +194,42 @@ fn value(v: Option<i16>, json: Option<Jsonb<'_>>) -> IVec {
     }
 }
 
+/// The value columns a walk selects: the whole record, or each of `fields` (`->` on a `jsonb`
+/// touches only its own field, so the server converts and sends a fraction of each record).
+fn selected(fields: &[&str]) -> String {
+    if fields.is_empty() {
+        return "value".into();
+    }
+    fields
+        .iter()
+        .map(|f| format!("value->'{}'", f.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A record of a walk over some of its fields: an object of those it has (a field a record
+/// lacks comes as NULL and is left out), under the record's schema byte.
+fn projected(r: &tokio_postgres::Row, fields: &[&str]) -> IVec {
+    let Some(v) = r.get::<_, Option<i16>>(1) else {
+        return IVec::default();
+    };
+    let mut out = vec![v as u8, b'{'];
+    for (i, name) in fields.iter().enumerate() {
+        let Some(Jsonb(json)) = r.get::<_, Option<Jsonb>>(2 + i) else {
+            continue;
+        };
+        if out.len() > 2 {
+            out.push(b',');
+        }
+        // Our own field names: serializing a string cannot fail.
+        let _ = serde_json::to_writer(&mut out, name);
+        out.push(b':');
+        out.extend_from_slice(json);
+    }
+    out.push(b'}');
+    IVec::from(out)
+}
+
 /// The entries of a walk ([`Pg::walk`]) as they arrive.
 pub(super) struct Walk {
     rows: mpsc::Receiver<Result<Vec<Kv>, StoreError>>,
@@ -627,7 +663,8 @@ impl Pg {
     /// while the reader works through those already here: no round trip per page, and one
     /// snapshot for the whole walk. At most a few batches wait unread; a reader that stops
     /// early stops the query. Not cached: a walk reads more than the cache should keep.
-    pub(super) fn walk(&self, t: T, from: &[u8]) -> Walk {
+    /// With `fields`, each record's value holds only those of its fields (see [`projected`]).
+    pub(super) fn walk(&self, t: T, from: &[u8], fields: &'static [&'static str]) -> Walk {
         const BATCH: usize = 1_000;
         const AHEAD: usize = 4;
         let (send, rows) = mpsc::channel();
@@ -641,7 +678,8 @@ impl Pg {
         let pool = self.pool.clone();
         let shown = self.shown.clone();
         let sql = format!(
-            "SELECT key, v, value FROM {} WHERE key >= $1 ORDER BY key",
+            "SELECT key, v, {} FROM {} WHERE key >= $1 ORDER BY key",
+            selected(fields),
             table(t)
         );
         let from = from.to_vec();
@@ -676,7 +714,12 @@ impl Pg {
                     let last = row.is_none();
                     if let Some(r) = row {
                         let k: &[u8] = r.get(0);
-                        batch.push((IVec::from(k), value(r.get(1), r.get(2))));
+                        let v = if fields.is_empty() {
+                            value(r.get(1), r.get(2))
+                        } else {
+                            projected(&r, fields)
+                        };
+                        batch.push((IVec::from(k), v));
                     }
                     if batch.len() == BATCH || (last && !batch.is_empty()) {
                         // The reader has gone (or stopped reading): so does the query.
