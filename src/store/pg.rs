@@ -213,17 +213,27 @@ fn projected(r: &tokio_postgres::Row, fields: &[&str]) -> IVec {
     let Some(v) = r.get::<_, Option<i16>>(1) else {
         return IVec::default();
     };
-    let mut out = vec![v as u8, b'{'];
-    for (i, name) in fields.iter().enumerate() {
-        let Some(Jsonb(json)) = r.get::<_, Option<Jsonb>>(2 + i) else {
-            continue;
-        };
-        if out.len() > 2 {
+    let found: Vec<(&str, &[u8])> = fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let json = r.get::<_, Option<Jsonb>>(2 + i)?;
+            Some((*name, json.0))
+        })
+        .collect();
+    // `"name":json,` for each, and the schema byte and braces.
+    let size = found.iter().map(|(n, j)| n.len() + j.len() + 4).sum::<usize>() + 3;
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(&[v as u8, b'{']);
+    for (i, (name, json)) in found.into_iter().enumerate() {
+        if i > 0 {
             out.push(b',');
         }
-        // Our own field names: serializing a string cannot fail.
-        let _ = serde_json::to_writer(&mut out, name);
-        out.push(b':');
+        // Field names are this dwc's own, plain words that JSON needs no escape for.
+        debug_assert!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
         out.extend_from_slice(json);
     }
     out.push(b'}');
