@@ -122,7 +122,7 @@ impl Cli {
 
 /// Opens the store and logs on as `--user` with DWC_PASSWORD (scope OpenAPI).
 pub fn session(cli: &Cli) -> Result<(Console, Session), ConsoleError> {
-    let console = Console::open(&cli.store_dir(), Box::new(SystemClock))?;
+    let console = Console::open_for_command(&cli.store_dir(), Box::new(SystemClock))?;
     // Whatever came due while no process held the store happens first.
     console.advance()?;
     let tenant = console.tenant();
@@ -161,6 +161,8 @@ pub fn follow_job(
     if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} [{bar:24}] {msg}") {
         bar.set_style(style.progress_chars("=> "));
     }
+    // Another server may run the job's steps: what it commits is heard, so the bar follows.
+    c.hear_others();
     loop {
         // A served console's jobs are advanced by the server alone.
         if !cli.io.is_served() {

@@ -188,13 +188,29 @@ impl Console {
     }
 
     pub fn open(dir: &Path, clock: Box<dyn Clock>) -> Result<Console> {
+        let c = Console::open_for_command(dir, clock)?;
+        c.hear_others();
+        Ok(c)
+    }
+
+    /// A console for one command, which ends before what other processes commit matters to
+    /// it: it does not listen for their announcements (on PostgreSQL a connection of its own,
+    /// paid for at every start) until [`Console::hear_others`] is called.
+    pub fn open_for_command(dir: &Path, clock: Box<dyn Clock>) -> Result<Console> {
         auth::check_configured()?;
         let store = Store::open(dir, false)?;
-        Console::open_store(dir, store, clock)
+        Console::open_quiet(dir, store, clock)
     }
 
     /// A console on a store already open in `dir`.
     pub(super) fn open_store(dir: &Path, store: Store, clock: Box<dyn Clock>) -> Result<Console> {
+        let c = Console::open_quiet(dir, store, clock)?;
+        c.hear_others();
+        Ok(c)
+    }
+
+    /// A console on a store already open in `dir`, not yet listening for other processes.
+    fn open_quiet(dir: &Path, store: Store, clock: Box<dyn Clock>) -> Result<Console> {
         auth::check_configured()?;
         let tenant: Tenant = store.get(T::Meta, TENANT_KEY)?.ok_or_else(|| {
             ConsoleError::Store(
@@ -215,7 +231,6 @@ impl Console {
             others: Arc::default(),
             shelf: Mutex::default(),
         };
-        c.hear_others();
         c.arm_timers(false)?;
         Ok(c)
     }

@@ -154,6 +154,8 @@ pub struct Others {
     origin: u64,
     heard: AtomicU64,
     seen: AtomicU64,
+    /// Whether this process listens for them yet.
+    listening: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Others {
@@ -163,6 +165,7 @@ impl Default for Others {
             origin: OsRng.next_u64(),
             heard: AtomicU64::new(0),
             seen: AtomicU64::new(0),
+            listening: Default::default(),
         }
     }
 }
@@ -191,10 +194,11 @@ impl Others {
 }
 
 impl Console {
-    /// On a shared store, hears what other processes commit: each change goes on this
-    /// process's feed like its own, and the caches are refreshed before they are next used.
-    pub(super) fn hear_others(&self) {
-        if !self.store.is_shared() {
+    /// On a shared store, hears what other processes commit from now on: each change goes on
+    /// this process's feed like its own, and the caches are refreshed before they are next
+    /// used. Once is enough; calling again does nothing.
+    pub fn hear_others(&self) {
+        if !self.store.is_shared() || self.others.listening.swap(true, Ordering::SeqCst) {
             return;
         }
         let others = self.others.clone();
