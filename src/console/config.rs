@@ -345,10 +345,11 @@ impl Console {
                 let Some(first) = names.first() else { return };
                 let from = crate::store::prefix(first);
                 let mut hangers = Hangers::Walks(
-                    HANGING
-                        .iter()
-                        .map(|&(t, fields)| Beside {
-                            rows: self.store.walk_fields(t, &from, fields).peekable(),
+                    self.store
+                        .walks(&HANGING, &from)
+                        .into_iter()
+                        .map(|rows| Beside {
+                            rows: rows.peekable(),
                         })
                         .collect(),
                 );

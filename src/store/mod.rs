@@ -969,22 +969,50 @@ impl Store {
         from: &[u8],
         fields: &'static [&'static str],
     ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
-        let base: Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> = match &self.backend {
-            Backend::Sled { trees, .. } => Box::new(
-                trees[t as usize]
-                    .range(from.to_vec()..)
-                    .map(|r| r.map_err(|e| io(&self.dir, e))),
-            ),
-            Backend::Pg(pg) => Box::new(pg.walk(t, from, fields)),
+        let mut one = self.walks(&[(t, fields)], from);
+        one.pop().unwrap_or_else(|| Box::new(std::iter::empty()))
+    }
+
+    /// A walk ([`Store::walk_fields`]) of each tree of `strands`, with its fields, from `from`
+    /// on, for a pass that reads them side by side: on a database their first pages come in
+    /// one round trip, and only a tree larger than that holds a connection for the rest.
+    pub fn walks<'s>(
+        &'s self,
+        strands: &[(T, &'static [&'static str])],
+        from: &[u8],
+    ) -> Vec<Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's>> {
+        type Entries<'s> = Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's>;
+        let bases: Vec<Entries<'s>> = match &self.backend {
+            Backend::Sled { trees, .. } => strands
+                .iter()
+                .map(|&(t, _)| {
+                    Box::new(
+                        trees[t as usize]
+                            .range(from.to_vec()..)
+                            .map(|r| r.map_err(|e| io(&self.dir, e))),
+                    ) as Entries<'s>
+                })
+                .collect(),
+            Backend::Pg(pg) => pg
+                .walks(strands, from)
+                .into_iter()
+                .map(|w| Box::new(w) as Entries<'s>)
+                .collect(),
         };
         let Some(over) = &self.overlay else {
-            return base;
+            return bases;
         };
-        let over: Vec<_> = read(over)[t as usize]
-            .range(from.to_vec()..)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        Box::new(lay_over(base, over, false))
+        bases
+            .into_iter()
+            .zip(strands)
+            .map(|(base, &(t, _))| {
+                let over: Vec<_> = read(over)[t as usize]
+                    .range(from.to_vec()..)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                Box::new(lay_over(base, over, false)) as Entries<'s>
+            })
+            .collect()
     }
 
     pub fn get<V: DeserializeOwned>(&self, t: T, k: &[u8]) -> Result<Option<V>, StoreError> {

@@ -207,6 +207,17 @@ fn selected(fields: &[&str]) -> String {
         .join(", ")
 }
 
+/// A walk's row as an entry: its key, and its record whole or over `fields`.
+fn entry(r: &tokio_postgres::Row, fields: &[&str]) -> Kv {
+    let k: &[u8] = r.get(0);
+    let v = if fields.is_empty() {
+        value(r.get(1), r.get(2))
+    } else {
+        projected(r, fields)
+    };
+    (IVec::from(k), v)
+}
+
 /// A record of a walk over some of its fields: an object of those it has (a field a record
 /// lacks comes as NULL and is left out), under the record's schema byte.
 fn projected(r: &tokio_postgres::Row, fields: &[&str]) -> IVec {
@@ -222,7 +233,11 @@ fn projected(r: &tokio_postgres::Row, fields: &[&str]) -> IVec {
         })
         .collect();
     // `"name":json,` for each, and the schema byte and braces.
-    let size = found.iter().map(|(n, j)| n.len() + j.len() + 4).sum::<usize>() + 3;
+    let size = found
+        .iter()
+        .map(|(n, j)| n.len() + j.len() + 4)
+        .sum::<usize>()
+        + 3;
     let mut out = Vec::with_capacity(size);
     out.extend_from_slice(&[v as u8, b'{']);
     for (i, (name, json)) in found.into_iter().enumerate() {
@@ -247,6 +262,31 @@ pub(super) struct Walk {
     room: std::sync::Arc<tokio::sync::Semaphore>,
     batch: std::vec::IntoIter<Kv>,
     done: bool,
+}
+
+impl Walk {
+    /// A walk with nothing more to come than its batch.
+    fn ended() -> Walk {
+        let (_, rows) = mpsc::channel();
+        Walk {
+            rows,
+            room: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+            batch: Vec::new().into_iter(),
+            done: true,
+        }
+    }
+
+    /// A walk that could not start: it gives `e`, then ends.
+    fn failed(e: StoreError) -> Walk {
+        let (send, rows) = mpsc::channel();
+        let _ = send.send(Err(e));
+        Walk {
+            rows,
+            room: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+            batch: Vec::new().into_iter(),
+            done: false,
+        }
+    }
 }
 
 impl Iterator for Walk {
@@ -669,12 +709,67 @@ impl Pg {
         Ok(rows)
     }
 
-    /// Every entry of `t` from `from` on, in key order, read by one query whose rows stream in
-    /// while the reader works through those already here: no round trip per page, and one
-    /// snapshot for the whole walk. At most a few batches wait unread; a reader that stops
-    /// early stops the query. Not cached: a walk reads more than the cache should keep.
-    /// With `fields`, each record's value holds only those of its fields (see [`projected`]).
-    pub(super) fn walk(&self, t: T, from: &[u8], fields: &'static [&'static str]) -> Walk {
+    /// Every entry of each strand's tree from `from` on, in key order, each tree's as a walk
+    /// of its own (with a strand's fields, a record's value holds only those: see
+    /// [`projected`]). The first page of every tree is read at once, the queries pipelined on
+    /// one connection; a tree that fills it goes on in one query whose rows stream in while the
+    /// reader works through those already here, on a connection of its own. So small trees
+    /// cost no connection, and a large one no round trip per page. At most a few batches wait
+    /// unread; a reader that stops early stops the query. Not cached: a walk reads more than
+    /// the cache should keep.
+    pub(super) fn walks(&self, strands: &[(T, &'static [&'static str])], from: &[u8]) -> Vec<Walk> {
+        const PAGE: i64 = 1_000;
+        let firsts = self.client().and_then(|client| {
+            let wants = strands.to_vec();
+            let from = from.to_vec();
+            self.run(async move {
+                let client = &client;
+                let pages = wants.iter().map(|&(t, fields)| {
+                    let from = &from;
+                    async move {
+                        let sql = format!(
+                            "SELECT key, v, {} FROM {} WHERE key >= $1 ORDER BY key LIMIT $2",
+                            selected(fields),
+                            table(t)
+                        );
+                        let stmt = client.prepare_cached(&sql).await?;
+                        let rows = client.query(&stmt, &[from, &PAGE]).await?;
+                        Ok(rows.iter().map(|r| entry(r, fields)).collect::<Vec<Kv>>())
+                    }
+                });
+                futures_util::future::try_join_all(pages).await
+            })
+            .map_err(|e: tokio_postgres::Error| self.io(message(&e)))
+        });
+        let pages = match firsts {
+            Ok(pages) => pages,
+            Err(e) => {
+                let m = e.to_string();
+                return strands.iter().map(|_| Walk::failed(self.io(&m))).collect();
+            }
+        };
+        strands
+            .iter()
+            .zip(pages)
+            .map(|(&(t, fields), page)| {
+                let rest = match page.last() {
+                    Some((last, _)) if page.len() as i64 == PAGE => {
+                        // The smallest key after the page's last.
+                        let mut after = last.to_vec();
+                        after.push(0);
+                        self.stream(t, &after, fields)
+                    }
+                    _ => Walk::ended(),
+                };
+                let mut walk = rest;
+                walk.batch = page.into_iter();
+                walk
+            })
+            .collect()
+    }
+
+    /// The entries of `t` from `from` on, streamed as [`Pg::walks`] says.
+    fn stream(&self, t: T, from: &[u8], fields: &'static [&'static str]) -> Walk {
         const BATCH: usize = 1_000;
         const AHEAD: usize = 4;
         let (send, rows) = mpsc::channel();
@@ -723,13 +818,7 @@ impl Pg {
                         .map_err(|e| failed(message(&e)))?;
                     let last = row.is_none();
                     if let Some(r) = row {
-                        let k: &[u8] = r.get(0);
-                        let v = if fields.is_empty() {
-                            value(r.get(1), r.get(2))
-                        } else {
-                            projected(&r, fields)
-                        };
-                        batch.push((IVec::from(k), v));
+                        batch.push(entry(&r, fields));
                     }
                     if batch.len() == BATCH || (last && !batch.is_empty()) {
                         // The reader has gone (or stopped reading): so does the query.
