@@ -6,6 +6,13 @@
 //! and with one change (under 700 ms; both under 150 MB), and building the scale tenant
 //! (under 200 MB). The commands run as processes of the release binary, timed by criterion;
 //! each one's peak RSS is its own, read when it is reaped.
+//!
+//! `DWC_BENCH_STORE=postgres cargo bench --bench store`: the same on a database of a
+//! PostgreSQL server started here from the installed binaries (loopback, fsync on).
+
+#[path = "../tests/common/servers.rs"]
+#[allow(dead_code)]
+mod servers;
 
 use std::hint::black_box;
 
@@ -60,7 +67,18 @@ fn mib(kib: u64) -> f64 {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store").display().to_string();
+    let pg = (std::env::var("DWC_BENCH_STORE").as_deref() == Ok("postgres"))
+        .then(|| servers::Postgres::start(true).expect("PostgreSQL for DWC_BENCH_STORE=postgres"));
+    let store = match &pg {
+        Some(pg) => {
+            // A database keeps its secret key in the state directory. SAFETY: criterion has
+            // started no thread of its own before it runs the first benchmark.
+            unsafe { std::env::set_var("DWC_STATE_DIR", dir.path().join("state")) };
+            pg.new_database()
+        }
+        None => dir.path().join("store").display().to_string(),
+    };
+    println!("store: {}", dwc::store::shown(std::path::Path::new(&store)));
     // Built by the real binary in its own process, so this process's memory is the console's.
     let build = run_dwc(&["--store", &store, "demo", "--scale", "10000"]);
     println!(
