@@ -29,7 +29,7 @@ fn view(s: &Store, t: T) -> Vec<String> {
             "scan {p:?} {:?}",
             s.scan::<serde_json::Value>(t, p).unwrap()
         ));
-        out.push(format!("count {p:?} {}", s.count(t, p)));
+        out.push(format!("count {p:?} {}", s.count(t, p).unwrap()));
         out.push(format!(
             "before {p:?} {:?}",
             s.keys_before(t, p, 3).unwrap()

@@ -116,7 +116,7 @@ impl Console {
             },
             &label,
         )?;
-        let count = self.store.count(T::Images, b"") as u64;
+        let count = self.store.count(T::Images, b"")? as u64;
         let bases = catalogue::official_image_names();
         let img = self.checked(
             s,

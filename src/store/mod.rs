@@ -1114,11 +1114,13 @@ impl Store {
             .map(|o| o.map(|(k, _)| k.to_vec()))
     }
 
-    pub fn count(&self, t: T, p: &[u8]) -> usize {
+    /// How many entries there are under a key prefix.
+    pub fn count(&self, t: T, p: &[u8]) -> Result<usize, StoreError> {
         if let (Backend::Pg(pg), None) = (&self.backend, &self.overlay) {
-            return pg.count(t, p).unwrap_or(0);
+            return pg.count(t, p);
         }
-        self.entries(t, Span::Prefix(p), false, None).count()
+        self.entries(t, Span::Prefix(p), false, None)
+            .try_fold(0, |n, entry| entry.map(|_| n + 1))
     }
 
     /// The last `n` records of a tree, newest first (audit log).
@@ -1377,7 +1379,7 @@ mod tests {
         assert_eq!(a.keys(t, b"").unwrap(), b.keys(t, b"").unwrap());
         for p in [&b"a"[..], b"b", b"ab", b"z"] {
             assert_eq!(a.scan::<u8>(t, p).unwrap(), b.scan::<u8>(t, p).unwrap());
-            assert_eq!(a.count(t, p), b.count(t, p));
+            assert_eq!(a.count(t, p).unwrap(), b.count(t, p).unwrap());
             assert_eq!(
                 a.keys_before(t, p, 3).unwrap(),
                 b.keys_before(t, p, 3).unwrap()
