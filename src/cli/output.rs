@@ -129,7 +129,14 @@ pub fn done(format: Format, message: &str, name: &str) -> String {
         Format::Json => {
             serde_json::json!({"name": name, "result": "ok", "message": message}).to_string() + "\n"
         }
-        Format::Table => format!("{}\n", crate::domain::text::printable(message)),
+        // Line by line: a message's own line breaks stay breaks, anything else is shown.
+        Format::Table => {
+            let lines: Vec<_> = message
+                .split('\n')
+                .map(crate::domain::text::printable)
+                .collect();
+            format!("{}\n", lines.join("\n"))
+        }
     }
 }
 

@@ -134,6 +134,13 @@ impl Dwc {
         let d = Dwc::fresh();
         let o = d.run_as(None, "", &["demo"]);
         assert_eq!(o.code, 0, "demo: {}", o.stderr);
+        // Two lines: what was made, then how to act in it.
+        let lines: Vec<&str> = o.stdout.lines().collect();
+        assert!(
+            lines.len() == 2 && lines[1].starts_with("It is an open store"),
+            "{}",
+            o.stdout
+        );
         d
     }
 
