@@ -695,20 +695,32 @@ fn draw_advice(f: &mut Frame, o: &super::view::Overview, area: Rect) {
     if o.advice.is_empty() {
         lines.push(Line::raw(" No findings: this follows the guidelines.").dim());
     }
+    // Each finding and its fix wrapped under their own first word, not back at the border.
+    const LABEL: usize = 9;
+    let width = usize::from(area.width.saturating_sub(2));
+    let text_width = width.saturating_sub(LABEL).max(1);
     for (severity, what, fix) in &o.advice {
         let color = match severity {
             Severity::High => Color::Red,
             Severity::Warning => Color::Yellow,
             Severity::Info => Color::Gray,
         };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {:<7} ", severity.title()),
-                Style::new().fg(color).bold(),
-            ),
-            Span::raw(what.clone()),
-        ]));
-        lines.push(Line::raw(format!("         → {fix}")).dim());
+        for (i, piece) in wrap(what, text_width).into_iter().enumerate() {
+            let label = if i == 0 {
+                format!(" {:<7} ", severity.title())
+            } else {
+                " ".repeat(LABEL)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(label, Style::new().fg(color).bold()),
+                Span::raw(piece),
+            ]));
+        }
+        let fix_width = text_width.saturating_sub(2).max(1);
+        for (i, piece) in wrap(fix, fix_width).into_iter().enumerate() {
+            let lead = if i == 0 { "→ " } else { "  " };
+            lines.push(Line::raw(format!("{}{lead}{piece}", " ".repeat(LABEL))).dim());
+        }
     }
     if let Some(note) = &o.advice_note {
         lines.push(Line::raw(format!(" {note}")).dim());
