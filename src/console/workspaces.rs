@@ -92,6 +92,10 @@ fn stats_put(
 /// membership (a RAM user's).
 pub(super) type Candidate = (Workspace, Option<WsStats>, Option<Member>);
 
+/// A workspace a caller may list, with their roles there (`None` for the account) and its
+/// counts (empty where they were not read).
+pub(super) type Visible = (Workspace, Option<Vec<WorkspaceRole>>, WsStats);
+
 /// A workspace as a list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkspaceRow {
@@ -293,7 +297,7 @@ impl Console {
         s: &Session,
         caller: &super::Caller,
         with_stats: bool,
-    ) -> Result<Vec<(Workspace, Option<Vec<WorkspaceRole>>, WsStats)>> {
+    ) -> Result<Vec<Visible>> {
         // The account's list is the whole region: off the shelf every session shares. A RAM
         // user's is their memberships, read with the memberships themselves (one query each on
         // PostgreSQL), and an export, which needs no counts and runs once, reads its own.
@@ -318,7 +322,7 @@ impl Console {
         s: &Session,
         caller: &super::Caller,
         candidates: Vec<Candidate>,
-    ) -> Result<Vec<(Workspace, Option<Vec<WorkspaceRole>>, WsStats)>> {
+    ) -> Result<Vec<Visible>> {
         let mut out = Vec::with_capacity(candidates.len());
         let mut hidden_by_deny = None;
         for (ws, stats, member) in candidates {
