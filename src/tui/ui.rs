@@ -623,20 +623,24 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, selected: usize, area
         }
         None => {
             let mut lines = Vec::new();
+            let width = usize::from(frequent.width.saturating_sub(2));
             let shown = if o.frequent.is_empty() {
-                lines.push(Line::raw(" None opened yet. Your workspaces:").dim());
+                let none = hanging(Span::raw(" "), "None opened yet. Your workspaces:", width);
+                lines.extend(none.into_iter().map(|l| l.dim()));
                 &o.yours
             } else {
                 &o.frequent
             };
             // The selected one is marked; Enter opens it.
-            lines.extend(shown.iter().enumerate().map(|(i, w)| {
+            for (i, w) in shown.iter().enumerate() {
                 if i == selected {
-                    Line::styled(format!("›{w}"), Style::new().fg(Color::Black).bg(ACCENT))
+                    let marked = Style::new().fg(Color::Black).bg(ACCENT);
+                    let wrapped = hanging(Span::raw("›"), w, width);
+                    lines.extend(wrapped.into_iter().map(|l| l.style(marked)));
                 } else {
-                    Line::raw(format!(" {w}"))
+                    lines.extend(hanging(Span::raw(" "), w, width));
                 }
-            }));
+            }
             lines
         }
     };
@@ -670,15 +674,11 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, selected: usize, area
         Paragraph::new(lines).block(Block::bordered().title(title)),
         check,
     );
+    let width = usize::from(updates.width.saturating_sub(2));
     let up: Vec<Line> = o
         .updates
         .iter()
-        .map(|(d, t)| {
-            Line::from(vec![
-                Span::raw(format!(" {d} ")).dim(),
-                Span::raw(t.clone()),
-            ])
-        })
+        .flat_map(|(d, t)| hanging(Span::raw(format!(" {d} ")).dim(), t, width))
         .collect();
     f.render_widget(
         Paragraph::new(up)
@@ -696,31 +696,20 @@ fn draw_advice(f: &mut Frame, o: &super::view::Overview, area: Rect) {
         lines.push(Line::raw(" No findings: this follows the guidelines.").dim());
     }
     // Each finding and its fix wrapped under their own first word, not back at the border.
-    const LABEL: usize = 9;
     let width = usize::from(area.width.saturating_sub(2));
-    let text_width = width.saturating_sub(LABEL).max(1);
     for (severity, what, fix) in &o.advice {
         let color = match severity {
             Severity::High => Color::Red,
             Severity::Warning => Color::Yellow,
             Severity::Info => Color::Gray,
         };
-        for (i, piece) in wrap(what, text_width).into_iter().enumerate() {
-            let label = if i == 0 {
-                format!(" {:<7} ", severity.title())
-            } else {
-                " ".repeat(LABEL)
-            };
-            lines.push(Line::from(vec![
-                Span::styled(label, Style::new().fg(color).bold()),
-                Span::raw(piece),
-            ]));
-        }
-        let fix_width = text_width.saturating_sub(2).max(1);
-        for (i, piece) in wrap(fix, fix_width).into_iter().enumerate() {
-            let lead = if i == 0 { "→ " } else { "  " };
-            lines.push(Line::raw(format!("{}{lead}{piece}", " ".repeat(LABEL))).dim());
-        }
+        let label = Span::styled(
+            format!(" {:<7} ", severity.title()),
+            Style::new().fg(color).bold(),
+        );
+        lines.extend(hanging(label, what, width));
+        let arrow = Span::raw(format!("{:9}→ ", "")).dim();
+        lines.extend(hanging(arrow, fix, width).into_iter().map(|l| l.dim()));
     }
     if let Some(note) = &o.advice_note {
         lines.push(Line::raw(format!(" {note}")).dim());
@@ -1061,6 +1050,24 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &super::pages::Detail, scroll: usiz
         Paragraph::new(shown).block(Block::bordered().title(title)),
         r,
     );
+}
+
+/// `text` wrapped to `width` columns under `lead`: the lead before its first line and as many
+/// spaces before the others, so a wrapped line starts under its own text, not at the border.
+fn hanging(lead: Span<'static>, text: &str, width: usize) -> Vec<Line<'static>> {
+    let indent = lead.width();
+    wrap(text, width.saturating_sub(indent).max(1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let lead = if i == 0 {
+                lead.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            Line::from(vec![lead, Span::raw(piece)])
+        })
+        .collect()
 }
 
 /// Splits a line into pieces of at most `width` characters, at spaces where it can.
