@@ -255,7 +255,7 @@ fn projected(r: &tokio_postgres::Row, fields: &[&str]) -> IVec {
     IVec::from(out)
 }
 
-/// The entries of a walk ([`Pg::walk`]) as they arrive.
+/// The entries of a walk ([`Pg::walks`]) as they arrive.
 pub(super) struct Walk {
     rows: mpsc::Receiver<Result<Vec<Kv>, StoreError>>,
     /// How many more batches may wait unread.
@@ -267,24 +267,23 @@ pub(super) struct Walk {
 impl Walk {
     /// A walk with nothing more to come than its batch.
     fn ended() -> Walk {
-        let (_, rows) = mpsc::channel();
-        Walk {
-            rows,
-            room: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
-            batch: Vec::new().into_iter(),
-            done: true,
-        }
+        Walk::of(mpsc::channel().1, true)
     }
 
     /// A walk that could not start: it gives `e`, then ends.
     fn failed(e: StoreError) -> Walk {
         let (send, rows) = mpsc::channel();
         let _ = send.send(Err(e));
+        Walk::of(rows, false)
+    }
+
+    /// A walk of what `rows` holds already, with no query behind it.
+    fn of(rows: mpsc::Receiver<Result<Vec<Kv>, StoreError>>, done: bool) -> Walk {
         Walk {
             rows,
             room: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
             batch: Vec::new().into_iter(),
-            done: false,
+            done,
         }
     }
 }
@@ -703,7 +702,7 @@ impl Pg {
         }
         let client = self.client()?;
         let rows = self
-            .run(async move { range_on(&client, t, &lo, &hi, rev, limit).await })
+            .run(async move { range_on(&client, t, &lo, &hi, rev, limit, &[]).await })
             .map_err(|e| self.io(message(&e)))?;
         Cache::fresh(&self.cache).ranges.insert(id, rows.clone());
         Ok(rows)
@@ -725,17 +724,7 @@ impl Pg {
             self.run(async move {
                 let client = &client;
                 let pages = wants.iter().map(|&(t, fields)| {
-                    let from = &from;
-                    async move {
-                        let sql = format!(
-                            "SELECT key, v, {} FROM {} WHERE key >= $1 ORDER BY key LIMIT $2",
-                            selected(fields),
-                            table(t)
-                        );
-                        let stmt = client.prepare_cached(&sql).await?;
-                        let rows = client.query(&stmt, &[from, &PAGE]).await?;
-                        Ok(rows.iter().map(|r| entry(r, fields)).collect::<Vec<Kv>>())
-                    }
+                    range_on(client, t, &from, &None, false, Some(PAGE), fields)
                 });
                 futures_util::future::try_join_all(pages).await
             })
@@ -875,7 +864,7 @@ impl Pg {
             let spans = ranges.iter().map(|(t, lo, hi)| {
                 let client = &client;
                 async move {
-                    let rows = range_on(client, *t, lo, hi, false, None).await?;
+                    let rows = range_on(client, *t, lo, hi, false, None, &[]).await?;
                     Ok::<_, tokio_postgres::Error>((
                         (*t, lo.clone(), hi.clone(), false, None),
                         rows,
@@ -1181,7 +1170,7 @@ impl Drop for ClearOnDrop<'_> {
 }
 
 /// The entries of `t` from `lo` up to (not including) `hi`, in key order or reversed, at most
-/// `limit` of them.
+/// `limit` of them; with `fields`, each record over those alone (see [`projected`]).
 async fn range_on(
     c: &Object,
     t: T,
@@ -1189,6 +1178,7 @@ async fn range_on(
     hi: &Option<Vec<u8>>,
     rev: bool,
     limit: Option<i64>,
+    fields: &[&str],
 ) -> Result<Vec<Kv>, tokio_postgres::Error> {
     let order = if rev { "DESC" } else { "ASC" };
     let upper = if hi.is_some() {
@@ -1197,18 +1187,13 @@ async fn range_on(
         "AND $2::bytea IS NULL"
     };
     let sql = format!(
-        "SELECT key, v, value FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
+        "SELECT key, v, {} FROM {} WHERE key >= $1 {upper} ORDER BY key {order} LIMIT $3",
+        selected(fields),
         table(t)
     );
     let stmt = c.prepare_cached(&sql).await?;
     let rows = c.query(&stmt, &[lo, hi, &limit]).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let k: &[u8] = r.get(0);
-            (IVec::from(k), value(r.get(1), r.get(2)))
-        })
-        .collect())
+    Ok(rows.iter().map(|r| entry(r, fields)).collect())
 }
 
 async fn get_on(c: &Object, t: T, k: Vec<u8>) -> Result<Option<IVec>, tokio_postgres::Error> {
