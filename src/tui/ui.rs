@@ -197,13 +197,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         // The role summary gets what is left, so the edition and DEMO always show.
         let used: usize = spans.iter().chain(&tail).map(|sp| sp.width()).sum();
         let room = (area.width as usize).saturating_sub(used + 3);
-        let summary: String = if app.summary.chars().count() <= room {
-            app.summary.clone()
-        } else {
-            let mut cut: String = app.summary.chars().take(room.saturating_sub(1)).collect();
-            cut.push('…');
-            cut
-        };
+        let summary = ellipsized(&app.summary, room);
         if room > 1 {
             spans.push(Span::raw(format!(" ({summary})")).dim());
         }
@@ -599,14 +593,14 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, selected: usize, area
     let [advice, updates] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(7)]).areas(right);
     draw_advice(f, o, advice);
+    // Quick access and the checklist keep one line an item: what does not fit ends in "…".
     let quick_lines: Vec<Line> = o
         .quick_access
         .iter()
         .map(|(k, t)| {
-            Line::from(vec![
-                Span::styled(format!(" {k} "), Style::new().fg(ACCENT).bold()),
-                Span::raw(t.clone()),
-            ])
+            let key = Span::styled(format!(" {k} "), Style::new().fg(ACCENT).bold());
+            let room = usize::from(quick.width.saturating_sub(2)).saturating_sub(key.width());
+            Line::from(vec![key, Span::raw(ellipsized(t, room))])
         })
         .collect();
     f.render_widget(
@@ -659,9 +653,11 @@ fn draw_overview(f: &mut Frame, o: &super::view::Overview, selected: usize, area
             " No workspace yet: press 2, then n, to take the first of five steps.",
         )]
     } else {
+        let room = usize::from(check.width.saturating_sub(2)).saturating_sub(3);
         o.checklist
             .iter()
             .map(|(step, done)| {
+                let step = ellipsized(step, room);
                 if *done {
                     Line::styled(format!(" ✔ {step}"), Style::new().fg(Color::Green))
                 } else {
@@ -1050,6 +1046,18 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &super::pages::Detail, scroll: usiz
         Paragraph::new(shown).block(Block::bordered().title(title)),
         r,
     );
+}
+
+/// `text` in at most `room` characters: whole when it fits, else cut and ended with "…".
+fn ellipsized(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
+    if room > 0 {
+        cut.push('…');
+    }
+    cut
 }
 
 /// `text` wrapped to `width` columns under `lead`: the lead before its first line and as many
