@@ -65,12 +65,7 @@ type Hanging = [Vec<crate::store::Kv>; HANGING.len()];
 /// workspace takes the entries filed under it, those of workspaces not exported are passed
 /// over, and nothing is held beyond one workspace's.
 struct Beside<'s> {
-    rows: std::iter::Peekable<
-        Box<
-            dyn Iterator<Item = std::result::Result<crate::store::Kv, crate::store::StoreError>>
-                + 's,
-        >,
-    >,
+    rows: std::iter::Peekable<crate::store::Entries<'s>>,
 }
 
 impl Beside<'_> {

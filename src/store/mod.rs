@@ -332,6 +332,9 @@ fn write(c: &RwLock<Changes>) -> RwLockWriteGuard<'_, Changes> {
 
 pub type Kv = (IVec, IVec);
 
+/// A tree's entries as a read goes through them, in order.
+pub type Entries<'s> = Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's>;
+
 /// Which keys a scan visits.
 #[derive(Clone, Copy)]
 enum Span<'a> {
@@ -900,14 +903,8 @@ impl Store {
     /// this is one.
     /// `limit` bounds what a database is asked for; a shadow's overlay may hide some of it, so
     /// a shadow asks for everything.
-    fn entries<'s>(
-        &'s self,
-        t: T,
-        span: Span<'_>,
-        rev: bool,
-        limit: Option<usize>,
-    ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
-        let base: Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> = match &self.backend {
+    fn entries<'s>(&'s self, t: T, span: Span<'_>, rev: bool, limit: Option<usize>) -> Entries<'s> {
+        let base: Entries<'s> = match &self.backend {
             Backend::Sled { trees, .. } => {
                 let tree = &trees[t as usize];
                 let base = match span {
@@ -951,11 +948,7 @@ impl Store {
     /// The entries of tree `t` from key `from` on, in key order, read as the walk goes (a page
     /// at a time from a database), as a shadow sees them when this is one: for passes over a
     /// large tree that should not hold it all at once.
-    pub fn walk<'s>(
-        &'s self,
-        t: T,
-        from: &[u8],
-    ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
+    pub fn walk<'s>(&'s self, t: T, from: &[u8]) -> Entries<'s> {
         self.walk_fields(t, from, &[])
     }
 
@@ -968,7 +961,7 @@ impl Store {
         t: T,
         from: &[u8],
         fields: &'static [&'static str],
-    ) -> Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's> {
+    ) -> Entries<'s> {
         let mut one = self.walks(&[(t, fields)], from);
         one.pop().unwrap_or_else(|| Box::new(std::iter::empty()))
     }
@@ -980,8 +973,7 @@ impl Store {
         &'s self,
         strands: &[(T, &'static [&'static str])],
         from: &[u8],
-    ) -> Vec<Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's>> {
-        type Entries<'s> = Box<dyn Iterator<Item = Result<Kv, StoreError>> + 's>;
+    ) -> Vec<Entries<'s>> {
         let bases: Vec<Entries<'s>> = match &self.backend {
             Backend::Sled { trees, .. } => strands
                 .iter()
