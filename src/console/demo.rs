@@ -809,20 +809,9 @@ impl Console {
                 .and_then(|f| f.sync_all())
                 .map_err(fail)?;
         }
-        // sled lets go of its files a moment after the last handle drops (its flusher thread
-        // ends on its own): wait for that rather than report our own store as in use.
-        for _ in 0..250 {
-            match crate::store::Store::open(dir, false) {
-                Err(crate::store::StoreError::InUse(_)) => {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                Ok(store) => return Console::open_store(dir, store, clock),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(ConsoleError::Store(format!(
-            "store {shown} stayed locked after it was built"
-        )))
+        // The store built beside it was closed a moment ago: opening waits for sled to let go.
+        let store = crate::store::Store::open(dir, false)?;
+        Console::open_store(dir, store, clock)
     }
 
     fn build_demo(

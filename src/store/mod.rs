@@ -768,21 +768,39 @@ impl Store {
         // A holder before us may have said it was serving; it no longer is.
         lock.set_len(0).map_err(|e| io(dir, e))?;
         discard_unfinished_snapshots(&dir.join("db")).map_err(|e| io(dir, e))?;
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| match &e {
-                // sled's own lock on its files, held by a process that did not take ours (an
-                // older dwc, or anything opening the files directly): the same "in use".
-                sled::Error::Io(io_err)
-                    if io_err.kind() == std::io::ErrorKind::WouldBlock
-                        || io_err.to_string().contains("could not acquire lock") =>
-                {
-                    StoreError::InUse(shown.clone())
+        let sled_locked = |e: &sled::Error| {
+            matches!(e, sled::Error::Io(io_err)
+                if io_err.kind() == std::io::ErrorKind::WouldBlock
+                    || io_err.to_string().contains("could not acquire lock"))
+        };
+        let open = || {
+            sled::Config::new()
+                .path(dir.join("db"))
+                .cache_capacity(CACHE_BYTES)
+                .open()
+        };
+        // sled lets go of its files a moment after its last handle drops (its flusher thread
+        // ends on its own), so this process reopening a store it just closed waits for that;
+        // with our lock held, nobody else is opening it through dwc.
+        let mut opened = open();
+        for _ in 0..250 {
+            match &opened {
+                Err(e) if sled_locked(e) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    opened = open();
                 }
-                _ => io(dir, e),
-            })?;
+                _ => break,
+            }
+        }
+        let db = opened.map_err(|e| {
+            if sled_locked(&e) {
+                // Held by a process that did not take our lock (an older dwc, or anything
+                // opening the files directly): the same "in use".
+                StoreError::InUse(shown.clone())
+            } else {
+                io(dir, e)
+            }
+        })?;
         let trees = open_trees(&db).map_err(|e| io(dir, e))?;
         let store = Store {
             dir: dir.to_path_buf(),
